@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { component, doc } from './doc.js';
+
+const positive = () => z.number().positive();
+
+export const HardwareProfile = component(
+  'HardwareProfile',
+  z.strictObject({
+    id: doc(z.string().min(1).regex(/^[a-z0-9][a-z0-9-]*$/), 'Profile id (lower case, digits and dashes).', 'nvidia-t4'),
+    name: doc(z.string().min(1), 'Human-readable name of the chip.', 'NVIDIA T4 (Turing, TU104, 70 W)'),
+    memoryBandwidthGBps: doc(positive(), 'Peak DRAM bandwidth in GB/s (1e9 bytes per second).', 320),
+    peakTeraOpsPerSecond: doc(
+      z.record(z.string().min(1), positive()),
+      'Dense peak throughput per compute format, in tera-operations per second (no structured sparsity).',
+      { fp16: 65, int8: 130, int4: 260 },
+    ),
+    nativeFormats: doc(z.array(z.string().min(1)), 'Formats the chip computes in natively.', ['fp16', 'int8', 'int4']),
+    defaultCandidates: doc(
+      z.array(z.string().min(1)).min(1),
+      'Candidates used when a request names none.',
+      ['int4/int4', 'int8/int8'],
+    ),
+    sources: doc(
+      z.record(z.string().min(1), z.string().min(1)),
+      'The public source of each figure, keyed by the field it supports.',
+      { memoryBandwidthGBps: 'NVIDIA T4 datasheet' },
+    ),
+  }),
+  'A hardware cost model: bandwidth, peak rates, native formats and where each figure comes from.',
+  {
+    id: 'nvidia-t4',
+    name: 'NVIDIA T4',
+    memoryBandwidthGBps: 320,
+    peakTeraOpsPerSecond: { fp16: 65, int8: 130, int4: 260 },
+    nativeFormats: ['fp16', 'int8', 'int4'],
+    defaultCandidates: ['int4/int4', 'int8/int8'],
+    sources: { memoryBandwidthGBps: 'NVIDIA T4 datasheet' },
+  },
+);
+export type HardwareProfile = z.infer<typeof HardwareProfile>;
+
+export const HardwareList = component(
+  'HardwareList',
+  z.strictObject({
+    hardware: doc(z.array(HardwareProfile), 'The built-in hardware profiles.', []),
+  }),
+  'The built-in hardware profiles.',
+  { hardware: [] },
+);

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { component, doc, nonNegative } from './doc.js';
+
+export const WeightStats = component(
+  'WeightStats',
+  z.strictObject({
+    absMax: doc(nonNegative(), 'Largest absolute weight value of the layer.', 0.41),
+    rms: doc(nonNegative(), 'Root mean square of the layer weights.', 0.03),
+  }),
+  'Weight statistics of a layer, used to estimate a quantization perturbation that was not measured.',
+  { absMax: 0.41, rms: 0.03 },
+);
+
+const perturbationMap = z.record(z.string().min(1), nonNegative());
+
+export const LayerSensitivity = component(
+  'LayerSensitivity',
+  z.strictObject({
+    hessianTrace: doc(
+      nonNegative().optional(),
+      'Mean Hessian trace Tr(H)/n of the layer weights (HAWQ-V2/V3). Multiplied by perturbation[w] it scores weight format w.',
+      0.0686,
+    ),
+    perturbation: doc(
+      perturbationMap.optional(),
+      'Squared quantization error ||Q_w(W) - W||^2 per weight format id. A missing integer format is extrapolated from a measured one by the uniform-noise law (squared error proportional to 1/(2^(b-1)-1)^2), with a warning.',
+      { int4: 6.743, int8: 0.0235 },
+    ),
+    lossDelta: doc(
+      z.record(z.string().min(1), z.number()).optional(),
+      'Measured loss change when only this layer takes the candidate, per candidate id (Hubara et al., AIMET, MCT). Preferred over the Hessian score when present.',
+      { 'int4/int4': 0.012 },
+    ),
+    activationTrace: doc(
+      nonNegative().optional(),
+      'Mean Hessian trace with respect to the layer input activations (HAWQ-V2). Adds activationTrace x activationPerturbation[a] for activation format a.',
+      0.0021,
+    ),
+    activationPerturbation: doc(
+      perturbationMap.optional(),
+      'Squared quantization error of the input activations per activation format id.',
+      { int4: 1.9, int8: 0.0071 },
+    ),
+    weightStats: WeightStats.optional(),
+  }),
+  'Evidence about how much quantizing this layer hurts. Used in the order lossDelta, then hessianTrace x perturbation (+ the activation term).',
+  { hessianTrace: 0.0686, perturbation: { int4: 6.743, int8: 0.0235 } },
+);
+
+export const Layer = component(
+  'Layer',
+  z.strictObject({
+    name: doc(z.string().min(1), 'Unique layer name, as the quantization toolkit knows it.', 'stage1.unit1.conv1'),
+    op: doc(z.string().min(1).optional(), 'Operator kind, informational (conv2d, linear, matmul, ...).', 'conv2d'),
+    params: doc(z.number().int().nonnegative(), 'Number of weight elements.', 36864),
+    macs: doc(nonNegative(), 'Multiply-accumulates per inference of one sample.', 115605504),
+    inputs: doc(
+      z.array(z.string().min(1)).optional(),
+      'Names of the producer layers whose outputs this layer reads.',
+      ['stem.relu'],
+    ),
+    sensitivity: LayerSensitivity.optional(),
+    latencyMs: doc(
+      z.record(z.string().min(1), nonNegative()).optional(),
+      'Measured latency of this layer per candidate id, in milliseconds (or the unit of your measurements; budgets use the same unit).',
+      { 'int4/int4': 0.21, 'int8/int8': 0.36 },
+    ),
+    candidates: doc(
+      z.array(z.string().min(1)).min(1).optional(),
+      'Candidates this layer may take. Omit to allow every candidate of the request or the hardware profile.',
+      ['int4/int4', 'int8/int8'],
+    ),
+    pin: doc(z.string().min(1).optional(), 'Fix this layer to one candidate (for example the first conv at int8/int8).', 'int8/int8'),
+  }),
+  'One quantizable layer of the model.',
+  {
+    name: 'stage1.unit1.conv1',
+    op: 'conv2d',
+    params: 36864,
+    macs: 115605504,
+    sensitivity: { hessianTrace: 0.0686, perturbation: { int4: 6.743, int8: 0.0235 } },
+    latencyMs: { 'int4/int4': 0.21, 'int8/int8': 0.36 },
+    candidates: ['int4/int4', 'int8/int8'],
+  },
+);
+export type Layer = z.infer<typeof Layer>;
+
+export const ModelDescriptor = component(
+  'ModelDescriptor',
+  z.strictObject({
+    name: doc(z.string().min(1), 'Model name.', 'resnet18'),
+    layers: doc(z.array(Layer).min(1), 'The quantizable layers, in graph order.', [
+      { name: 'conv1', params: 9408, macs: 118013952, pin: 'int8/int8' },
+    ]),
+    groups: doc(
+      z.array(z.array(z.string().min(1)).min(2)).optional(),
+      'Groups of layer names that must take the same candidate (for example layers sharing one quantized input).',
+      [['stage2.unit1.conv1', 'stage2.unit1.shortcut']],
+    ),
+  }),
+  'A model layer graph with per-layer sensitivity evidence.',
+  {
+    name: 'tiny',
+    layers: [
+      { name: 'conv1', params: 9408, macs: 118013952, pin: 'int8/int8' },
+      {
+        name: 'conv2',
+        params: 36864,
+        macs: 115605504,
+        sensitivity: { hessianTrace: 0.0686, perturbation: { int4: 6.743, int8: 0.0235 } },
+        candidates: ['int4/int4', 'int8/int8'],
+      },
+    ],
+  },
+);
+export type ModelDescriptor = z.infer<typeof ModelDescriptor>;

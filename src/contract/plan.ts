@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { SENSITIVITY_SOURCES } from '../core/sensitivity/source.js';
+import { component, doc } from './doc.js';
+import { CostMetric } from './request.js';
+
+const metricValues = (description: string, example: unknown) =>
+  doc(z.partialRecord(z.enum(['sensitivity', 'sizeBytes', 'avgBits', 'bops', 'latencyMs']), z.number()), description, example);
+
+
+export const PlannedLayer = component(
+  'PlannedLayer',
+  z.strictObject({
+    name: doc(z.string(), 'Layer name.', 'stage1.unit1.convbn1'),
+    candidate: doc(z.string(), 'The chosen candidate `<weight format>/<activation format>`.', 'int8/int8'),
+    sensitivity: doc(z.number(), 'Sensitivity of the layer at the chosen candidate.', 0.0016),
+    sensitivitySource: doc(
+      z.enum(SENSITIVITY_SOURCES),
+      'Which evidence the sensitivity score came from (estimates also appear in warnings).',
+      'hessianTrace x perturbation',
+    ),
+    pinned: doc(z.boolean(), 'Whether the layer was pinned by the descriptor.', false),
+    costs: metricValues(
+      'Costs of the layer at the chosen candidate: sizeBytes, bops, latencyMs (when known), and avgBits = the layer\'s own bits per weight.',
+      { sizeBytes: 36864, avgBits: 8, bops: 7.4e9, latencyMs: 0.36 },
+    ),
+  }),
+  'The chosen candidate of one layer and what it costs.',
+  {
+    name: 'stage1.unit1.convbn1',
+    candidate: 'int8/int8',
+    sensitivity: 0.0016,
+    sensitivitySource: 'hessianTrace x perturbation',
+    pinned: false,
+    costs: { sizeBytes: 36864, avgBits: 8, bops: 7.4e9, latencyMs: 0.36 },
+  },
+);
+
+export const BudgetUse = component(
+  'BudgetUse',
+  z.strictObject({
+    metric: z.union([CostMetric, z.literal('sensitivity')]).meta({
+      description: 'The budgeted metric (sensitivity when the objective bounds it).',
+      example: 'sizeBytes',
+    }),
+    limit: doc(z.number(), 'The limit in the metric\'s unit (a fraction budget resolved to its absolute value).', 6.5e6),
+    used: doc(z.number(), 'What the plan uses.', 6.1e6),
+    slack: doc(z.number(), 'limit - used.', 4.0e5),
+    binding: doc(
+      z.boolean(),
+      'True when this budget blocks at least one single-layer change that would improve the objective.',
+      false,
+    ),
+  }),
+  'How the plan uses one budget.',
+  { metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, binding: false },
+);
+
+export const SolverReport = component(
+  'SolverReport',
+  z.strictObject({
+    backend: doc(z.string(), 'The backend that produced the assignment.', 'lp-solver'),
+    timeMs: doc(z.number(), 'Wall time of the solve in milliseconds.', 0.8),
+    nodes: doc(z.number().int(), 'Branch-and-bound nodes explored (0 when the backend does not report them).', 3),
+  }),
+  'Which solver answered, how long it took and how much search it did.',
+  { backend: 'lp-solver', timeMs: 0.8, nodes: 3 },
+);
+
+export const Plan = component(
+  'Plan',
+  z.strictObject({
+    status: doc(
+      z.enum(['optimal', 'feasible']),
+      'optimal: proven within solver.relativeGap; feasible: the time limit stopped the search (bound and gap say how far from proven).',
+      'optimal',
+    ),
+    objective: metricValues('The minimized quantity and its value.', { sensitivity: 1.2345 }),
+    bound: doc(z.number(), 'Proven lower bound on the objective.', 1.2345),
+    gap: doc(z.number(), 'Relative gap (objective - bound) / |objective|.', 0),
+    totals: metricValues(
+      'Totals of the plan: total sensitivity and every cost metric the descriptor allows computing.',
+      { sensitivity: 1.2345, sizeBytes: 6.1e6, avgBits: 4.4, bops: 3.4e10, latencyMs: 2.7 },
+    ),
+    budgets: doc(z.array(BudgetUse), 'Each budget (and the sensitivity bound, if any) with its use.', [
+      { metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, binding: false },
+    ]),
+    layers: doc(z.array(PlannedLayer), 'Every layer, in descriptor order, with its chosen candidate.', []),
+    solver: SolverReport,
+    warnings: doc(z.array(z.string()), 'Estimates and assumptions the plan rests on.', [
+      'layer conv2: perturbation for int2 extrapolated from int4 by the uniform-noise law',
+    ]),
+  }),
+  'The optimal (or best found) format for every layer, verified against every budget.',
+  {
+    status: 'optimal',
+    objective: { sensitivity: 1.2345 },
+    bound: 1.2345,
+    gap: 0,
+    totals: { sensitivity: 1.2345, sizeBytes: 6.1e6, avgBits: 4.4, bops: 3.4e10, latencyMs: 2.7 },
+    budgets: [{ metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, binding: false }],
+    layers: [],
+    solver: { backend: 'lp-solver', timeMs: 0.8, nodes: 3 },
+    warnings: [],
+  },
+);
+export type Plan = z.infer<typeof Plan>;
+export type PlannedLayer = z.infer<typeof PlannedLayer>;
+export type BudgetUse = z.infer<typeof BudgetUse>;

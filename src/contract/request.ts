@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { COST_METRICS } from '../core/costs/metric.js';
+import { SOLVER_BACKENDS } from '../core/solvers/backend.js';
+import { component, doc, nonNegative } from './doc.js';
+import { HardwareProfile } from './hardware.js';
+import { ModelDescriptor } from './model.js';
+
+export const CostMetric = component(
+  'CostMetric',
+  z.enum(COST_METRICS),
+  'A cost metric. sizeBytes = params x effective bits / 8 (scale overhead counted: int4-g128 = 4.125 bits, mxfp4 = 4.25, nvfp4 = 4.5); avgBits = model size as mean bits per weight; bops = MACs x weight bits x activation bits; latencyMs = the layer latency table of the descriptor.',
+  'sizeBytes',
+);
+
+export const Budget = component(
+  'Budget',
+  z
+    .strictObject({
+      metric: CostMetric,
+      max: doc(nonNegative().optional(), 'Absolute limit in the unit of the metric. Give max or fraction, not both.', 6.5e6),
+      fraction: doc(
+        z.number().min(0).max(1).optional(),
+        'Relative limit: cheapest + fraction x (most expensive - cheapest) over the allowed candidates, as HAWQ-V3 states its limits.',
+        0.5,
+      ),
+    })
+    .superRefine((budget, ctx) => {
+      if ((budget.max === undefined) === (budget.fraction === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'give exactly one of max (absolute) or fraction (0..1, relative)' });
+      }
+    }),
+  'An upper limit on one cost metric of the whole plan.',
+  { metric: 'sizeBytes', fraction: 0.5 },
+);
+export type Budget = z.infer<typeof Budget>;
+
+export const Objective = component(
+  'Objective',
+  z
+    .strictObject({
+      minimize: doc(
+        z.enum(['sensitivity', ...COST_METRICS]),
+        'What to minimize: total sensitivity (the default), or a cost metric under maxSensitivity.',
+        'sensitivity',
+      ),
+      maxSensitivity: doc(
+        nonNegative().optional(),
+        'Upper bound on total sensitivity; required when minimizing a cost metric, not allowed otherwise.',
+        0.5,
+      ),
+    })
+    .superRefine((objective, ctx) => {
+      const needsBound = objective.minimize !== 'sensitivity';
+      if (needsBound !== (objective.maxSensitivity !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxSensitivity'],
+          message: needsBound
+            ? `minimizing ${objective.minimize} needs maxSensitivity, the largest total sensitivity you accept`
+            : 'maxSensitivity applies only when minimizing a cost metric; remove it or set minimize to a metric',
+        });
+      }
+    }),
+  'The objective: minimize total sensitivity under the budgets, or minimize one cost under a sensitivity bound.',
+  { minimize: 'sensitivity' },
+);
+export type Objective = z.infer<typeof Objective>;
+
+export const SolverOptions = component(
+  'SolverOptions',
+  z.strictObject({
+    backend: doc(
+      z.enum(SOLVER_BACKENDS).default('auto'),
+      'Solver backend. auto picks the best available; lp-solver is javascript-lp-solver on the binary program (rows scaled to order one).',
+      'auto',
+    ),
+    timeLimitMs: doc(
+      z.number().int().min(1).max(600000).default(10000),
+      'Wall-clock limit of the solve in milliseconds.',
+      10000,
+    ),
+    relativeGap: doc(
+      z.number().min(0).max(1).default(0),
+      'Accepted relative gap between the answer and the proven bound; 0 asks for a proven optimum.',
+      0,
+    ),
+  }),
+  'How to solve.',
+  { backend: 'auto', timeLimitMs: 10000, relativeGap: 0 },
+);
+export type SolverOptions = z.infer<typeof SolverOptions>;
+
+export const PlanRequest = component(
+  'PlanRequest',
+  z
+    .strictObject({
+      model: ModelDescriptor.optional(),
+      seed: doc(z.string().min(1).optional(), 'Name of a built-in seed model (GET /v1/seeds) to plan instead of model.', 'resnet18-hawq-v3'),
+      hardware: doc(
+        z.union([z.string().min(1), HardwareProfile]).optional(),
+        'A built-in hardware id (GET /v1/hardware) or an inline HardwareProfile. Optional: without it every format is allowed.',
+        'nvidia-t4',
+      ),
+      candidates: doc(
+        z.array(z.string().min(1)).min(1).optional(),
+        'Candidates `<weight format>/<activation format>` (or aliases like w4a8) every layer may take, intersected with each layer\'s own list. Default: the hardware profile\'s default candidates, else each layer\'s list.',
+        ['int4/int4', 'int8/int8'],
+      ),
+      budgets: doc(z.array(Budget).max(16).default([]), 'Upper limits the plan must meet, all at once.', [
+        { metric: 'sizeBytes', fraction: 0.5 },
+      ]),
+      objective: Objective.default({ minimize: 'sensitivity' }),
+      batchSize: doc(z.number().int().min(1).max(65536).default(1), 'Batch size the costs are stated for.', 8),
+      solver: SolverOptions.default({ backend: 'auto', timeLimitMs: 10000, relativeGap: 0 }),
+    })
+    .superRefine((request, ctx) => {
+      if ((request.model === undefined) === (request.seed === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'give exactly one of model (a ModelDescriptor) or seed (a name from GET /v1/seeds)' });
+      }
+    }),
+  'A request for the optimal format of every layer.',
+  {
+    seed: 'resnet18-hawq-v3',
+    candidates: ['int4/int4', 'int8/int8'],
+    budgets: [{ metric: 'sizeBytes', fraction: 0.5 }],
+    objective: { minimize: 'sensitivity' },
+    solver: { backend: 'auto', timeLimitMs: 10000, relativeGap: 0 },
+  },
+);
+export type PlanRequest = z.infer<typeof PlanRequest>;

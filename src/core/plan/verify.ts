@@ -1,0 +1,54 @@
+import type { ModelDescriptor } from '../../contract/model.js';
+import { CoreError } from '../errors.js';
+import type { PlannableLayer } from '../problem/layerOptions.js';
+import { optionValue, type Quantity, type ResolvedLimit } from '../problem/rows.js';
+import { withinCapacity } from '../solvers/instance.js';
+
+export interface VerifiedAssignment {
+  /** Option index per layer. */
+  options: number[];
+  objective: number;
+  used: number[];
+}
+
+function reject(reason: string): never {
+  throw new CoreError('BITPLAN_ERR_SOLVER_ANSWER_REJECTED', `solver answer rejected: ${reason}`);
+}
+
+/**
+ * Checks a per-layer assignment against the original problem, independently of how it was
+ * reduced and solved: one allowed candidate per layer, pins and ties hold, every limit holds
+ * (recomputed in layer order from the layer costs), and the objective recomputed.
+ */
+export function verifyAssignment(
+  model: ModelDescriptor,
+  layers: PlannableLayer[],
+  assignment: number[],
+  objective: Quantity,
+  limits: ResolvedLimit[],
+): VerifiedAssignment {
+  if (assignment.length !== layers.length) reject(`${assignment.length} choices for ${layers.length} layers`);
+  const chosen = layers.map((plannable, i) => {
+    const index = assignment[i]!;
+    const option = Number.isInteger(index) ? plannable.options[index] : undefined;
+    if (!option) reject(`layer ${plannable.layer.name} has no candidate ${index}`);
+    if (plannable.layer.pin !== undefined && option.candidate.id !== plannable.layer.pin) {
+      reject(`pinned layer ${plannable.layer.name} got ${option.candidate.id}`);
+    }
+    return option;
+  });
+  const candidateOf = new Map(layers.map((plannable, i) => [plannable.layer.name, chosen[i]!.candidate.id]));
+  for (const group of model.groups ?? []) {
+    const ids = new Set(group.map((name) => candidateOf.get(name)));
+    if (ids.size > 1) reject(`tied layers ${group.join(', ')} got different candidates`);
+  }
+  const total = (quantity: Quantity) => chosen.reduce((sum, option) => sum + (optionValue(option, quantity) ?? Number.NaN), 0);
+  const used = limits.map((limit) => {
+    const value = total(limit.quantity);
+    if (!withinCapacity(value, limit.limit)) reject(`${limit.quantity} ${value} exceeds its limit ${limit.limit}`);
+    return value;
+  });
+  const objectiveValue = total(objective);
+  if (!Number.isFinite(objectiveValue)) reject(`objective ${objectiveValue} is not finite`);
+  return { options: assignment, objective: objectiveValue, used };
+}

@@ -1,0 +1,62 @@
+import type { ModelDescriptor } from '../../contract/model.js';
+import type { FieldIssue } from '../errors.js';
+import type { PlannableLayer } from './layerOptions.js';
+
+/**
+ * A decision the solver makes: one candidate for a set of tied layers (a single layer when
+ * untied). `choices[j]` lists, for the item's j-th candidate, the option index of each member.
+ */
+export interface Item {
+  members: number[];
+  candidateIds: string[];
+  choices: number[][];
+}
+
+/** Tied layers merge into one item (union-find, so overlapping groups merge too); order follows the first member. */
+export function buildItems(model: ModelDescriptor, layers: PlannableLayer[], issues: FieldIssue[]): Item[] {
+  const parent = layers.map((_, index) => index);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const indexByName = new Map(model.layers.map((layer, index) => [layer.name, index]));
+  const groupOfRoot = new Map<number, number>();
+  (model.groups ?? []).forEach((group, g) => {
+    const indices = group.map((name) => indexByName.get(name)).filter((i): i is number => i !== undefined);
+    for (const index of indices.slice(1)) parent[find(index)] = find(indices[0]!);
+    if (indices.length > 0) groupOfRoot.set(indices[0]!, g);
+  });
+  const membersByRoot = new Map<number, number[]>();
+  layers.forEach((_, index) => {
+    const root = find(index);
+    const members = membersByRoot.get(root) ?? [];
+    members.push(index);
+    membersByRoot.set(root, members);
+  });
+  const firstGroupOf = (members: number[]): number =>
+    [...groupOfRoot.entries()].find(([index]) => members.includes(index))?.[1] ?? 0;
+
+  const items: Item[] = [];
+  for (const members of membersByRoot.values()) {
+    const memberIds = members.map((m) => layers[m]!.options.map((option) => option.candidate.id));
+    if (memberIds.some((ids) => ids.length === 0)) continue; // already reported on the layer
+    const common = memberIds[0]!.filter((id) => memberIds.every((ids) => ids.includes(id)));
+    if (common.length === 0) {
+      const names = members.map((m, k) => `${layers[m]!.layer.name} (${memberIds[k]!.join(', ')})`);
+      issues.push({
+        path: `groups[${firstGroupOf(members)}]`,
+        message: `tied layers have no candidate in common: ${names.join('; ')}`,
+      });
+      continue;
+    }
+    items.push({
+      members,
+      candidateIds: common,
+      choices: common.map((id) => memberIds.map((ids) => ids.indexOf(id))),
+    });
+  }
+  return items;
+}

@@ -1,0 +1,88 @@
+import type { Layer, ModelDescriptor } from '../../contract/model.js';
+import { CANDIDATE_HINT, parseCandidate } from '../formats/candidate.js';
+import { FORMAT_ID_HINT, findFormat } from '../formats/registry.js';
+import type { FieldIssue } from '../errors.js';
+
+/**
+ * Checks what the schema cannot (names resolve, candidates and formats exist, pins are allowed)
+ * and rewrites every candidate id to its canonical `<weight>/<activation>` form, so later steps
+ * compare ids directly. Issues carry paths relative to the model (`layers[3].pin`).
+ */
+export function normalizeModel(model: ModelDescriptor, issues: FieldIssue[]): ModelDescriptor {
+  const seen = new Map<string, number>();
+  model.layers.forEach((layer, index) => {
+    const first = seen.get(layer.name);
+    if (first !== undefined) {
+      issues.push({ path: `layers[${index}].name`, message: `duplicate layer name "${layer.name}" (also layers[${first}]); names must be unique` });
+    } else {
+      seen.set(layer.name, index);
+    }
+  });
+  (model.groups ?? []).forEach((group, g) =>
+    group.forEach((name, k) => {
+      if (!seen.has(name)) issues.push({ path: `groups[${g}][${k}]`, message: `unknown layer "${name}"; a group names layers of this model` });
+    }),
+  );
+  return { ...model, layers: model.layers.map((layer, index) => normalizeLayer(layer, `layers[${index}]`, issues)) };
+}
+
+function canonicalKeys<T>(map: Record<string, T> | undefined, path: string, issues: FieldIssue[]): Record<string, T> | undefined {
+  if (!map) return undefined;
+  const out: Record<string, T> = {};
+  for (const [key, value] of Object.entries(map)) {
+    const candidate = parseCandidate(key);
+    if (!candidate) {
+      issues.push({ path: `${path}["${key}"]`, message: `unknown candidate "${key}"; expected ${CANDIDATE_HINT}` });
+    } else if (candidate.id in out) {
+      issues.push({ path: `${path}["${key}"]`, message: `"${key}" names candidate ${candidate.id} a second time` });
+    } else {
+      out[candidate.id] = value;
+    }
+  }
+  return out;
+}
+
+function checkFormatKeys(map: Record<string, number> | undefined, path: string, issues: FieldIssue[]): void {
+  for (const key of Object.keys(map ?? {})) {
+    if (!findFormat(key)) issues.push({ path: `${path}["${key}"]`, message: `unknown format "${key}"; expected ${FORMAT_ID_HINT}` });
+  }
+}
+
+/** Canonical ids of a candidate list; unknown ids become issues under `path`. */
+export function canonicalCandidates(ids: string[], path: string, issues: FieldIssue[]): string[] {
+  const out: string[] = [];
+  ids.forEach((id, k) => {
+    const candidate = parseCandidate(id);
+    if (!candidate) issues.push({ path: `${path}[${k}]`, message: `unknown candidate "${id}"; expected ${CANDIDATE_HINT}` });
+    else if (!out.includes(candidate.id)) out.push(candidate.id);
+  });
+  return out;
+}
+
+function normalizeLayer(layer: Layer, path: string, issues: FieldIssue[]): Layer {
+  const candidates = layer.candidates && canonicalCandidates(layer.candidates, `${path}.candidates`, issues);
+  let pin: string | undefined;
+  if (layer.pin !== undefined) {
+    const parsed = parseCandidate(layer.pin);
+    if (!parsed) {
+      issues.push({ path: `${path}.pin`, message: `unknown candidate "${layer.pin}"; expected ${CANDIDATE_HINT}` });
+    } else if (candidates && !candidates.includes(parsed.id)) {
+      issues.push({ path: `${path}.pin`, message: `pin ${parsed.id} is not one of the layer's candidates (${candidates.join(', ')})` });
+    } else {
+      pin = parsed.id;
+    }
+  }
+  const sensitivity = layer.sensitivity && {
+    ...layer.sensitivity,
+    lossDelta: canonicalKeys(layer.sensitivity.lossDelta, `${path}.sensitivity.lossDelta`, issues),
+  };
+  checkFormatKeys(layer.sensitivity?.perturbation, `${path}.sensitivity.perturbation`, issues);
+  checkFormatKeys(layer.sensitivity?.activationPerturbation, `${path}.sensitivity.activationPerturbation`, issues);
+  return {
+    ...layer,
+    candidates,
+    pin,
+    sensitivity,
+    latencyMs: canonicalKeys(layer.latencyMs, `${path}.latencyMs`, issues),
+  };
+}

@@ -1,0 +1,90 @@
+import type { Budget, Objective } from '../../contract/request.js';
+import type { CostMetric } from '../costs/metric.js';
+import type { FieldIssue } from '../errors.js';
+import type { Item } from './items.js';
+import type { LayerOption, PlannableLayer } from './layerOptions.js';
+
+/** A quantity summed over layers: the sensitivity score or a cost metric. */
+export type Quantity = 'sensitivity' | CostMetric;
+
+export function optionValue(option: LayerOption, quantity: Quantity): number | undefined {
+  return quantity === 'sensitivity' ? option.score.value : option.costs[quantity];
+}
+
+/** An upper limit on one quantity, resolved to an absolute number. */
+export interface ResolvedLimit {
+  quantity: Quantity;
+  limit: number;
+  /** The least value any assignment reaches on this quantity alone. */
+  leastReachable: number;
+}
+
+/** Sum of one quantity over an item's members at its j-th candidate. */
+export function itemValue(item: Item, layers: PlannableLayer[], j: number, quantity: Quantity): number {
+  let sum = 0;
+  item.members.forEach((member, k) => {
+    sum += optionValue(layers[member]!.options[item.choices[j]![k]!]!, quantity) ?? Number.NaN;
+  });
+  return sum;
+}
+
+/**
+ * Issues for every option lacking a value of `quantity` (latencyMs without a table entry). A
+ * pinned layer is a constant: its missing value counts as 0, with a warning, so that a model
+ * whose measured table covers only the planned layers (HAWQ-V3's) can still take a latency budget.
+ */
+export function checkQuantityKnown(
+  layers: PlannableLayer[],
+  quantity: Quantity,
+  path: string,
+  issues: FieldIssue[],
+  warnings: string[],
+): void {
+  const missing: string[] = [];
+  for (const { layer, options, pinned } of layers) {
+    for (const option of options) {
+      if (optionValue(option, quantity) !== undefined || quantity === 'sensitivity') continue;
+      if (pinned) {
+        option.costs[quantity] = 0;
+        warnings.push(`layer ${layer.name} is pinned to ${option.candidate.id} and has no ${quantity} entry; it counts as 0 in ${quantity} limits and totals`);
+      } else {
+        missing.push(`${layer.name} at ${option.candidate.id}`);
+      }
+    }
+  }
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+    issues.push({ path, message: `${quantity} needs a measured value for every allowed candidate of every unpinned layer; missing for ${shown} (add them to each layer's ${quantity} table)` });
+  }
+}
+
+/**
+ * Resolves each budget (and the objective's sensitivity bound) to an absolute limit.
+ * A fraction f means least + f x (most - least), the least and most reachable over the items.
+ */
+export function resolveLimits(
+  budgets: Budget[],
+  objective: Objective,
+  items: Item[],
+  layers: PlannableLayer[],
+): ResolvedLimit[] {
+  const range = (quantity: Quantity) => {
+    let least = 0;
+    let most = 0;
+    for (const item of items) {
+      const values = item.candidateIds.map((_, j) => itemValue(item, layers, j, quantity));
+      least += Math.min(...values);
+      most += Math.max(...values);
+    }
+    return { least, most };
+  };
+  const limits = budgets.map((budget): ResolvedLimit => {
+    const { least, most } = range(budget.metric);
+    const limit = budget.max ?? least + budget.fraction! * (most - least);
+    return { quantity: budget.metric, limit, leastReachable: least };
+  });
+  if (objective.minimize !== 'sensitivity') {
+    limits.push({ quantity: 'sensitivity', limit: objective.maxSensitivity!, leastReachable: range('sensitivity').least });
+  }
+  return limits;
+}

@@ -1,0 +1,42 @@
+/**
+ * The multiple-choice problem every backend solves:
+ *
+ *   minimize   sum_i cost[i][choice_i]
+ *   subject to sum_i weights[i][choice_i][k] <= capacities[k]   for every row k
+ *              exactly one choice per item
+ *
+ * Ties and pins are already folded in (tied layers are one item; pinned layers are constants
+ * subtracted from the capacities), so a backend sees only free decisions.
+ */
+export interface ChoiceInstance {
+  items: { options: { cost: number; weights: number[] }[] }[];
+  capacities: number[];
+}
+
+export type SolveStatus = 'optimal' | 'feasible' | 'infeasible' | 'time-limit';
+
+/**
+ * What a backend reports. `choice` is present for optimal and feasible (one option index per
+ * item); `bound` is a proven lower bound on the objective when the backend has one.
+ */
+export interface SolveOutcome {
+  status: SolveStatus;
+  choice?: number[];
+  objective?: number;
+  bound?: number;
+  nodes: number;
+}
+
+export interface SolveLimits {
+  timeLimitMs: number;
+  relativeGap: number;
+  /** Milliseconds from an arbitrary origin; the shell passes the clock in, so the core stays pure. */
+  now: () => number;
+}
+
+/** Capacities are hard limits up to floating-point summation error. */
+export const BUDGET_RELATIVE_TOLERANCE = 1e-12;
+
+export function withinCapacity(used: number, capacity: number): boolean {
+  return used <= capacity + BUDGET_RELATIVE_TOLERANCE * Math.max(Math.abs(capacity), Math.abs(used));
+}

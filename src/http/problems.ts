@@ -1,0 +1,56 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ProblemDetails } from '../contract/catalog.js';
+import type { CoreErrorCode, FieldIssue } from '../core/index.js';
+
+/**
+ * The HTTP layer's problem catalogue (RFC 9457). Each kind has a stable slug, a title and a
+ * status; `type` is `/problems/<slug>`, which GET /problems/<slug> documents.
+ */
+export const PROBLEM_KINDS = {
+  'invalid-request': { status: 400, title: 'Invalid request', about: 'The body or a parameter is malformed or contradicts itself; errors lists each field with its path.' },
+  'not-found': { status: 404, title: 'Not found', about: 'No seed, hardware profile or route by that name; the detail says where to list what exists.' },
+  'payload-too-large': { status: 413, title: 'Payload too large', about: 'The body exceeds the configured limit (BODY_LIMIT_BYTES).' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type', about: 'Send the body as application/json.' },
+  infeasible: { status: 422, title: 'Infeasible', about: 'No assignment meets every budget; budgets lists each limit and the least value it could reach.' },
+  'no-solution-in-time': { status: 422, title: 'No solution within the time limit', about: 'The solver stopped at solver.timeLimitMs before finding any verified assignment.' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed', about: 'The route exists with another method.' },
+  internal: { status: 500, title: 'Internal error', about: 'A bug in bitplan; the request id finds it in the logs.' },
+} as const;
+export type ProblemKind = keyof typeof PROBLEM_KINDS;
+
+export const CORE_ERROR_PROBLEM: Record<CoreErrorCode, ProblemKind> = {
+  BITPLAN_ERR_INVALID_INPUT: 'invalid-request',
+  BITPLAN_ERR_INFEASIBLE: 'infeasible',
+  BITPLAN_ERR_NO_SOLUTION_IN_TIME: 'no-solution-in-time',
+  BITPLAN_ERR_SOLVER_ANSWER_REJECTED: 'internal',
+};
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly kind: ProblemKind,
+    readonly detail: string,
+    readonly extra: Partial<Pick<ProblemDetails, 'errors' | 'budgets'>> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export function invalidRequest(errors: FieldIssue[]): HttpProblem {
+  const count = errors.length === 1 ? '1 field is invalid' : `${errors.length} fields are invalid`;
+  const first = errors[0];
+  return new HttpProblem('invalid-request', first ? `${count}; first: ${first.path}: ${first.message}` : count, { errors });
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  const kind = PROBLEM_KINDS[problem.kind];
+  const body: ProblemDetails = {
+    type: `/problems/${problem.kind}`,
+    title: kind.title,
+    status: kind.status,
+    detail: problem.detail,
+    instance: request.url.split('?')[0],
+    requestId: String(request.id),
+    ...problem.extra,
+  };
+  return reply.status(kind.status).type('application/problem+json').send(body);
+}

@@ -1,0 +1,2 @@
+/** The service version reported by /healthz and the OpenAPI document (kept equal to package.json by a test). */
+export const SERVICE_VERSION = '0.1.0';

@@ -1,0 +1,25 @@
+import { readConfig } from './config.js';
+import { build } from './http/app.js';
+
+let config;
+try {
+  config = readConfig(process.env);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+const app = await build({ logger: { level: config.LOG_LEVEL }, bodyLimitBytes: config.BODY_LIMIT_BYTES });
+await app.listen({ port: config.PORT, host: config.HOST });
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
