@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
 /**
- * Every schema in the contract is registered here with its component id, so the OpenAPI
- * document lists it under components.schemas and references it by $ref.
+ * Component schemas carry an `id` in zod's global registry, so the OpenAPI document lists them
+ * under components.schemas and references them by $ref. Only contract schemas set ids.
  */
-export const contractRegistry = z.registry<{ id: string; description: string; example?: unknown }>();
+export const contractRegistry = z.globalRegistry;
 
 /** Attach the description and example that Swagger UI shows for a field. */
 export function doc<T extends z.ZodType>(schema: T, description: string, example: unknown): T {
@@ -13,8 +13,7 @@ export function doc<T extends z.ZodType>(schema: T, description: string, example
 
 /** Register a named component (description and example included). */
 export function component<T extends z.ZodType>(id: string, schema: T, description: string, example: unknown): T {
-  contractRegistry.add(schema, { id, description, example });
-  return schema;
+  return schema.meta({ id, description, example }) as T;
 }
 
 /** A finite number >= 0 (JSON cannot carry NaN; 1e999 parses as Infinity and is refused). */

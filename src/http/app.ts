@@ -36,6 +36,9 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   const seeds = options.seeds ?? loadSeedStore();
   const document = buildOpenApiDocument();
 
+  // Bodies are JSON only: a text/plain body gets 415 rather than a confusing schema error.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -81,13 +81,11 @@ export function makePlan(input: PlanInput, clock: Clock): Plan {
       `the ${run.backend} solver found no assignment within timeLimitMs=${input.solver.timeLimitMs}; raise solver.timeLimitMs or loosen the budgets`,
     );
   }
-  // Expand the item choice back to one option per layer.
-  const assignment = layers.map(() => 0);
-  reduced.decisionItems.forEach((itemIndex, position) => {
-    const item = items[itemIndex]!;
-    const j = outcome.choice![position]!;
-    item.members.forEach((member, k) => (assignment[member] = item.choices[j]?.[k] ?? -1));
-  });
+  // Expand the item choices back to one option per layer (fixed items take their only candidate).
+  const itemChoice = items.map(() => 0);
+  reduced.decisionItems.forEach((itemIndex, position) => (itemChoice[itemIndex] = outcome.choice![position]!));
+  const assignment = layers.map(() => -1);
+  items.forEach((item, i) => item.members.forEach((member, k) => (assignment[member] = item.choices[itemChoice[i]!]?.[k] ?? -1)));
   const verified = verifyAssignment(problem.model, layers, assignment, objective, limits);
   const fixedBound = reduced.instance.items.reduce((sum, item) => sum + Math.min(...item.options.map((o) => o.cost)), reduced.fixedObjective);
   const bound = outcome.status === 'optimal' ? verified.objective : Math.max(outcome.bound ?? fixedBound, fixedBound);

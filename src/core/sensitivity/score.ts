@@ -13,9 +13,9 @@ export interface Score {
   warning?: string;
 }
 
-/** Squared quantization error of a symmetric b-bit grid, up to a constant: 1/(2^(b-1)-1)^2. */
-function uniformNoiseFactor(bits: number): number {
-  return 1 / (2 ** (bits - 1) - 1) ** 2;
+/** Levels on each side of zero of a symmetric b-bit grid; the squared error goes as 1/levels^2. */
+function symmetricLevels(bits: number): number {
+  return 2 ** (bits - 1) - 1;
 }
 
 /**
@@ -40,7 +40,7 @@ export function perturbationFor(
   }
   if (!best) return undefined;
   return {
-    value: (best.value * uniformNoiseFactor(format.elementBits)) / uniformNoiseFactor(best.bits),
+    value: best.value * (symmetricLevels(best.bits) / symmetricLevels(format.elementBits)) ** 2,
     extrapolatedFrom: best.id,
   };
 }

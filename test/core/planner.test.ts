@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../src/core/index.js';
+import { verifyAssignment } from '../../src/core/plan/verify.js';
+import { bruteForceOptimum } from '../support/bruteForce.js';
+import { arbitraryPlanInput } from '../support/randomModels.js';
+
+const clock = { now: () => performance.now() };
+
+function planOrInfeasible(input: PlanInput): number | 'infeasible' {
+  try {
+    return makePlan(input, clock).objective[input.objective.minimize]!;
+  } catch (error) {
+    if (error instanceof CoreError && error.code === 'BITPLAN_ERR_INFEASIBLE') return 'infeasible';
+    throw error;
+  }
+}
+
+function expectSameOptimum(input: PlanInput) {
+  const exhaustive = bruteForceOptimum(input);
+  const planned = planOrInfeasible(input);
+  if (exhaustive === undefined) {
+    expect(planned).toBe('infeasible');
+  } else {
+    expect(planned).not.toBe('infeasible');
+    expect(planned as number).toBeCloseTo(exhaustive, 9);
+  }
+}
+
+describe('planner against exhaustive enumeration (lp-solver backend)', () => {
+  it('finds the optimum of random small instances with several budgets, ties and pins, or recognises them infeasible', () => {
+    fc.assert(fc.property(arbitraryPlanInput(6), expectSameOptimum), { seed: 20261126, numRuns: 150 });
+  });
+
+  it('minimizes a cost under a sensitivity bound (the second objective form)', () => {
+    fc.assert(fc.property(arbitraryPlanInput(5, { objective: 'cost' }), expectSameOptimum), { seed: 7, numRuns: 80 });
+  });
+
+  it('is deterministic: the same request gives the same plan', () => {
+    fc.assert(
+      fc.property(arbitraryPlanInput(6), (input) => {
+        const first = planOrInfeasible(input);
+        expect(planOrInfeasible(input)).toEqual(first);
+      }),
+      { seed: 3, numRuns: 30 },
+    );
+  });
+});
+
+describe('verification never trusts a solver', () => {
+  const input: PlanInput = {
+    model: {
+      name: 'm',
+      layers: [
+        { name: 'a', params: 100, macs: 10, pin: 'int8/int8' },
+        { name: 'b', params: 100, macs: 10, sensitivity: { hessianTrace: 1, perturbation: { int4: 1, int8: 0.01 } }, candidates: ['int4/int4', 'int8/int8'] },
+        { name: 'c', params: 100, macs: 10, sensitivity: { hessianTrace: 1, perturbation: { int4: 2, int8: 0.02 } }, candidates: ['int4/int4', 'int8/int8'] },
+      ],
+      groups: [['b', 'c']],
+    },
+    modelPath: 'model',
+    budgets: [{ metric: 'sizeBytes', max: 200 }],
+    objective: { minimize: 'sensitivity' },
+    batchSize: 1,
+    solver: { backend: 'lp-solver', timeLimitMs: 1000, relativeGap: 0 },
+  };
+  const problem = prepareProblem(input);
+  const verify = (assignment: number[]) => () => verifyAssignment(problem.model, problem.layers, assignment, problem.objective, problem.limits);
+
+  it('accepts a feasible assignment and recomputes its objective', () => {
+    expect(verify([0, 0, 0])().objective).toBeCloseTo(3, 12);
+  });
+
+  it.each([
+    ['a broken tie', [0, 0, 1], /tied layers b, c/],
+    ['an exceeded budget', [0, 1, 1], /sizeBytes 300 exceeds its limit 200/],
+    ['a candidate index out of range', [0, 2, 0], /has no candidate 2/],
+    ['a fractional index', [0, 0.5, 0], /has no candidate 0.5/],
+    ['a missing layer', [0, 0], /2 choices for 3 layers/],
+  ])('rejects %s', (_what, assignment, message) => {
+    expect(verify(assignment)).toThrow(message);
+  });
+});

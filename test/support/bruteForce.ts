@@ -1,0 +1,32 @@
+import { prepareProblem, type PlanInput } from '../../src/core/index.js';
+import { optionValue } from '../../src/core/problem/rows.js';
+
+/**
+ * The optimum by enumerating every per-layer assignment (pins, ties and every limit checked
+ * directly), or undefined when none is feasible. For instances of a few layers only.
+ */
+export function bruteForceOptimum(input: PlanInput): number | undefined {
+  const problem = prepareProblem(input);
+  const { layers, limits, objective } = problem;
+  const groups = problem.model.groups ?? [];
+  const index = new Map(layers.map((l, i) => [l.layer.name, i]));
+  let best: number | undefined;
+  const choice: number[] = [];
+  const visit = (i: number) => {
+    if (i === layers.length) {
+      const tiesHold = groups.every((group) => new Set(group.map((name) => layers[index.get(name)!]!.options[choice[index.get(name)!]!]!.candidate.id)).size === 1);
+      if (!tiesHold) return;
+      const total = (q: Parameters<typeof optionValue>[1]) => layers.reduce((sum, l, k) => sum + optionValue(l.options[choice[k]!]!, q)!, 0);
+      if (limits.some((limit) => total(limit.quantity) > limit.limit * (1 + 1e-12) + 1e-300)) return;
+      const value = total(objective);
+      if (best === undefined || value < best) best = value;
+      return;
+    }
+    for (let j = 0; j < layers[i]!.options.length; j++) {
+      choice[i] = j;
+      visit(i + 1);
+    }
+  };
+  visit(0);
+  return best;
+}
