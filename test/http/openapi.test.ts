@@ -38,7 +38,7 @@ describe('OpenAPI document', () => {
   });
 
   it('is a valid OpenAPI 3 document', async () => {
-    const api = await SwaggerParser.validate(structuredClone(committed));
+    const api = (await SwaggerParser.validate(structuredClone(committed))) as unknown as { openapi: string; info: { version: string } };
     expect(api.openapi).toBe('3.0.3');
     expect(api.info.version).toBe(SERVICE_VERSION);
   });
