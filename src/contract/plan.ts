@@ -58,12 +58,12 @@ export const BudgetUse = component(
 export const SolverReport = component(
   'SolverReport',
   z.strictObject({
-    backend: doc(z.string(), 'The backend that produced the assignment.', 'lp-solver'),
+    backend: doc(z.enum(['mckp', 'lp-solver']), 'The backend that produced the assignment.', 'mckp'),
     timeMs: doc(z.number(), 'Wall time of the solve in milliseconds.', 0.8),
-    nodes: doc(z.number().int(), 'Branch-and-bound nodes explored (0 when the backend does not report them).', 3),
+    nodes: doc(z.number().int(), 'Search effort: for mckp, Lagrangian evaluations plus core states created; for lp-solver, branch-and-cut iterations.', 3),
   }),
   'Which solver answered, how long it took and how much search it did.',
-  { backend: 'lp-solver', timeMs: 0.8, nodes: 3 },
+  { backend: 'mckp', timeMs: 0.8, nodes: 3 },
 );
 
 export const Plan = component(
@@ -99,7 +99,7 @@ export const Plan = component(
     totals: { sensitivity: 1.2345, sizeBytes: 6.1e6, avgBits: 4.4, bops: 3.4e10, latencyMs: 2.7 },
     budgets: [{ metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, binding: false }],
     layers: [],
-    solver: { backend: 'lp-solver', timeMs: 0.8, nodes: 3 },
+    solver: { backend: 'mckp', timeMs: 0.8, nodes: 3 },
     warnings: [],
   },
 );

@@ -71,7 +71,7 @@ export const SolverOptions = component(
   z.strictObject({
     backend: doc(
       z.enum(SOLVER_BACKENDS).default('auto'),
-      'Solver backend. auto picks the best available; lp-solver is javascript-lp-solver on the binary program (rows scaled to order one).',
+      'Solver backend. auto (the default) picks mckp, bitplan\'s own exact multiple-choice knapsack solver (Lagrangian bound, greedy primal, core dynamic program); lp-solver is javascript-lp-solver on the binary program (rows scaled to order one), kept as the reference formulation and practical only for small models.',
       'auto',
     ),
     timeLimitMs: doc(
@@ -81,7 +81,7 @@ export const SolverOptions = component(
     ),
     relativeGap: doc(
       z.number().min(0).max(1).default(0),
-      'Accepted relative gap between the answer and the proven bound; 0 asks for a proven optimum.',
+      'Accepted relative gap between the answer and the proven bound; 0 asks for a proven optimum (to 1e-12). A larger gap answers sooner on very large models.',
       0,
     ),
   }),

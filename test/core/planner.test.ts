@@ -6,6 +6,7 @@ import { bruteForceOptimum } from '../support/bruteForce.js';
 import { arbitraryPlanInput } from '../support/randomModels.js';
 
 const clock = { now: () => performance.now() };
+const BACKENDS = ['mckp', 'lp-solver'] as const;
 
 function planOrInfeasible(input: PlanInput): number | 'infeasible' {
   try {
@@ -16,36 +17,59 @@ function planOrInfeasible(input: PlanInput): number | 'infeasible' {
   }
 }
 
-function expectSameOptimum(input: PlanInput) {
-  const exhaustive = bruteForceOptimum(input);
-  const planned = planOrInfeasible(input);
-  if (exhaustive === undefined) {
+function expectSameOptimum(expected: number | undefined, planned: number | 'infeasible') {
+  if (expected === undefined) {
     expect(planned).toBe('infeasible');
   } else {
     expect(planned).not.toBe('infeasible');
-    expect(planned as number).toBeCloseTo(exhaustive, 9);
+    expect(planned as number).toBeCloseTo(expected, 9);
   }
 }
 
-describe('planner against exhaustive enumeration (lp-solver backend)', () => {
+describe.each(BACKENDS)('planner with the %s backend against exhaustive enumeration', (backend) => {
   it('finds the optimum of random small instances with several budgets, ties and pins, or recognises them infeasible', () => {
-    fc.assert(fc.property(arbitraryPlanInput(6), expectSameOptimum), { seed: 20261126, numRuns: 150 });
+    fc.assert(
+      fc.property(arbitraryPlanInput(6, { backend }), (input) => expectSameOptimum(bruteForceOptimum(input), planOrInfeasible(input))),
+      { seed: 20261126, numRuns: 150 },
+    );
   });
 
   it('minimizes a cost under a sensitivity bound (the second objective form)', () => {
-    fc.assert(fc.property(arbitraryPlanInput(5, { objective: 'cost' }), expectSameOptimum), { seed: 7, numRuns: 80 });
+    fc.assert(
+      fc.property(arbitraryPlanInput(5, { objective: 'cost', backend }), (input) => expectSameOptimum(bruteForceOptimum(input), planOrInfeasible(input))),
+      { seed: 7, numRuns: 80 },
+    );
+  });
+});
+
+describe('mckp against javascript-lp-solver on instances too large to enumerate', () => {
+  it('agrees on the optimum of random 12-to-24-layer instances', () => {
+    const inputs = fc.sample(arbitraryPlanInput(24, { backend: 'mckp' }).filter((input) => input.model.layers.length >= 12), { seed: 11, numRuns: 25 });
+    for (const input of inputs) {
+      const reference = planOrInfeasible({ ...input, solver: { ...input.solver, backend: 'lp-solver' } });
+      expectSameOptimum(reference === 'infeasible' ? undefined : reference, planOrInfeasible(input));
+    }
   });
 
   it('is deterministic: the same request gives the same plan', () => {
     fc.assert(
-      fc.property(arbitraryPlanInput(6), (input) => {
-        const first = planOrInfeasible(input);
-        expect(planOrInfeasible(input)).toEqual(first);
+      fc.property(arbitraryPlanInput(12), (input) => {
+        const first = makePlanOrError(input);
+        expect(makePlanOrError(input)).toEqual(first);
       }),
       { seed: 3, numRuns: 30 },
     );
   });
 });
+
+function makePlanOrError(input: PlanInput) {
+  try {
+    const plan = makePlan(input, { now: () => 0 });
+    return { layers: plan.layers.map((l) => l.candidate), objective: plan.objective, bound: plan.bound };
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 describe('verification never trusts a solver', () => {
   const input: PlanInput = {

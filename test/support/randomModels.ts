@@ -6,7 +6,10 @@ import type { PlanInput } from '../../src/core/index.js';
 const BITS = [2, 3, 4, 5, 6, 8];
 
 /** A random plan request over a small model: mixed candidates, ties, pins, one to three budgets. */
-export const arbitraryPlanInput = (maxLayers: number, options: { objective?: 'sensitivity' | 'cost' } = {}) =>
+export const arbitraryPlanInput = (
+  maxLayers: number,
+  options: { objective?: 'sensitivity' | 'cost'; backend?: 'mckp' | 'lp-solver' } = {},
+) =>
   fc
     .record({
       layers: fc.array(
@@ -69,6 +72,6 @@ export const arbitraryPlanInput = (maxLayers: number, options: { objective?: 'se
         budgets: budgets as Budget[],
         objective,
         batchSize: 1,
-        solver: { backend: 'lp-solver', timeLimitMs: 60_000, relativeGap: 0 },
+        solver: { backend: options.backend ?? 'mckp', timeLimitMs: 60_000, relativeGap: 0 },
       };
     });

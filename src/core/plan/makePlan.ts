@@ -87,8 +87,10 @@ export function makePlan(input: PlanInput, clock: Clock): Plan {
   const assignment = layers.map(() => -1);
   items.forEach((item, i) => item.members.forEach((member, k) => (assignment[member] = item.choices[itemChoice[i]!]?.[k] ?? -1)));
   const verified = verifyAssignment(problem.model, layers, assignment, objective, limits);
-  const fixedBound = reduced.instance.items.reduce((sum, item) => sum + Math.min(...item.options.map((o) => o.cost)), reduced.fixedObjective);
-  const bound = outcome.status === 'optimal' ? verified.objective : Math.max(outcome.bound ?? fixedBound, fixedBound);
+  // A backend's own bound, else for a proven optimum the objective, else the budget-free minimum.
+  const budgetFree = reduced.instance.items.reduce((sum, item) => sum + Math.min(...item.options.map((o) => o.cost)), 0);
+  const instanceBound = outcome.bound ?? (outcome.status === 'optimal' ? verified.objective - reduced.fixedObjective : budgetFree);
+  const bound = Math.min(verified.objective, Math.max(instanceBound, budgetFree) + reduced.fixedObjective);
   return describePlan(problem, verified, {
     status: outcome.status === 'optimal' ? 'optimal' : 'feasible',
     bound,

@@ -1,6 +1,7 @@
 import type { SolverBackendName } from './backend.js';
 import type { ChoiceInstance, SolveLimits, SolveOutcome } from './instance.js';
 import { solveWithLpSolver } from './lpSolver.js';
+import { solveWithMckp } from './mckp/solve.js';
 
 export interface BackendRun {
   backend: Exclude<SolverBackendName, 'auto'>;
@@ -8,14 +9,14 @@ export interface BackendRun {
   timeMs: number;
 }
 
-/** Runs the named backend (auto = the best available) on the instance. */
+const BACKENDS = { mckp: solveWithMckp, 'lp-solver': solveWithLpSolver } as const;
+
+/** Runs the named backend (auto = mckp) on the instance. */
 export function runBackend(name: SolverBackendName, instance: ChoiceInstance, limits: SolveLimits): BackendRun {
+  const backend = name === 'auto' ? 'mckp' : name;
   const start = limits.now();
-  if (instance.items.length === 0) {
-    // Nothing to decide; every capacity check happens in verification.
-    return { backend: 'lp-solver', outcome: { status: 'optimal', choice: [], nodes: 0 }, timeMs: limits.now() - start };
-  }
-  const backend = name === 'auto' ? 'lp-solver' : name;
-  const outcome = solveWithLpSolver(instance, limits);
+  // With nothing to decide there is nothing to solve; every capacity is checked in verification.
+  const outcome: SolveOutcome =
+    instance.items.length === 0 ? { status: 'optimal', choice: [], objective: 0, bound: 0, nodes: 0 } : BACKENDS[backend](instance, limits);
   return { backend, outcome, timeMs: limits.now() - start };
 }

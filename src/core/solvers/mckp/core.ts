@@ -1,0 +1,224 @@
+/**
+ * Proving optimality: reduced-cost fixing, then a dynamic program over the remaining "core".
+ *
+ * With multipliers mu (prices p_k = mu_k / s_k) every option has a reduced cost
+ * rc_o = c_o + p.w_o - min_(o' in item) (c_o' + p.w_o') >= 0, and any assignment costs at least
+ * L(mu) + sum of its reduced costs. An option with L(mu) + rc_o >= incumbent - allowance cannot
+ * be in a better assignment and is dropped; items left with one option are fixed.
+ *
+ * The core items are then enumerated as a dynamic program over partial assignments (states:
+ * cost and weight per row), in Pisinger's spirit: a state is dropped when its reduced-cost sum
+ * reaches the threshold, when the remaining items cannot bring it back under a capacity, or
+ * when another state is no worse in cost and every weight (dominance; exact for one or two
+ * rows, equal weights merged for more). When the program completes, the best state (or the
+ * incumbent) is optimal within the allowance. Memory and time are bounded by `maxStates` and
+ * the deadline; hitting either leaves the proof undone and the caller reports the gap.
+ */
+import type { FlatInstance } from './flat.js';
+
+export interface CoreSearchLimits {
+  now: () => number;
+  deadline: number;
+  maxStates: number;
+}
+
+export interface CoreSearchResult {
+  /** True when the search finished: no assignment beats the incumbent by more than the allowance. */
+  proven: boolean;
+  /** A better assignment found, if any. */
+  improved?: Int32Array;
+  /** States created (the search effort, reported as nodes). */
+  states: number;
+}
+
+export function searchCore(
+  inst: FlatInstance,
+  mu: Float64Array,
+  lagrangianValue: number,
+  incumbentCost: number,
+  allowance: number,
+  limits: CoreSearchLimits,
+): CoreSearchResult {
+  const { items, rows: m, start, cost, weight, capacity, rowScale } = inst;
+  const price = Array.from(mu, (v, k) => v / rowScale[k]!);
+  const reduced = new Float64Array(cost.length);
+  for (let i = 0; i < items; i++) {
+    let least = Infinity;
+    for (let o = start[i]!; o < start[i + 1]!; o++) {
+      let v = cost[o]!;
+      for (let k = 0; k < m; k++) v += price[k]! * weight[o * m + k]!;
+      reduced[o] = v;
+      least = Math.min(least, v);
+    }
+    for (let o = start[i]!; o < start[i + 1]!; o++) reduced[o] = Math.max(0, reduced[o]! - least);
+  }
+  // Reduced-cost fixing.
+  const threshold = incumbentCost - allowance - lagrangianValue;
+  const fixedWeight = new Float64Array(m);
+  let fixedCost = 0;
+  const fixedChoice = new Int32Array(items).fill(-1);
+  const core: { item: number; live: number[]; second: number }[] = [];
+  for (let i = 0; i < items; i++) {
+    const live: number[] = [];
+    for (let o = start[i]!; o < start[i + 1]!; o++) if (reduced[o]! < threshold) live.push(o);
+    if (live.length === 0) return { proven: true, states: 0 }; // nothing beats the incumbent
+    if (live.length === 1) {
+      const o = live[0]!;
+      fixedChoice[i] = o;
+      fixedCost += cost[o]!;
+      for (let k = 0; k < m; k++) fixedWeight[k] = fixedWeight[k]! + weight[o * m + k]!;
+      continue;
+    }
+    live.sort((a, b) => reduced[a]! - reduced[b]! || a - b);
+    core.push({ item: i, live, second: reduced[live[1]!]! });
+  }
+  // Items unlikely to leave their best option first, so states multiply as late as possible.
+  core.sort((a, b) => b.second - a.second || a.item - b.item);
+
+  // Least weight the items from position t on can add, per row.
+  const suffixMin = new Float64Array((core.length + 1) * m);
+  for (let t = core.length - 1; t >= 0; t--) {
+    for (let k = 0; k < m; k++) {
+      let least = Infinity;
+      for (const o of core[t]!.live) least = Math.min(least, weight[o * m + k]!);
+      suffixMin[t * m + k] = suffixMin[(t + 1) * m + k]! + least;
+    }
+  }
+  const room = (k: number, t: number) => capacity[k]! - fixedWeight[k]! - suffixMin[t * m + k]!;
+  const slack = (cap: number) => 1e-12 * Math.max(1, Math.abs(cap));
+
+  // Trail of choices, for reconstruction: entry = (parent entry, option).
+  let trailParent = new Int32Array(1 << 16);
+  let trailOption = new Int32Array(1 << 16);
+  let trailSize = 0;
+  const record = (parent: number, option: number) => {
+    if (trailSize === trailParent.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      trailParent = grow(trailParent);
+      trailOption = grow(trailOption);
+    }
+    trailParent[trailSize] = parent;
+    trailOption[trailSize] = option;
+    return trailSize++;
+  };
+
+  let stateCost = new Float64Array([0]);
+  let stateReduced = new Float64Array([0]);
+  let stateWeight = new Float64Array(m);
+  let stateTrail = new Int32Array([-1]);
+  let count = 1;
+  let created = 0;
+
+  for (let t = 0; t < core.length; t++) {
+    if (limits.now() > limits.deadline) return { proven: false, states: created };
+    const { live } = core[t]!;
+    const capacityCount = count * live.length;
+    const nextCost = new Float64Array(capacityCount);
+    const nextReduced = new Float64Array(capacityCount);
+    const nextWeight = new Float64Array(capacityCount * m);
+    const nextParent = new Int32Array(capacityCount);
+    const nextOption = new Int32Array(capacityCount);
+    let next = 0;
+    for (let s = 0; s < count; s++) {
+      for (const o of live) {
+        const rc = stateReduced[s]! + reduced[o]!;
+        if (rc >= threshold) break; // live is sorted by reduced cost
+        let ok = true;
+        for (let k = 0; k < m && ok; k++) {
+          const w = stateWeight[s * m + k]! + weight[o * m + k]!;
+          const limit = room(k, t + 1);
+          ok = w <= limit + slack(capacity[k]!);
+          nextWeight[next * m + k] = w;
+        }
+        if (!ok) continue;
+        nextCost[next] = stateCost[s]! + cost[o]!;
+        nextReduced[next] = rc;
+        nextParent[next] = stateTrail[s]!;
+        nextOption[next] = o;
+        next++;
+      }
+    }
+    created += next;
+    if (next === 0) return { proven: true, states: created };
+    const keep = undominated(next, m, nextCost, nextWeight);
+    if (keep.length > limits.maxStates) return { proven: false, states: created };
+    count = keep.length;
+    stateCost = new Float64Array(count);
+    stateReduced = new Float64Array(count);
+    stateWeight = new Float64Array(count * m);
+    stateTrail = new Int32Array(count);
+    keep.forEach((s, n) => {
+      stateCost[n] = nextCost[s]!;
+      stateReduced[n] = nextReduced[s]!;
+      for (let k = 0; k < m; k++) stateWeight[n * m + k] = nextWeight[s * m + k]!;
+      stateTrail[n] = record(nextParent[s]!, nextOption[s]!);
+    });
+  }
+  let best = -1;
+  for (let s = 0; s < count; s++) {
+    if (fixedCost + stateCost[s]! < incumbentCost - allowance && (best < 0 || stateCost[s]! < stateCost[best]!)) best = s;
+  }
+  if (best < 0) return { proven: true, states: created };
+  const itemOf = new Int32Array(cost.length);
+  for (let i = 0; i < items; i++) itemOf.fill(i, start[i]!, start[i + 1]!);
+  const choice = Int32Array.from(fixedChoice);
+  for (let entry = stateTrail[best]!; entry >= 0; entry = trailParent[entry]!) {
+    const o = trailOption[entry]!;
+    choice[itemOf[o]!] = o;
+  }
+  return { proven: true, improved: choice, states: created };
+}
+
+/**
+ * Indices of the states not dominated by another (no worse in cost and every weight), in a
+ * deterministic order. Exact for one and two rows; for more, states with equal weights merge.
+ */
+function undominated(count: number, m: number, cost: Float64Array, weight: Float64Array): number[] {
+  const order = Array.from({ length: count }, (_, s) => s);
+  order.sort((a, b) => {
+    for (let k = 0; k < m; k++) {
+      const d = weight[a * m + k]! - weight[b * m + k]!;
+      if (d !== 0) return d;
+    }
+    return cost[a]! - cost[b]! || a - b;
+  });
+  const keep: number[] = [];
+  if (m === 0) return order.length > 0 ? [order[0]!] : [];
+  if (m === 1) {
+    let bestCost = Infinity;
+    for (const s of order) {
+      if (cost[s]! < bestCost) {
+        keep.push(s);
+        bestCost = cost[s]!;
+      }
+    }
+    return keep;
+  }
+  if (m === 2) {
+    // Sweep by the first weight; a Fenwick tree over second-weight ranks holds the least cost so far.
+    const ranks = Array.from(new Set(order.map((s) => weight[s * 2 + 1]!))).sort((a, b) => a - b);
+    const rankOf = new Map(ranks.map((w, r) => [w, r + 1]));
+    const tree = new Float64Array(ranks.length + 1).fill(Infinity);
+    for (const s of order) {
+      const r = rankOf.get(weight[s * 2 + 1]!)!;
+      let least = Infinity;
+      for (let i = r; i > 0; i -= i & -i) least = Math.min(least, tree[i]!);
+      if (least <= cost[s]!) continue;
+      keep.push(s);
+      for (let i = r; i < tree.length; i += i & -i) tree[i] = Math.min(tree[i]!, cost[s]!);
+    }
+    return keep;
+  }
+  let previous = -1;
+  for (const s of order) {
+    let same = previous >= 0;
+    for (let k = 0; k < m && same; k++) same = weight[s * m + k] === weight[previous * m + k];
+    if (!same) keep.push(s);
+    previous = s;
+  }
+  return keep;
+}

@@ -1,0 +1,199 @@
+/**
+ * The Lagrangian dual of the multiple-choice problem, which equals its LP relaxation:
+ *
+ *   L(mu) = sum_i min_o ( c_o + sum_k mu_k w_ok / s_k )  -  sum_k mu_k B_k / s_k,   mu >= 0
+ *
+ * Every L(mu) is a lower bound on the optimum (weak duality), so a bound stays valid however
+ * far the search for the best mu got. One row: exact, from the sorted incremental slopes of each
+ * item's lower convex hull (O(N log N) for N options). Several rows: Kelley's cutting planes in a
+ * box that moves to each better point (the box-step method), each step one O(N m) evaluation and
+ * a linear program in m+1 variables.
+ */
+import * as lpSolverModule from 'javascript-lp-solver';
+import type { Model, SolverAPI } from 'javascript-lp-solver';
+import type { FlatInstance } from './flat.js';
+
+const lp = lpSolverModule.default as unknown as SolverAPI;
+
+export interface LagrangianPoint {
+  mu: Float64Array;
+  value: number;
+  /** The minimizing option of each item at mu (lowest index on ties). */
+  choice: Int32Array;
+  /** sum of weights of choice, per row. */
+  used: Float64Array;
+}
+
+/** Evaluates L(mu) and its minimizer. */
+export function evaluate(inst: FlatInstance, mu: Float64Array): LagrangianPoint {
+  const { items, rows, start, cost, weight, capacity, rowScale } = inst;
+  const price = new Float64Array(rows);
+  for (let k = 0; k < rows; k++) price[k] = mu[k]! / rowScale[k]!;
+  const choice = new Int32Array(items);
+  const used = new Float64Array(rows);
+  let value = 0;
+  for (let i = 0; i < items; i++) {
+    let best = Infinity;
+    let arg = start[i]!;
+    for (let o = start[i]!; o < start[i + 1]!; o++) {
+      let v = cost[o]!;
+      for (let k = 0; k < rows; k++) v += price[k]! * weight[o * rows + k]!;
+      if (v < best) {
+        best = v;
+        arg = o;
+      }
+    }
+    choice[i] = arg;
+    value += best;
+    for (let k = 0; k < rows; k++) used[k] = used[k]! + weight[arg * rows + k]!;
+  }
+  for (let k = 0; k < rows; k++) value -= price[k]! * capacity[k]!;
+  return { mu: Float64Array.from(mu), value, choice, used };
+}
+
+/** Exact maximizer of L for one row, by the greedy over hull slopes (the LP optimum). */
+function singleRowDual(inst: FlatInstance): Float64Array {
+  const { items, start, cost, weight, capacity, rowScale } = inst;
+  // Per item: options by weight ascending; the lower hull's increments (dw > 0, dc < 0).
+  const slopes: { efficiency: number; dw: number }[] = [];
+  let base = 0;
+  for (let i = 0; i < items; i++) {
+    const options: number[] = [];
+    for (let o = start[i]!; o < start[i + 1]!; o++) options.push(o);
+    options.sort((a, b) => weight[a]! - weight[b]! || cost[a]! - cost[b]!);
+    base += weight[options[0]!]!;
+    const hull: number[] = [options[0]!];
+    for (const o of options.slice(1)) {
+      if (cost[o]! >= cost[hull[hull.length - 1]!]!) continue; // heavier and no cheaper
+      while (hull.length >= 2) {
+        const a = hull[hull.length - 2]!;
+        const b = hull[hull.length - 1]!;
+        // b is above the segment a-o: drop it.
+        const cross = (weight[b]! - weight[a]!) * (cost[o]! - cost[a]!) - (cost[b]! - cost[a]!) * (weight[o]! - weight[a]!);
+        if (cross <= 0) hull.pop();
+        else break;
+      }
+      hull.push(o);
+    }
+    for (let h = 1; h < hull.length; h++) {
+      const dw = weight[hull[h]!]! - weight[hull[h - 1]!]!;
+      const dc = cost[hull[h]!]! - cost[hull[h - 1]!]!;
+      slopes.push({ efficiency: -dc / dw, dw });
+    }
+  }
+  slopes.sort((a, b) => b.efficiency - a.efficiency);
+  let residual = capacity[0]! - base;
+  for (const slope of slopes) {
+    if (slope.dw <= residual) residual -= slope.dw;
+    else return Float64Array.of(Math.max(0, slope.efficiency) * rowScale[0]!);
+  }
+  return Float64Array.of(0);
+}
+
+export interface DualResult {
+  best: LagrangianPoint;
+  /** Evaluations of L made. */
+  evaluations: number;
+}
+
+/**
+ * The best multipliers found. `deadline` bounds the effort (clock in ms); the returned value is a
+ * valid lower bound whether or not the search converged.
+ */
+export function solveDual(inst: FlatInstance, now: () => number, deadline: number): DualResult {
+  const m = inst.rows;
+  if (m === 0) return { best: evaluate(inst, new Float64Array(0)), evaluations: 1 };
+  if (m === 1) return { best: evaluate(inst, singleRowDual(inst)), evaluations: 1 };
+
+  let evaluations = 0;
+  const at = (mu: Float64Array) => (evaluations++, evaluate(inst, mu));
+  // Start from the best single-row multipliers, one row at a time, keeping the best point.
+  let best = at(new Float64Array(m));
+  const cuts: LagrangianPoint[] = [best];
+  for (let k = 0; k < m; k++) {
+    const one = singleRowDual(rowOnly(inst, k));
+    const mu = new Float64Array(m);
+    mu[k] = one[0]!;
+    const point = at(mu);
+    cuts.push(point);
+    if (point.value > best.value) best = point;
+  }
+  let box = 1;
+  for (let step = 0; step < 200 && now() < deadline; step++) {
+    const model = maximizeModel(inst, cuts, best.mu, box);
+    if (!model) break;
+    const predicted = model.value - best.value;
+    const tolerance = 1e-12 * Math.max(1, Math.abs(best.value));
+    if (predicted <= tolerance) {
+      if (!model.onBoxEdge) break;
+      box *= 4; // the model's best lies on the box edge: look further before concluding
+      continue;
+    }
+    const point = at(model.mu);
+    cuts.push(point);
+    if (point.value > best.value + 0.1 * predicted) {
+      best = point;
+      box = Math.min(box * 2, 1e6);
+    } else if (point.value > best.value) {
+      best = point;
+    } else {
+      box = Math.max(box / 2, 1e-9);
+    }
+  }
+  return { best, evaluations };
+}
+
+/** The instance restricted to one row (for starting points). */
+function rowOnly(inst: FlatInstance, k: number): FlatInstance {
+  const weight = new Float64Array(inst.cost.length);
+  for (let o = 0; o < inst.cost.length; o++) weight[o] = inst.weight[o * inst.rows + k]!;
+  return {
+    ...inst,
+    rows: 1,
+    weight,
+    capacity: Float64Array.of(inst.capacity[k]!),
+    rowScale: Float64Array.of(inst.rowScale[k]!),
+  };
+}
+
+/** max z s.t. z <= L_t + g_t . (mu - mu_t) for every cut, mu in the box around `center`, mu >= 0. */
+function maximizeModel(
+  inst: FlatInstance,
+  cuts: LagrangianPoint[],
+  center: Float64Array,
+  box: number,
+): { mu: Float64Array; value: number; onBoxEdge: boolean } | undefined {
+  const m = inst.rows;
+  const lower = Array.from(center, (c) => Math.max(0, c - box));
+  const upper = Array.from(center, (c) => c + box);
+  // Substitute mu_k = lower_k + y_k with 0 <= y_k <= upper_k - lower_k (the solver's variables are >= 0).
+  const constraints: Model['constraints'] = {};
+  const variables: Model['variables'] = { z: { objective: 1 } };
+  for (let k = 0; k < m; k++) {
+    variables[`y${k}`] = { [`box${k}`]: 1 };
+    constraints[`box${k}`] = { max: upper[k]! - lower[k]! };
+  }
+  cuts.forEach((cut, t) => {
+    // z - sum_k g_k y_k <= L_t + sum_k g_k (lower_k - mu_tk), with g_k = (used_k - B_k) / s_k.
+    let rhs = cut.value;
+    variables.z![`cut${t}`] = 1;
+    for (let k = 0; k < m; k++) {
+      const g = (cut.used[k]! - inst.capacity[k]!) / inst.rowScale[k]!;
+      variables[`y${k}`]![`cut${t}`] = -g;
+      rhs += g * (lower[k]! - cut.mu[k]!);
+    }
+    constraints[`cut${t}`] = { max: rhs };
+  });
+  const result = lp.Solve({ optimize: 'objective', opType: 'max', constraints, variables, unrestricted: { z: 1 } }) as unknown as Record<string, number | boolean | undefined>;
+  if (!result.feasible || result.bounded === false) return undefined;
+  const mu = new Float64Array(m);
+  let onBoxEdge = false;
+  for (let k = 0; k < m; k++) {
+    const y = Number(result[`y${k}`] ?? 0);
+    mu[k] = lower[k]! + y;
+    const atUpper = y >= upper[k]! - lower[k]! - 1e-12;
+    const atLower = y <= 1e-12 && lower[k]! > 0;
+    if (atUpper || atLower) onBoxEdge = true;
+  }
+  return { mu, value: Number(result.result), onBoxEdge };
+}

@@ -1,0 +1,130 @@
+/**
+ * Primal heuristics: turn the Lagrangian minimizer into a feasible assignment (repair), then
+ * spend the remaining slack on the moves that buy the most objective per unit of priced
+ * resource (improve). Greedy and deterministic; O(N log N) per pass for N options.
+ */
+import type { FlatInstance } from './flat.js';
+
+export interface Assignment {
+  choice: Int32Array;
+  used: Float64Array;
+  cost: number;
+}
+
+const FEASIBILITY = 1e-12;
+
+function fits(used: number, capacity: number): boolean {
+  return used <= capacity + FEASIBILITY * Math.max(Math.abs(capacity), Math.abs(used));
+}
+
+export function assignmentOf(inst: FlatInstance, choice: Int32Array): Assignment {
+  const used = new Float64Array(inst.rows);
+  let cost = 0;
+  for (let i = 0; i < inst.items; i++) {
+    const o = choice[i]!;
+    cost += inst.cost[o]!;
+    for (let k = 0; k < inst.rows; k++) used[k] = used[k]! + inst.weight[o * inst.rows + k]!;
+  }
+  return { choice, used, cost };
+}
+
+export function isFeasible(inst: FlatInstance, used: Float64Array): boolean {
+  for (let k = 0; k < inst.rows; k++) if (!fits(used[k]!, inst.capacity[k]!)) return false;
+  return true;
+}
+
+/** Recomputes sums from scratch (no drift from incremental updates). */
+function refresh(inst: FlatInstance, a: Assignment): Assignment {
+  return assignmentOf(inst, a.choice);
+}
+
+/**
+ * Moves items to options that reduce the scaled excess over violated rows, best excess
+ * reduction per unit of cost increase first, until feasible. Returns undefined if stuck.
+ */
+export function repair(inst: FlatInstance, start: Int32Array): Assignment | undefined {
+  const { rows, weight, cost, capacity, rowScale } = inst;
+  let a = assignmentOf(inst, Int32Array.from(start));
+  for (let round = 0; round < 64 && !isFeasible(inst, a.used); round++) {
+    const excess = (used: Float64Array, k: number) => Math.max(0, (used[k]! - capacity[k]!) / rowScale[k]!);
+    let total = 0;
+    for (let k = 0; k < rows; k++) total += excess(a.used, k);
+    const moves: { item: number; option: number; ratio: number }[] = [];
+    for (let i = 0; i < inst.items; i++) {
+      const from = a.choice[i]!;
+      for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) {
+        if (o === from) continue;
+        let reduction = 0;
+        for (let k = 0; k < rows; k++) {
+          const over = (a.used[k]! - capacity[k]!) / rowScale[k]!;
+          const delta = (weight[o * rows + k]! - weight[from * rows + k]!) / rowScale[k]!;
+          reduction += Math.max(0, over) - Math.max(0, over + delta);
+        }
+        if (reduction <= 0) continue;
+        const dc = cost[o]! - cost[from]!;
+        moves.push({ item: i, option: o, ratio: reduction / Math.max(dc, 1e-15) });
+      }
+    }
+    if (moves.length === 0) return undefined;
+    moves.sort((x, y) => y.ratio - x.ratio || x.item - y.item || x.option - y.option);
+    const moved = new Set<number>();
+    for (const move of moves) {
+      if (total <= 0) break;
+      if (moved.has(move.item)) continue;
+      const from = a.choice[move.item]!;
+      let after = 0;
+      for (let k = 0; k < rows; k++) {
+        const next = a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!;
+        after += Math.max(0, (next - capacity[k]!) / rowScale[k]!);
+      }
+      if (after >= total) continue;
+      for (let k = 0; k < rows; k++) a.used[k] = a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!;
+      a.choice[move.item] = move.option;
+      a.cost += cost[move.option]! - cost[from]!;
+      moved.add(move.item);
+      total = after;
+    }
+    a = refresh(inst, a);
+  }
+  return isFeasible(inst, a.used) ? a : undefined;
+}
+
+/**
+ * Applies cost-decreasing moves that keep every row feasible, the best gain per unit of priced
+ * weight increase first (prices: the multipliers), pass after pass until none applies.
+ */
+export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array): Assignment {
+  const { rows, weight, cost, capacity, rowScale } = inst;
+  const price = Array.from(mu, (m, k) => Math.max(m, 1e-9) / rowScale[k]!);
+  for (let pass = 0; pass < 32; pass++) {
+    const moves: { item: number; option: number; ratio: number }[] = [];
+    for (let i = 0; i < inst.items; i++) {
+      const from = a.choice[i]!;
+      for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) {
+        const gain = cost[from]! - cost[o]!;
+        if (o === from || gain <= 0) continue;
+        let spend = 0;
+        for (let k = 0; k < rows; k++) spend += price[k]! * Math.max(0, weight[o * rows + k]! - weight[from * rows + k]!);
+        moves.push({ item: i, option: o, ratio: gain / Math.max(spend, 1e-300) });
+      }
+    }
+    moves.sort((x, y) => y.ratio - x.ratio || x.item - y.item || x.option - y.option);
+    let changed = false;
+    for (const move of moves) {
+      const from = a.choice[move.item]!;
+      if (cost[move.option]! >= cost[from]!) continue;
+      let ok = true;
+      for (let k = 0; k < rows && ok; k++) {
+        ok = fits(a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!, capacity[k]!);
+      }
+      if (!ok) continue;
+      for (let k = 0; k < rows; k++) a.used[k] = a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!;
+      a.cost += cost[move.option]! - cost[from]!;
+      a.choice[move.item] = move.option;
+      changed = true;
+    }
+    a = refresh(inst, a);
+    if (!changed) break;
+  }
+  return a;
+}
