@@ -4,14 +4,15 @@
  * With multipliers mu (prices p_k = mu_k / s_k) every option has a reduced cost
  * rc_o = c_o + p.w_o - min_(o' in item) (c_o' + p.w_o') >= 0, and any assignment costs at least
  * L(mu) + sum of its reduced costs. An option with L(mu) + rc_o >= incumbent - allowance cannot
- * be in a better assignment and is dropped; items left with one option are fixed.
+ * be in a better assignment and is dropped; items left with one option are fixed. The caller
+ * passes the threshold (incumbent - allowance - L(mu) for a proof, less to search cheaply).
  *
  * The core items are then enumerated as a dynamic program over partial assignments (states:
  * cost and weight per row), in Pisinger's spirit: a state is dropped when its reduced-cost sum
  * reaches the threshold, when the remaining items cannot bring it back under a capacity, or
  * when another state is no worse in cost and every weight (dominance; exact for one or two
- * rows, equal weights merged for more). When the program completes, the best state (or the
- * incumbent) is optimal within the allowance. Memory and time are bounded by `maxStates` and
+ * rows, checked against one witness for more). When the program completes, no assignment with a
+ * reduced-cost sum below the threshold beats the best one it returns (or the incumbent). Memory and time are bounded by `maxStates` and
  * the deadline; hitting either leaves the proof undone and the caller reports the gap.
  */
 import type { FlatInstance } from './flat.js';
@@ -20,12 +21,28 @@ export interface CoreSearchLimits {
   now: () => number;
   deadline: number;
   maxStates: number;
+  /**
+   * Beam width: when set, each stage keeps only this many states (least reduced-cost sum first),
+   * which turns the program into a fast heuristic that proves nothing.
+   */
+  beam?: number;
+  /**
+   * More multipliers with their dual values L(mu_j): a state is also dropped when the bound
+   * with any of them reaches L(mu) + threshold. A state that spends the rows unlike the main
+   * multipliers' minimizer is bounded better by one of these.
+   */
+  alternatives?: { mu: Float64Array }[];
+  /** L(mu) of the main multipliers. */
+  lagrangianValue?: number;
 }
 
 export interface CoreSearchResult {
-  /** True when the search finished: no assignment beats the incumbent by more than the allowance. */
-  proven: boolean;
-  /** A better assignment found, if any. */
+  /**
+   * True when the search finished: every assignment whose reduced-cost sum is below the
+   * threshold was considered, so none of them beats the returned one (or the incumbent).
+   */
+  complete: boolean;
+  /** The best assignment found that costs less than the incumbent, if any. */
   improved?: Int32Array;
   /** States created (the search effort, reported as nodes). */
   states: number;
@@ -34,9 +51,8 @@ export interface CoreSearchResult {
 export function searchCore(
   inst: FlatInstance,
   mu: Float64Array,
-  lagrangianValue: number,
   incumbentCost: number,
-  allowance: number,
+  threshold: number,
   limits: CoreSearchLimits,
 ): CoreSearchResult {
   const { items, rows: m, start, cost, weight, capacity, rowScale } = inst;
@@ -52,8 +68,7 @@ export function searchCore(
     }
     for (let o = start[i]!; o < start[i + 1]!; o++) reduced[o] = Math.max(0, reduced[o]! - least);
   }
-  // Reduced-cost fixing.
-  const threshold = incumbentCost - allowance - lagrangianValue;
+  // Reduced-cost fixing: an option whose reduced cost reaches the threshold is out.
   const fixedWeight = new Float64Array(m);
   let fixedCost = 0;
   const fixedChoice = new Int32Array(items).fill(-1);
@@ -61,7 +76,7 @@ export function searchCore(
   for (let i = 0; i < items; i++) {
     const live: number[] = [];
     for (let o = start[i]!; o < start[i + 1]!; o++) if (reduced[o]! < threshold) live.push(o);
-    if (live.length === 0) return { proven: true, states: 0 }; // nothing beats the incumbent
+    if (live.length === 0) return { complete: true, states: 0 }; // nothing below the threshold
     if (live.length === 1) {
       const o = live[0]!;
       fixedChoice[i] = o;
@@ -85,6 +100,36 @@ export function searchCore(
     }
   }
   const room = (k: number, t: number) => capacity[k]! - fixedWeight[k]! - suffixMin[t * m + k]!;
+
+  // Bounds with the alternative multipliers: per multiplier, the prices and the least priced
+  // value of the core items from position t on; a state prunes when any bound reaches `ceiling`.
+  const alternatives = limits.lagrangianValue === undefined ? [] : (limits.alternatives ?? []);
+  const ceiling = (limits.lagrangianValue ?? 0) + threshold;
+  const altPrice = alternatives.map(({ mu: alt }) => Array.from(alt, (v, k) => v / rowScale[k]!));
+  const altSuffix = altPrice.map((p) => {
+    const suffix = new Float64Array(core.length + 1);
+    for (let t = core.length - 1; t >= 0; t--) {
+      let least = Infinity;
+      for (const o of core[t]!.live) {
+        let v = cost[o]!;
+        for (let k = 0; k < m; k++) v += p[k]! * weight[o * m + k]!;
+        least = Math.min(least, v);
+      }
+      suffix[t] = suffix[t + 1]! + least;
+    }
+    let constant = fixedCost;
+    for (let k = 0; k < m; k++) constant += p[k]! * (fixedWeight[k]! - capacity[k]!);
+    return { suffix, constant };
+  });
+  const prunedByAlternative = (stateCostValue: number, weights: Float64Array, offset: number, t: number) => {
+    for (let j = 0; j < altPrice.length; j++) {
+      const p = altPrice[j]!;
+      let bound = altSuffix[j]!.constant + stateCostValue + altSuffix[j]!.suffix[t]!;
+      for (let k = 0; k < m; k++) bound += p[k]! * weights[offset + k]!;
+      if (bound >= ceiling) return true;
+    }
+    return false;
+  };
   const slack = (cap: number) => 1e-12 * Math.max(1, Math.abs(cap));
 
   // Trail of choices, for reconstruction: entry = (parent entry, option).
@@ -112,9 +157,10 @@ export function searchCore(
   let stateTrail = new Int32Array([-1]);
   let count = 1;
   let created = 0;
+  let truncated = false;
 
   for (let t = 0; t < core.length; t++) {
-    if (limits.now() > limits.deadline) return { proven: false, states: created };
+    if (limits.now() > limits.deadline) return { complete: false, states: created };
     const { live } = core[t]!;
     const capacityCount = count * live.length;
     const nextCost = new Float64Array(capacityCount);
@@ -135,6 +181,7 @@ export function searchCore(
           nextWeight[next * m + k] = w;
         }
         if (!ok) continue;
+        if (altPrice.length > 0 && prunedByAlternative(stateCost[s]! + cost[o]!, nextWeight, next * m, t + 1)) continue;
         nextCost[next] = stateCost[s]! + cost[o]!;
         nextReduced[next] = rc;
         nextParent[next] = stateTrail[s]!;
@@ -143,9 +190,13 @@ export function searchCore(
       }
     }
     created += next;
-    if (next === 0) return { proven: true, states: created };
-    const keep = undominated(next, m, nextCost, nextWeight);
-    if (keep.length > limits.maxStates) return { proven: false, states: created };
+    if (next === 0) return { complete: !truncated, states: created };
+    let keep = undominated(next, m, nextCost, nextWeight);
+    if (limits.beam !== undefined && keep.length > limits.beam) {
+      keep = keep.sort((a, b) => nextReduced[a]! - nextReduced[b]! || a - b).slice(0, limits.beam);
+      truncated = true;
+    }
+    if (keep.length > limits.maxStates) return { complete: false, states: created };
     count = keep.length;
     stateCost = new Float64Array(count);
     stateReduced = new Float64Array(count);
@@ -160,9 +211,9 @@ export function searchCore(
   }
   let best = -1;
   for (let s = 0; s < count; s++) {
-    if (fixedCost + stateCost[s]! < incumbentCost - allowance && (best < 0 || stateCost[s]! < stateCost[best]!)) best = s;
+    if (fixedCost + stateCost[s]! < incumbentCost && (best < 0 || stateCost[s]! < stateCost[best]!)) best = s;
   }
-  if (best < 0) return { proven: true, states: created };
+  if (best < 0) return { complete: !truncated, states: created };
   const itemOf = new Int32Array(cost.length);
   for (let i = 0; i < items; i++) itemOf.fill(i, start[i]!, start[i + 1]!);
   const choice = Int32Array.from(fixedChoice);
@@ -170,12 +221,14 @@ export function searchCore(
     const o = trailOption[entry]!;
     choice[itemOf[o]!] = o;
   }
-  return { proven: true, improved: choice, states: created };
+  return { complete: !truncated, improved: choice, states: created };
 }
 
 /**
  * Indices of the states not dominated by another (no worse in cost and every weight), in a
- * deterministic order. Exact for one and two rows; for more, states with equal weights merge.
+ * deterministic order. Exact for one and two rows; for more, each state is checked against one
+ * witness (the cheapest state no heavier in the first two rows), which removes only dominated
+ * states but may keep some.
  */
 function undominated(count: number, m: number, cost: Float64Array, weight: Float64Array): number[] {
   const order = Array.from({ length: count }, (_, s) => s);
@@ -213,12 +266,38 @@ function undominated(count: number, m: number, cost: Float64Array, weight: Float
     }
     return keep;
   }
+  // Three or more rows: the same sweep over the first two weights finds, for each state, the
+  // cheapest earlier state with no more of either; it dominates if it uses no more of the rest.
+  const ranks = Array.from(new Set(order.map((s) => weight[s * m + 1]!))).sort((a, b) => a - b);
+  const rankOf = new Map(ranks.map((w, r) => [w, r + 1]));
+  const treeCost = new Float64Array(ranks.length + 1).fill(Infinity);
+  const treeState = new Int32Array(ranks.length + 1).fill(-1);
   let previous = -1;
   for (const s of order) {
+    // Equal weights: sorted by cost, so only the first of a run is kept.
     let same = previous >= 0;
     for (let k = 0; k < m && same; k++) same = weight[s * m + k] === weight[previous * m + k];
-    if (!same) keep.push(s);
     previous = s;
+    if (same) continue;
+    const r = rankOf.get(weight[s * m + 1]!)!;
+    let least = Infinity;
+    let witness = -1;
+    for (let i = r; i > 0; i -= i & -i) {
+      if (treeCost[i]! < least) {
+        least = treeCost[i]!;
+        witness = treeState[i]!;
+      }
+    }
+    let dominated = witness >= 0 && least <= cost[s]!;
+    for (let k = 2; k < m && dominated; k++) dominated = weight[witness * m + k]! <= weight[s * m + k]!;
+    if (dominated) continue;
+    keep.push(s);
+    for (let i = r; i < treeCost.length; i += i & -i) {
+      if (cost[s]! < treeCost[i]!) {
+        treeCost[i] = cost[s]!;
+        treeState[i] = s;
+      }
+    }
   }
   return keep;
 }

@@ -15,6 +15,11 @@ import type { FlatInstance } from './flat.js';
 
 const lp = lpSolverModule.default as unknown as SolverAPI;
 
+/** Cuts kept in the model, and the relative accuracy at which the dual search stops. */
+const MAX_CUTS = 40;
+const DUAL_TOLERANCE = 1e-10;
+const STALL_STEPS = 8;
+
 export interface LagrangianPoint {
   mu: Float64Array;
   value: number;
@@ -92,6 +97,8 @@ function singleRowDual(inst: FlatInstance): Float64Array {
 
 export interface DualResult {
   best: LagrangianPoint;
+  /** Every point evaluated (the cuts), best included. */
+  points: LagrangianPoint[];
   /** Evaluations of L made. */
   evaluations: number;
 }
@@ -102,8 +109,10 @@ export interface DualResult {
  */
 export function solveDual(inst: FlatInstance, now: () => number, deadline: number): DualResult {
   const m = inst.rows;
-  if (m === 0) return { best: evaluate(inst, new Float64Array(0)), evaluations: 1 };
-  if (m === 1) return { best: evaluate(inst, singleRowDual(inst)), evaluations: 1 };
+  if (m <= 1) {
+    const only = evaluate(inst, m === 0 ? new Float64Array(0) : singleRowDual(inst));
+    return { best: only, points: [only], evaluations: 1 };
+  }
 
   let evaluations = 0;
   const at = (mu: Float64Array) => (evaluations++, evaluate(inst, mu));
@@ -119,11 +128,14 @@ export function solveDual(inst: FlatInstance, now: () => number, deadline: numbe
     if (point.value > best.value) best = point;
   }
   let box = 1;
+  let lastGain = 0;
   for (let step = 0; step < 200 && now() < deadline; step++) {
-    const model = maximizeModel(inst, cuts, best.mu, box);
+    // The cut model keeps the newest cuts (and the best point's): enough to converge, small to solve.
+    const recent = cuts.length > MAX_CUTS ? [best, ...cuts.slice(-MAX_CUTS)] : cuts;
+    const model = maximizeModel(inst, recent, best.mu, box);
     if (!model) break;
     const predicted = model.value - best.value;
-    const tolerance = 1e-12 * Math.max(1, Math.abs(best.value));
+    const tolerance = DUAL_TOLERANCE * Math.max(1, Math.abs(best.value));
     if (predicted <= tolerance) {
       if (!model.onBoxEdge) break;
       box *= 4; // the model's best lies on the box edge: look further before concluding
@@ -131,6 +143,7 @@ export function solveDual(inst: FlatInstance, now: () => number, deadline: numbe
     }
     const point = at(model.mu);
     cuts.push(point);
+    if (point.value > best.value + tolerance) lastGain = step;
     if (point.value > best.value + 0.1 * predicted) {
       best = point;
       box = Math.min(box * 2, 1e6);
@@ -139,8 +152,10 @@ export function solveDual(inst: FlatInstance, now: () => number, deadline: numbe
     } else {
       box = Math.max(box / 2, 1e-9);
     }
+    // The cut model is solved in floating point: stop once the bound stops rising.
+    if (step - lastGain >= STALL_STEPS) break;
   }
-  return { best, evaluations };
+  return { best, points: cuts, evaluations };
 }
 
 /** The instance restricted to one row (for starting points). */

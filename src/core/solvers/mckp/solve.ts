@@ -16,8 +16,12 @@ import { flatten, type FlatInstance } from './flat.js';
 import { solveDual } from './lagrangian.js';
 import { assignmentOf, improve, repair, type Assignment } from './primal.js';
 
-/** Most states the core program may hold at once (about 100 MB of typed arrays with two rows). */
-export const MAX_CORE_STATES = 2_000_000;
+/** Most states the core program holds at once: with its successors, about 150 MB at two rows. */
+export const MAX_CORE_STATES = 500_000;
+/** States per stage of the heuristic beam pass. */
+const BEAM_WIDTH = 16;
+/** Extra multipliers whose bounds also prune core states. */
+const ALTERNATIVE_MULTIPLIERS = 6;
 
 function provablyInfeasible(inst: FlatInstance): boolean {
   for (let k = 0; k < inst.rows; k++) {
@@ -33,6 +37,15 @@ function provablyInfeasible(inst: FlatInstance): boolean {
   return false;
 }
 
+/**
+ * Solves to optimality within limits.relativeGap (at least 1e-12), or to the deadline.
+ *
+ * The proof widens: the core program first enumerates only assignments whose reduced-cost sum
+ * is below a small threshold T. If the best assignment known then costs at most
+ * L(mu) + T + allowance, no cheaper one exists outside what was enumerated and it is optimal;
+ * otherwise T grows fourfold. Near-optimal incumbents are usually found in the first, cheap
+ * rounds, and the proof then costs what proving that optimum costs.
+ */
 export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): SolveOutcome {
   const begin = limits.now();
   const deadline = begin + limits.timeLimitMs;
@@ -40,31 +53,60 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   if (provablyInfeasible(inst)) return { status: 'infeasible', nodes: 0 };
 
   const dual = solveDual(inst, limits.now, begin + limits.timeLimitMs / 4);
+  const { mu } = dual.best;
   const lowerBound = dual.best.value;
   let nodes = dual.evaluations;
-  let incumbent: Assignment | undefined;
   const repaired = repair(inst, dual.best.choice);
-  if (repaired) incumbent = improve(inst, repaired, dual.best.mu);
-
-  const allowanceFor = (cost: number) => Math.max(limits.relativeGap * Math.abs(cost), 1e-12 * Math.max(1, Math.abs(cost)));
-  let proven = false;
-  if (incumbent && incumbent.cost - lowerBound <= allowanceFor(incumbent.cost)) {
-    proven = true;
-  } else {
-    const upper = incumbent?.cost ?? Infinity;
-    const search = searchCore(inst, dual.best.mu, lowerBound, upper, incumbent ? allowanceFor(upper) : 0, {
+  let incumbent: Assignment | undefined = repaired && improve(inst, repaired, mu);
+  // The best other dual points bound states that spend the rows differently.
+  const alternatives = dual.points
+    .filter((point) => point !== dual.best)
+    .sort((a, b) => b.value - a.value)
+    .slice(0, ALTERNATIVE_MULTIPLIERS);
+  const core = (threshold: number, beam?: number) => {
+    const result = searchCore(inst, mu, incumbent?.cost ?? Infinity, threshold, {
       now: limits.now,
       deadline,
       maxStates: MAX_CORE_STATES,
+      beam,
+      alternatives,
+      lagrangianValue: lowerBound,
     });
-    nodes += search.states;
-    proven = search.proven;
-    if (search.improved) incumbent = improve(inst, assignmentOf(inst, search.improved), dual.best.mu);
-  }
+    nodes += result.states;
+    if (result.improved) incumbent = improve(inst, assignmentOf(inst, result.improved), mu);
+    return result.complete;
+  };
+  const allowance = () => Math.max(limits.relativeGap * Math.abs(incumbent!.cost), 1e-12 * Math.max(1, Math.abs(incumbent!.cost)));
+  const closed = () => incumbent!.cost - allowance() - lowerBound;
 
-  if (!incumbent) return { status: proven ? 'infeasible' : 'time-limit', nodes };
-  const choice = Array.from(incumbent.choice, (o) => inst.original[o]!);
-  const objective = incumbent.cost * inst.costScale;
-  const bound = proven ? Math.max(lowerBound, incumbent.cost - allowanceFor(incumbent.cost)) : lowerBound;
-  return { status: proven ? 'optimal' : 'feasible', choice, objective, bound: Math.min(bound, incumbent.cost) * inst.costScale, nodes };
+  let proven = false;
+  if (!incumbent) {
+    // No feasible start: search every assignment (feasibility pruning only).
+    const complete = core(Infinity);
+    if (!incumbent) return { status: complete ? 'infeasible' : 'time-limit', nodes };
+    proven = complete;
+  } else if (closed() <= 0) {
+    proven = true;
+  } else {
+    core(closed(), BEAM_WIDTH);
+    for (let threshold = closed() / 64; !proven && limits.now() < deadline; threshold *= 4) {
+      if (closed() <= 0) {
+        proven = true;
+        break;
+      }
+      const complete = core(Math.min(threshold, closed()));
+      if (!complete) break;
+      proven = closed() <= threshold;
+    }
+  }
+  const final = incumbent!;
+  const choice = Array.from(final.choice, (o) => inst.original[o]!);
+  const bound = proven ? Math.max(lowerBound, final.cost - allowance()) : lowerBound;
+  return {
+    status: proven ? 'optimal' : 'feasible',
+    choice,
+    objective: final.cost * inst.costScale,
+    bound: Math.min(bound, final.cost) * inst.costScale,
+    nodes,
+  };
 }

@@ -1,0 +1,36 @@
+import { BENCH_CASES } from '../bench/instances.js';
+import { prepareProblem } from '../src/core/index.js';
+import { reduce } from '../src/core/problem/instance.js';
+import { flatten } from '../src/core/solvers/mckp/flat.js';
+import { solveDual, evaluate } from '../src/core/solvers/mckp/lagrangian.js';
+import { repair, improve, assignmentOf } from '../src/core/solvers/mckp/primal.js';
+const which = Number(process.argv[2] ?? 2);
+const c = BENCH_CASES[which]!;
+const p = prepareProblem(c.input());
+const r = reduce(p.items, p.layers, p.objective, p.limits);
+let t = performance.now();
+const inst = flatten(r.instance);
+console.log('flatten', (performance.now()-t).toFixed(1), 'options', inst.cost.length, 'items', inst.items);
+t = performance.now();
+const d = solveDual(inst, () => performance.now(), performance.now() + 5000);
+console.log('dual', (performance.now()-t).toFixed(1), 'evals', d.evaluations, 'LB', d.best.value, 'mu', d.best.mu, 'used/cap', Array.from(d.best.used, (u,k)=>u/inst.capacity[k]!));
+t = performance.now();
+const rep = repair(inst, d.best.choice);
+console.log('repair', (performance.now()-t).toFixed(1), rep?.cost);
+t = performance.now();
+const imp = improve(inst, rep!, d.best.mu);
+console.log('improve', (performance.now()-t).toFixed(1), imp.cost, 'gap', (imp.cost - d.best.value)/imp.cost, 'used/cap', Array.from(imp.used, (u,k)=>u/inst.capacity[k]!));
+import { searchCore } from '../src/core/solvers/mckp/core.js';
+t = performance.now();
+const res = searchCore(inst, d.best.mu, d.best.value, imp.cost, 1e-12*imp.cost, { now: () => performance.now(), deadline: performance.now() + 20000, maxStates: 2e6 });
+const fin = res.improved ? assignmentOf(inst, res.improved) : imp;
+console.log('core', (performance.now()-t).toFixed(1), res.proven, res.states, 'final', fin.cost, 'LPgap', (fin.cost - d.best.value)/fin.cost, 'heuristic gap to opt', (imp.cost-fin.cost)/fin.cost);
+for (const beam of [8, 32, 128, 512]) {
+  t = performance.now();
+  const b = searchCore(inst, d.best.mu, d.best.value, imp.cost, 0, { now: () => performance.now(), deadline: performance.now() + 20000, maxStates: 2e6, beam });
+  const bc = b.improved ? assignmentOf(inst, b.improved).cost : imp.cost;
+  console.log('beam', beam, (performance.now()-t).toFixed(1), 'ms gap to opt', (bc - fin.cost)/fin.cost, b.states);
+}
+t = performance.now();
+const proof = searchCore(inst, d.best.mu, d.best.value, fin.cost, 1e-12*fin.cost, { now: () => performance.now(), deadline: performance.now() + 20000, maxStates: 2e6 });
+console.log('proof from optimum', (performance.now()-t).toFixed(1), proof.proven, proof.states);
