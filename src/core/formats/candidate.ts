@@ -22,6 +22,17 @@ function aliasFormat(bits: string): string {
  * not a known format.
  */
 export function parseCandidate(text: string): Candidate | undefined {
+  // Large models name the same few candidates on every layer: parse each text once.
+  const cached = CACHE.get(text);
+  if (cached !== undefined || CACHE.has(text)) return cached;
+  const parsed = parse(text);
+  if (CACHE.size < 4096) CACHE.set(text, parsed);
+  return parsed;
+}
+
+const CACHE = new Map<string, Candidate | undefined>();
+
+function parse(text: string): Candidate | undefined {
   const alias = ALIAS.exec(text);
   const [weightId, activationId] = alias
     ? [aliasFormat(alias[1]!), aliasFormat(alias[2]!)]

@@ -1,0 +1,113 @@
+/**
+ * npm run bench: solve time of each backend on each case, in one run, side by side.
+ *
+ * Each (case, backend) runs in its own child process so that its peak memory (maxRSS) is its
+ * own; inside, the plan is made `--runs` times and the median wall time of the solver is kept.
+ * javascript-lp-solver runs only where it can hold the model, with a 60 s limit.
+ *
+ *   npm run bench                 all cases
+ *   npm run bench -- --case 2     one case (index in BENCH_CASES)
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { makePlan } from '../src/core/index.js';
+import { BENCH_CASES } from './instances.js';
+
+interface Measurement {
+  backend: string;
+  status: string;
+  medianMs: number;
+  runs: number;
+  gap: number;
+  nodes: number;
+  objective: number;
+  maxRssMB: number;
+}
+
+const LP_SOLVER_LIMIT_MS = 60_000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Child: one case, one backend. Prints one JSON line. */
+function measure(caseIndex: number, backend: 'mckp' | 'lp-solver', runs: number): void {
+  const benchCase = BENCH_CASES[caseIndex]!;
+  const input = benchCase.input();
+  const timeLimitMs = backend === 'lp-solver' ? LP_SOLVER_LIMIT_MS : input.solver.timeLimitMs;
+  const times: number[] = [];
+  let last: ReturnType<typeof makePlan> | undefined;
+  let status = 'error';
+  for (let run = 0; run < runs; run++) {
+    // Collect the previous run's garbage so that the peak is one run's (the child has --expose-gc).
+    (globalThis as { gc?: () => void }).gc?.();
+    try {
+      last = makePlan({ ...input, solver: { ...input.solver, backend, timeLimitMs } }, { now: () => performance.now() });
+      times.push(last.solver.timeMs);
+      status = last.status;
+    } catch (error) {
+      status = (error as Error).message.slice(0, 120);
+      break;
+    }
+  }
+  const result: Measurement = {
+    backend,
+    status,
+    medianMs: times.length ? median(times) : Number.NaN,
+    runs: times.length,
+    gap: last?.gap ?? Number.NaN,
+    nodes: last?.solver.nodes ?? 0,
+    objective: last?.objective.sensitivity ?? Number.NaN,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+  console.log(JSON.stringify(result));
+}
+
+function runChild(caseIndex: number, backend: 'mckp' | 'lp-solver', runs: number): Measurement | string {
+  const self = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', String(caseIndex), backend, String(runs)], {
+    encoding: 'utf8',
+    timeout: LP_SOLVER_LIMIT_MS * runs + 60_000,
+    maxBuffer: 1 << 24,
+  });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line) as Measurement;
+  } catch {
+    return child.error ? `did not finish (${child.error.message})` : `failed: ${child.stderr.slice(-300)}`;
+  }
+}
+
+function format(m: Measurement | string): string {
+  if (typeof m === 'string') return m;
+  // JSON carries NaN as null.
+  if (m.runs === 0 || m.medianMs === null) return `${m.backend.padEnd(9)} no plan: ${m.status}  peak ${m.maxRssMB.toFixed(0)} MB`;
+  const time = `${m.medianMs.toFixed(m.medianMs < 10 ? 2 : 1)} ms`;
+  return `${m.backend.padEnd(9)} ${time.padStart(11)}  ${m.status.padEnd(8)} gap ${(m.gap ?? 0).toExponential(1).padStart(8)}  nodes ${String(m.nodes).padStart(9)}  peak ${m.maxRssMB.toFixed(0)} MB  (median of ${m.runs})`;
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--child') {
+  measure(Number(args[1]), args[2] as 'mckp' | 'lp-solver', Number(args[3]));
+} else {
+  const only = args.indexOf('--case') >= 0 ? Number(args[args.indexOf('--case') + 1]) : undefined;
+  console.log(`bitplan solver benchmark, node ${process.version}, ${new Date().toISOString()}`);
+  BENCH_CASES.forEach((benchCase, index) => {
+    if (only !== undefined && only !== index) return;
+    console.log(`\n[${index}] ${benchCase.name}`);
+    const ours = runChild(index, 'mckp', benchCase.runs);
+    console.log(`  ${format(ours)}`);
+    if (!benchCase.lpSolver) {
+      console.log(`  lp-solver  not run: ${benchCase.lpSolverSkip}`);
+      return;
+    }
+    const reference = runChild(index, 'lp-solver', 1);
+    console.log(`  ${format(reference)}`);
+    if (typeof ours !== 'string' && typeof reference !== 'string' && reference.runs > 0) {
+      const same = Math.abs(ours.objective - reference.objective) <= 1e-9 * Math.max(1, Math.abs(reference.objective));
+      console.log(`  ratio lp-solver / mckp: ${(reference.medianMs / ours.medianMs).toFixed(0)}x; same optimum: ${same ? 'yes' : `no (${ours.objective} vs ${reference.objective})`}`);
+    }
+  });
+}

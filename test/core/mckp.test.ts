@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { CoreError, makePlan, type PlanInput } from '../../src/core/index.js';
+import { BENCH_CASES, llama2_70bShaped } from '../../bench/instances.js';
+import { solveWithMckp } from '../../src/core/solvers/mckp/solve.js';
+
+/** A clock that advances one millisecond per reading: limits become a count of steps, not wall time. */
+function steppingClock() {
+  let ms = 0;
+  return { now: () => ms++ };
+}
+
+const hardCase = BENCH_CASES.find((c) => c.name.startsWith('resnet50-hawq-v3, candidates int2..int8'))!;
+
+describe('mckp backend', () => {
+  it('proves the optimum of the hard ResNet50 case (6 candidates, 3 budgets)', () => {
+    const plan = makePlan(hardCase.input(), { now: () => performance.now() });
+    expect(plan.status).toBe('optimal');
+    expect(plan.solver.backend).toBe('mckp');
+    expect(plan.gap).toBeLessThanOrEqual(1e-9);
+    expect(plan.bound).toBeLessThanOrEqual(plan.objective.sensitivity!);
+  });
+
+  it('stops at timeLimitMs with the best assignment found and its proven gap', () => {
+    const input = hardCase.input();
+    const plan = makePlan({ ...input, solver: { ...input.solver, timeLimitMs: 40 } }, steppingClock());
+    expect(plan.status).toBe('feasible');
+    expect(plan.gap).toBeGreaterThan(0);
+    expect(plan.bound).toBeLessThan(plan.objective.sensitivity!);
+    for (const budget of plan.budgets) expect(budget.used).toBeLessThanOrEqual(budget.limit);
+    // The same steps give the same answer.
+    const again = makePlan({ ...input, solver: { ...input.solver, timeLimitMs: 40 } }, steppingClock());
+    expect(again.layers.map((l) => l.candidate)).toEqual(plan.layers.map((l) => l.candidate));
+  });
+
+  it('accepts a relative gap and answers optimal within it', () => {
+    const input: PlanInput = { ...hardCase.input() };
+    const exact = makePlan(input, { now: () => performance.now() });
+    const loose = makePlan({ ...input, solver: { ...input.solver, relativeGap: 0.05 } }, { now: () => performance.now() });
+    expect(loose.status).toBe('optimal');
+    expect(loose.gap).toBeLessThanOrEqual(0.05);
+    expect(loose.objective.sensitivity!).toBeLessThanOrEqual(exact.objective.sensitivity! * 1.05 + 1e-15);
+    expect(loose.solver.nodes).toBeLessThan(exact.solver.nodes);
+  });
+
+  it('plans a 560-layer Llama-2-70B-shaped model with two budgets to a proven optimum', () => {
+    const plan = makePlan(
+      {
+        model: llama2_70bShaped(),
+        modelPath: 'model',
+        budgets: [{ metric: 'sizeBytes', fraction: 0.3 }, { metric: 'bops', fraction: 0.25 }],
+        objective: { minimize: 'sensitivity' },
+        batchSize: 1,
+        solver: { backend: 'auto', timeLimitMs: 60_000, relativeGap: 0 },
+      },
+      { now: () => performance.now() },
+    );
+    expect(plan.status).toBe('optimal');
+    expect(plan.layers).toHaveLength(560);
+    expect(new Set(plan.layers.map((l) => l.candidate)).size).toBeGreaterThan(2);
+  });
+
+  it('recognises an infeasible instance without search', () => {
+    const outcome = solveWithMckp(
+      { items: [{ options: [{ cost: 1, weights: [5] }, { cost: 0, weights: [9] }] }], capacities: [4] },
+      { timeLimitMs: 1000, relativeGap: 0, now: () => 0 },
+    );
+    expect(outcome).toEqual({ status: 'infeasible', nodes: 0 });
+  });
+
+  it('recognises budgets that each fit but not together', () => {
+    const outcome = solveWithMckp(
+      { items: [{ options: [{ cost: 1, weights: [1, 3] }, { cost: 1, weights: [3, 1] }] }, { options: [{ cost: 1, weights: [1, 3] }, { cost: 1, weights: [3, 1] }] }], capacities: [3, 3] },
+      { timeLimitMs: 1000, relativeGap: 0, now: () => 0 },
+    );
+    expect(outcome.status).toBe('infeasible');
+  });
+
+  it('reports an infeasible plan as a CoreError naming the budgets', () => {
+    const input = hardCase.input();
+    expect(() => makePlan({ ...input, budgets: [{ metric: 'sizeBytes', max: 1 }] }, { now: () => 0 })).toThrow(CoreError);
+  });
+});
