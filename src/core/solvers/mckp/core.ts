@@ -72,7 +72,7 @@ export function searchCore(
   const fixedWeight = new Float64Array(m);
   let fixedCost = 0;
   const fixedChoice = new Int32Array(items).fill(-1);
-  const core: { item: number; live: number[]; second: number }[] = [];
+  const core: { item: number; live: number[]; second: number; spread: number }[] = [];
   for (let i = 0; i < items; i++) {
     const live: number[] = [];
     for (let o = start[i]!; o < start[i + 1]!; o++) if (reduced[o]! < threshold) live.push(o);
@@ -85,10 +85,21 @@ export function searchCore(
       continue;
     }
     live.sort((a, b) => reduced[a]! - reduced[b]! || a - b);
-    core.push({ item: i, live, second: reduced[live[1]!]! });
+    let spread = 0;
+    for (let k = 0; k < m; k++) {
+      let low = Infinity;
+      let high = -Infinity;
+      for (const o of live) {
+        low = Math.min(low, weight[o * m + k]!);
+        high = Math.max(high, weight[o * m + k]!);
+      }
+      spread += (high - low) / rowScale[k]!;
+    }
+    core.push({ item: i, live, second: reduced[live[1]!]!, spread });
   }
-  // Items unlikely to leave their best option first, so states multiply as late as possible.
-  core.sort((a, b) => b.second - a.second || a.item - b.item);
+  // Coarse items (large weight spread) first: once they are decided, the rest is fine-grained,
+  // its LP bound nearly tight, and states prune early.
+  core.sort((a, b) => b.spread - a.spread || a.item - b.item);
 
   // Least weight the items from position t on can add, per row.
   const suffixMin = new Float64Array((core.length + 1) * m);
@@ -99,62 +110,63 @@ export function searchCore(
       suffixMin[t * m + k] = suffixMin[(t + 1) * m + k]! + least;
     }
   }
-  const room = (k: number, t: number) => capacity[k]! - fixedWeight[k]! - suffixMin[t * m + k]!;
+  // Largest weight a state may carry into position t and still complete, per row.
+  const roomLimit = new Float64Array((core.length + 1) * m);
+  for (let t = 0; t <= core.length; t++) {
+    for (let k = 0; k < m; k++) {
+      const cap = capacity[k]!;
+      roomLimit[t * m + k] = cap - fixedWeight[k]! - suffixMin[t * m + k]! + 1e-12 * Math.max(1, Math.abs(cap));
+    }
+  }
 
-  // Bounds with the alternative multipliers: per multiplier, the prices and the least priced
-  // value of the core items from position t on; a state prunes when any bound reaches `ceiling`.
+  // Bounds with the alternative multipliers: per multiplier j, prices altPrice[j*m+k] and the
+  // least priced value of the core items from position t on (altSuffix[j*(T+1)+t], constants
+  // included); a state prunes when any bound reaches `ceiling`.
   const alternatives = limits.lagrangianValue === undefined ? [] : (limits.alternatives ?? []);
+  const J = alternatives.length;
+  const T = core.length + 1;
   const ceiling = (limits.lagrangianValue ?? 0) + threshold;
-  const altPrice = alternatives.map(({ mu: alt }) => Array.from(alt, (v, k) => v / rowScale[k]!));
-  const altSuffix = altPrice.map((p) => {
-    const suffix = new Float64Array(core.length + 1);
+  const altPrice = new Float64Array(J * m);
+  const altSuffix = new Float64Array(J * T);
+  alternatives.forEach(({ mu: alt }, j) => {
+    let constant = fixedCost;
+    for (let k = 0; k < m; k++) {
+      altPrice[j * m + k] = alt[k]! / rowScale[k]!;
+      constant += altPrice[j * m + k]! * (fixedWeight[k]! - capacity[k]!);
+    }
+    altSuffix[j * T + core.length] = constant;
     for (let t = core.length - 1; t >= 0; t--) {
       let least = Infinity;
       for (const o of core[t]!.live) {
         let v = cost[o]!;
-        for (let k = 0; k < m; k++) v += p[k]! * weight[o * m + k]!;
+        for (let k = 0; k < m; k++) v += altPrice[j * m + k]! * weight[o * m + k]!;
         least = Math.min(least, v);
       }
-      suffix[t] = suffix[t + 1]! + least;
+      altSuffix[j * T + t] = altSuffix[j * T + t + 1]! + least;
     }
-    let constant = fixedCost;
-    for (let k = 0; k < m; k++) constant += p[k]! * (fixedWeight[k]! - capacity[k]!);
-    return { suffix, constant };
   });
-  const prunedByAlternative = (stateCostValue: number, weights: Float64Array, offset: number, t: number) => {
-    for (let j = 0; j < altPrice.length; j++) {
-      const p = altPrice[j]!;
-      let bound = altSuffix[j]!.constant + stateCostValue + altSuffix[j]!.suffix[t]!;
-      for (let k = 0; k < m; k++) bound += p[k]! * weights[offset + k]!;
-      if (bound >= ceiling) return true;
-    }
-    return false;
-  };
-  const slack = (cap: number) => 1e-12 * Math.max(1, Math.abs(cap));
 
   // Trail of choices, for reconstruction: entry = (parent entry, option).
   let trailParent = new Int32Array(1 << 16);
   let trailOption = new Int32Array(1 << 16);
   let trailSize = 0;
-  const record = (parent: number, option: number) => {
-    if (trailSize === trailParent.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      trailParent = grow(trailParent);
-      trailOption = grow(trailOption);
-    }
-    trailParent[trailSize] = parent;
-    trailOption[trailSize] = option;
-    return trailSize++;
+  const grow = <A extends Float64Array | Int32Array>(array: A, size: number): A => {
+    if (array.length >= size) return array;
+    const bigger = new (array.constructor as new (n: number) => A)(Math.max(size, array.length * 2));
+    bigger.set(array);
+    return bigger;
   };
 
-  let stateCost = new Float64Array([0]);
-  let stateReduced = new Float64Array([0]);
-  let stateWeight = new Float64Array(m);
-  let stateTrail = new Int32Array([-1]);
+  // Current states and their successors, in buffers reused from stage to stage.
+  let stateCost = new Float64Array(1024);
+  let stateReduced = new Float64Array(1024);
+  let stateWeight = new Float64Array(1024 * m);
+  let stateTrail = new Int32Array(1024).fill(-1);
+  let nextCost = new Float64Array(1024);
+  let nextReduced = new Float64Array(1024);
+  let nextWeight = new Float64Array(1024 * m);
+  let nextParent = new Int32Array(1024);
+  let nextOption = new Int32Array(1024);
   let count = 1;
   let created = 0;
   let truncated = false;
@@ -162,12 +174,13 @@ export function searchCore(
   for (let t = 0; t < core.length; t++) {
     if (limits.now() > limits.deadline) return { complete: false, states: created };
     const { live } = core[t]!;
-    const capacityCount = count * live.length;
-    const nextCost = new Float64Array(capacityCount);
-    const nextReduced = new Float64Array(capacityCount);
-    const nextWeight = new Float64Array(capacityCount * m);
-    const nextParent = new Int32Array(capacityCount);
-    const nextOption = new Int32Array(capacityCount);
+    const most = count * live.length;
+    nextCost = grow(nextCost, most);
+    nextReduced = grow(nextReduced, most);
+    nextWeight = grow(nextWeight, most * m);
+    nextParent = grow(nextParent, most);
+    nextOption = grow(nextOption, most);
+    const roomBase = (t + 1) * m;
     let next = 0;
     for (let s = 0; s < count; s++) {
       for (const o of live) {
@@ -176,13 +189,18 @@ export function searchCore(
         let ok = true;
         for (let k = 0; k < m && ok; k++) {
           const w = stateWeight[s * m + k]! + weight[o * m + k]!;
-          const limit = room(k, t + 1);
-          ok = w <= limit + slack(capacity[k]!);
+          ok = w <= roomLimit[roomBase + k]!;
           nextWeight[next * m + k] = w;
         }
         if (!ok) continue;
-        if (altPrice.length > 0 && prunedByAlternative(stateCost[s]! + cost[o]!, nextWeight, next * m, t + 1)) continue;
-        nextCost[next] = stateCost[s]! + cost[o]!;
+        const c = stateCost[s]! + cost[o]!;
+        for (let j = 0; j < J && ok; j++) {
+          let bound = c + altSuffix[j * T + t + 1]!;
+          for (let k = 0; k < m; k++) bound += altPrice[j * m + k]! * nextWeight[next * m + k]!;
+          ok = bound < ceiling;
+        }
+        if (!ok) continue;
+        nextCost[next] = c;
         nextReduced[next] = rc;
         nextParent[next] = stateTrail[s]!;
         nextOption[next] = o;
@@ -193,21 +211,26 @@ export function searchCore(
     if (next === 0) return { complete: !truncated, states: created };
     let keep = undominated(next, m, nextCost, nextWeight);
     if (limits.beam !== undefined && keep.length > limits.beam) {
-      keep = keep.sort((a, b) => nextReduced[a]! - nextReduced[b]! || a - b).slice(0, limits.beam);
+      keep = keep.sort((x, y) => nextReduced[x]! - nextReduced[y]! || x - y).slice(0, limits.beam);
       truncated = true;
     }
     if (keep.length > limits.maxStates) return { complete: false, states: created };
     count = keep.length;
-    stateCost = new Float64Array(count);
-    stateReduced = new Float64Array(count);
-    stateWeight = new Float64Array(count * m);
-    stateTrail = new Int32Array(count);
-    keep.forEach((s, n) => {
+    stateCost = grow(stateCost, count);
+    stateReduced = grow(stateReduced, count);
+    stateWeight = grow(stateWeight, count * m);
+    stateTrail = grow(stateTrail, count);
+    trailParent = grow(trailParent, trailSize + count);
+    trailOption = grow(trailOption, trailSize + count);
+    for (let n = 0; n < count; n++) {
+      const s = keep[n]!;
       stateCost[n] = nextCost[s]!;
       stateReduced[n] = nextReduced[s]!;
       for (let k = 0; k < m; k++) stateWeight[n * m + k] = nextWeight[s * m + k]!;
-      stateTrail[n] = record(nextParent[s]!, nextOption[s]!);
-    });
+      trailParent[trailSize] = nextParent[s]!;
+      trailOption[trailSize] = nextOption[s]!;
+      stateTrail[n] = trailSize++;
+    }
   }
   let best = -1;
   for (let s = 0; s < count; s++) {
