@@ -3,6 +3,21 @@ import { component, doc } from './doc.js';
 
 const positive = () => z.number().positive();
 
+export const EnergyModel = component(
+  'EnergyModel',
+  z.strictObject({
+    macPicojoules: doc(
+      z.record(z.string().min(1), positive()),
+      'Energy of one multiply-accumulate per compute format, in picojoules.',
+      { int8: 0.3, fp16: 1.5, fp32: 4.6 },
+    ),
+    dramPicojoulesPerByte: doc(positive(), 'Energy of moving one byte to or from DRAM, in picojoules.', 162.5),
+    source: doc(z.string().min(1), 'Where the figures come from.', 'Horowitz, ISSCC 2014, 45 nm'),
+  }),
+  'Per-operation and per-byte energy, for the energyJ metric.',
+  { macPicojoules: { int8: 0.3, fp16: 1.5, fp32: 4.6 }, dramPicojoulesPerByte: 162.5, source: 'Horowitz, ISSCC 2014, 45 nm' },
+);
+
 export const HardwareProfile = component(
   'HardwareProfile',
   z.strictObject({
@@ -19,6 +34,17 @@ export const HardwareProfile = component(
       z.array(z.string().min(1)).min(1),
       'Candidates used when a request names none.',
       ['int4/int4', 'int8/int8'],
+    ),
+    anyMinifloat: doc(
+      z.boolean().optional(),
+      'True for fabrics that build a unit for any minifloat: every unscaled float format up to 16 bits (custom eXmY included) counts as native.',
+      false,
+    ),
+    energy: EnergyModel.optional(),
+    extraMetrics: doc(
+      z.array(z.enum(['macLuts'])).optional(),
+      'Cost metrics this profile adds. macLuts (FPGA): estimated LUTs of the MAC units a layer needs, see CostMetric.',
+      ['macLuts'],
     ),
     sources: doc(
       z.record(z.string().min(1), z.string().min(1)),

@@ -54,6 +54,21 @@ export const Layer = component(
     op: doc(z.string().min(1).optional(), 'Operator kind, informational (conv2d, linear, matmul, ...).', 'conv2d'),
     params: doc(z.number().int().nonnegative(), 'Number of weight elements.', 36864),
     macs: doc(nonNegative(), 'Multiply-accumulates per inference of one sample.', 115605504),
+    activationElements: doc(
+      nonNegative().optional(),
+      'Activation elements the layer reads and writes per sample (input + output). The roofline and energy models move them in the activation format; without it only weight traffic is counted.',
+      401408,
+    ),
+    dotProductLength: doc(
+      z.number().int().min(1).optional(),
+      'Length of each dot product (input channels x kernel area for a conv, input features for a linear); sets the accumulator width of macLuts. Default 4096.',
+      576,
+    ),
+    macUnits: doc(
+      z.number().int().min(1).optional(),
+      'MAC units an FPGA dataflow design gives this layer (macLuts multiplies by it). Default 1.',
+      16,
+    ),
     inputs: doc(
       z.array(z.string().min(1)).optional(),
       'Names of the producer layers whose outputs this layer reads.',

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { COST_METRICS } from '../core/costs/metric.js';
 import { SENSITIVITY_SOURCES } from '../core/sensitivity/source.js';
 import { component, doc } from './doc.js';
 import { CostMetric } from './request.js';
 
 const metricValues = (description: string, example: unknown) =>
-  doc(z.partialRecord(z.enum(['sensitivity', 'sizeBytes', 'avgBits', 'bops', 'latencyMs']), z.number()), description, example);
+  doc(z.partialRecord(z.enum(['sensitivity', ...COST_METRICS]), z.number()), description, example);
 
 
 export const PlannedLayer = component(
@@ -19,8 +20,13 @@ export const PlannedLayer = component(
       'hessianTrace x perturbation',
     ),
     pinned: doc(z.boolean(), 'Whether the layer was pinned by the descriptor.', false),
+    computesIn: doc(
+      z.string().optional(),
+      'With a hardware profile: the format the layer\'s multiply-accumulates run in on that chip (with " (emulated)" when the chip does not run the candidate natively).',
+      'int8',
+    ),
     costs: metricValues(
-      'Costs of the layer at the chosen candidate: sizeBytes, bops, latencyMs (when known), and avgBits = the layer\'s own bits per weight.',
+      'Costs of the layer at the chosen candidate: sizeBytes, bops, latencyMs, energyJ and macLuts where computable, and avgBits = the layer\'s own bits per weight.',
       { sizeBytes: 36864, avgBits: 8, bops: 7.4e9, latencyMs: 0.36 },
     ),
   }),

@@ -8,7 +8,7 @@ import { ModelDescriptor } from './model.js';
 export const CostMetric = component(
   'CostMetric',
   z.enum(COST_METRICS),
-  'A cost metric. sizeBytes = params x effective bits / 8 (scale overhead counted: int4-g128 = 4.125 bits, mxfp4 = 4.25, nvfp4 = 4.5); avgBits = model size as mean bits per weight; bops = MACs x weight bits x activation bits; latencyMs = the layer latency table of the descriptor.',
+  'A cost metric, per layer and candidate, summed over layers. sizeBytes = params x (element bits + scale bits per element) / 8 (int4-g128 = 4.125 bits, mxfp4 = 4.25, nvfp4 = 4.5). avgBits = total bits / total params. bops = MACs x weight element bits x activation element bits (per sample). latencyMs = the layer\'s measured table entry, else the hardware roofline at batchSize: max(2 x MACs x batch / peak(compute format), (params x weight bits / 8 + batch x activationElements x activation bits / 8) / bandwidth), where the compute format is what the pair runs in on that chip (the wider of the two when native, e.g. int4/int8 on int8 tensor cores). energyJ = MACs x batch x pJ per MAC(compute format) + bytes moved x pJ per DRAM byte, x 1e-12 (the profile\'s energy model; built-in profiles use Horowitz, ISSCC 2014, 45 nm). macLuts (FPGA profiles) = macUnits x (multiplier LUTs = product of significand widths + accumulator width: b_w + b_a + ceil(log2 n) + 1 for integers, 2^e_w + m_w + 2^e_a + m_a + ceil(log2 n) - 1 with a minifloat), after Aggarwal et al., arXiv:2311.12359.',
   'sizeBytes',
 );
 
@@ -105,6 +105,11 @@ export const PlanRequest = component(
         z.array(z.string().min(1)).min(1).optional(),
         'Candidates `<weight format>/<activation format>` (or aliases like w4a8) every layer may take, intersected with each layer\'s own list. Default: the hardware profile\'s default candidates, else each layer\'s list.',
         ['int4/int4', 'int8/int8'],
+      ),
+      allowEmulated: doc(
+        z.boolean().default(false),
+        'Allow candidates the hardware cannot run natively; they are costed in the fastest native format that holds both operands, and the plan warns. Default false: such a candidate is a 400.',
+        false,
       ),
       budgets: doc(z.array(Budget).max(16).default([]), 'Upper limits the plan must meet, all at once.', [
         { metric: 'sizeBytes', fraction: 0.5 },

@@ -45,6 +45,7 @@ export function describePlan(problem: PreparedProblem, verified: VerifiedAssignm
         sensitivity: option.score.value,
         sensitivitySource: option.score.source,
         pinned: plannable.pinned,
+        ...(option.compute ? { computesIn: option.compute.format.id + (option.compute.native ? '' : ' (emulated)') } : {}),
         costs: {
           ...Object.fromEntries(Object.entries(costs).filter(([, value]) => value !== undefined)),
           avgBits: plannable.layer.params > 0 ? (costs.sizeBytes * 8) / plannable.layer.params : 0,

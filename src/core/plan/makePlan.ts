@@ -22,6 +22,7 @@ export interface PlanInput {
   budgets: Budget[];
   objective: Objective;
   batchSize: number;
+  allowEmulated?: boolean;
   solver: SolverOptions;
 }
 
@@ -49,10 +50,14 @@ export function prepareProblem(input: PlanInput): PreparedProblem {
     : input.hardware && canonicalCandidates(input.hardware.defaultCandidates, 'hardware.defaultCandidates', issues);
   if (issues.length > 0) throw invalidInput(issues);
 
-  const optionIssues: FieldIssue[] = [];
-  const { layers, warnings } = layerOptions(model, requested, optionIssues);
-  const items = buildItems(model, layers, optionIssues);
-  issues.push(...optionIssues.map((issue) => ({ ...issue, path: `${input.modelPath}.${issue.path}` })));
+  const { layers, warnings } = layerOptions(
+    model,
+    { requested, hardware: input.hardware, batchSize: input.batchSize, allowEmulated: input.allowEmulated ?? false, modelPath: input.modelPath },
+    issues,
+  );
+  const groupIssues: FieldIssue[] = [];
+  const items = buildItems(model, layers, groupIssues);
+  issues.push(...groupIssues.map((issue) => ({ ...issue, path: `${input.modelPath}.${issue.path}` })));
   const objective: Quantity = input.objective.minimize;
   input.budgets.forEach((budget, k) => checkQuantityKnown(layers, budget.metric, `budgets[${k}].metric`, issues, warnings));
   if (objective !== 'sensitivity') checkQuantityKnown(layers, objective, 'objective.minimize', issues, warnings);

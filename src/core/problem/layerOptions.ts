@@ -1,5 +1,7 @@
+import type { HardwareProfile } from '../../contract/hardware.js';
 import type { Layer, ModelDescriptor } from '../../contract/model.js';
 import { layerCosts, type LayerCosts } from '../costs/layerCosts.js';
+import { computePlan, type ComputePlan } from '../hardware/computeFormat.js';
 import type { FieldIssue } from '../errors.js';
 import { type Candidate, parseCandidate } from '../formats/candidate.js';
 import { scoreCandidate, type Score } from '../sensitivity/score.js';
@@ -9,6 +11,18 @@ export interface LayerOption {
   candidate: Candidate;
   score: Score;
   costs: LayerCosts;
+  /** What the candidate computes in on the request's hardware (undefined without hardware). */
+  compute?: ComputePlan;
+}
+
+export interface OptionContext {
+  /** The request's candidates (or the hardware's defaults), canonical ids; undefined = each layer's own. */
+  requested: string[] | undefined;
+  hardware?: HardwareProfile;
+  batchSize: number;
+  allowEmulated: boolean;
+  /** Path of the model in the request, prefixed to layer paths in issues. */
+  modelPath: string;
 }
 
 export interface PlannableLayer {
@@ -29,19 +43,43 @@ export interface LayerOptionsResult {
  * hardware's defaults), a pin overriding both, each scored and costed. Unscorable options of
  * unpinned layers are issues; a pinned layer without evidence scores 0 (it is a constant).
  */
-export function layerOptions(model: ModelDescriptor, requestCandidates: string[] | undefined, issues: FieldIssue[]): LayerOptionsResult {
+export function layerOptions(model: ModelDescriptor, context: OptionContext, issues: FieldIssue[]): LayerOptionsResult {
+  const { requested, hardware } = context;
   const totalParams = model.layers.reduce((sum, layer) => sum + layer.params, 0);
+  const latencyFrom = model.layers.some((layer) => layer.latencyMs !== undefined) ? 'table' : 'roofline';
+  const costContext = { totalParams, batchSize: context.batchSize, hardware, latencyFrom } as const;
   const warnings: string[] = [];
+  const unrunnable = new Map<string, string[]>();
+  const emulated = new Map<string, string>();
+  // Compute plans depend on the candidate only: one lookup per distinct candidate.
+  const plans = new Map<string, ComputePlan | undefined>();
+  const planFor = (candidate: Candidate) => {
+    if (!plans.has(candidate.id)) plans.set(candidate.id, hardware && computePlan(hardware, candidate));
+    return plans.get(candidate.id);
+  };
+  const option = (layer: Layer, candidate: Candidate, score: Score): LayerOption | undefined => {
+    const compute = planFor(candidate);
+    if (hardware && (!compute || (!compute.native && !context.allowEmulated))) {
+      const layers = unrunnable.get(candidate.id) ?? [];
+      layers.push(layer.name);
+      unrunnable.set(candidate.id, layers);
+      return undefined;
+    }
+    if (compute && !compute.native) emulated.set(candidate.id, compute.format.id);
+    return { candidate, score, costs: layerCosts(layer, candidate, compute, costContext), compute };
+  };
+
   const layers = model.layers.map((layer, index): PlannableLayer => {
-    const path = `layers[${index}]`;
+    const path = `${context.modelPath}.layers[${index}]`;
     if (layer.pin !== undefined) {
       const candidate = parseCandidate(layer.pin)!;
       const scored = scoreCandidate(layer.name, layer.sensitivity, candidate);
       const score: Score = typeof scored === 'string' ? { value: 0, source: 'none (pinned)' } : scored;
       if (typeof scored !== 'string' && scored.warning) warnings.push(scored.warning);
-      return { layer, pinned: true, options: [{ candidate, score, costs: layerCosts(layer, candidate, totalParams) }] };
+      const pinned = option(layer, candidate, score);
+      return { layer, pinned: true, options: pinned ? [pinned] : [] };
     }
-    const allowed = allowedCandidates(layer.candidates, requestCandidates);
+    const allowed = allowedCandidates(layer.candidates, requested);
     if (allowed === undefined) {
       issues.push({ path: `${path}.candidates`, message: `layer "${layer.name}" lists no candidates and the request names none (give candidates, a hardware profile, or a pin)` });
       return { layer, pinned: false, options: [] };
@@ -49,7 +87,7 @@ export function layerOptions(model: ModelDescriptor, requestCandidates: string[]
     if (allowed.length === 0) {
       issues.push({
         path: `${path}.candidates`,
-        message: `layer "${layer.name}" allows ${layer.candidates!.join(', ')}, none of which the request allows (${requestCandidates!.join(', ')})`,
+        message: `layer "${layer.name}" allows ${layer.candidates!.join(', ')}, none of which the request allows (${requested!.join(', ')})`,
       });
       return { layer, pinned: false, options: [] };
     }
@@ -62,10 +100,26 @@ export function layerOptions(model: ModelDescriptor, requestCandidates: string[]
         continue;
       }
       if (scored.warning) warnings.push(scored.warning);
-      options.push({ candidate, score: scored, costs: layerCosts(layer, candidate, totalParams) });
+      const made = option(layer, candidate, scored);
+      if (made) options.push(made);
     }
     return { layer, pinned: false, options };
   });
+  for (const [candidate, names] of unrunnable) {
+    const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more layers` : '');
+    const runs = [...hardware!.nativeFormats, ...(hardware!.anyMinifloat ? ['any minifloat eXmY'] : [])].join(', ');
+    const how = planFor(parseCandidate(candidate)!) ? 'set allowEmulated to cost it emulated' : 'no native format of this chip holds both operands';
+    const at = requested?.includes(candidate)
+      ? `candidates[${requested.indexOf(candidate)}]`
+      : `${context.modelPath}.layers[${model.layers.findIndex((l) => l.name === names[0])}]`;
+    issues.push({
+      path: at,
+      message: `candidate ${candidate} (layer ${shown}) does not run natively on ${hardware!.id}, which runs ${runs}; choose candidates among those, or ${how}`,
+    });
+  }
+  for (const [candidate, format] of emulated) {
+    warnings.push(`candidate ${candidate} is not native on ${hardware!.id}: costed as emulated in ${format}`);
+  }
   return { layers, totalParams, warnings };
 }
 

@@ -28,6 +28,7 @@ export function planRoutes(app: FastifyInstance, seeds: SeedStore): void {
         budgets: body.budgets,
         objective: body.objective,
         batchSize: body.batchSize,
+        allowEmulated: body.allowEmulated,
         solver: body.solver,
       },
       { now: () => performance.now() },
