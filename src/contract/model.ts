@@ -6,8 +6,9 @@ export const WeightStats = component(
   z.strictObject({
     absMax: doc(nonNegative(), 'Largest absolute weight value of the layer.', 0.41),
     rms: doc(nonNegative(), 'Root mean square of the layer weights.', 0.03),
+    count: doc(z.number().int().min(1).optional(), 'Number of weights the statistics cover. Default: the layer\'s params.', 36864),
   }),
-  'Weight statistics of a layer, used to estimate a quantization perturbation that was not measured.',
+  'Weight statistics of a layer, used to estimate a quantization perturbation that was neither measured nor extrapolable: n x step^2 / 12 for each format\'s grid (per-tensor or per-group integer steps from absMax, or from the group\'s expected maximum min(absMax, rms sqrt(2 ln g)); floating-point steps relative to the value, 2^(-2m) rms^2 / 24, plus the subnormal grid near zero). The README gives the derivation.',
   { absMax: 0.41, rms: 0.03 },
 );
 
@@ -26,6 +27,11 @@ export const LayerSensitivity = component(
       'Squared quantization error ||Q_w(W) - W||^2 per weight format id. A missing integer format is extrapolated from a measured one by the uniform-noise law (squared error proportional to 1/(2^(b-1)-1)^2), with a warning.',
       { int4: 6.743, int8: 0.0235 },
     ),
+    hessianEigenvalue: doc(
+      nonNegative().optional(),
+      'Top Hessian eigenvalue of the layer (HAWQ-V1). Used in place of hessianTrace when that is absent.',
+      12.5,
+    ),
     lossDelta: doc(
       z.record(z.string().min(1), z.number()).optional(),
       'Measured loss change when only this layer takes the candidate, per candidate id (Hubara et al., AIMET, MCT). Preferred over the Hessian score when present.',
@@ -43,7 +49,7 @@ export const LayerSensitivity = component(
     ),
     weightStats: WeightStats.optional(),
   }),
-  'Evidence about how much quantizing this layer hurts. Used in the order lossDelta, then hessianTrace x perturbation (+ the activation term).',
+  'Evidence about how much quantizing this layer hurts. Used in the order lossDelta, then hessianTrace (else hessianEigenvalue) x perturbation (+ the activation term); a perturbation not given is extrapolated (integer formats, uniform-noise law) or estimated from weightStats, and the plan says so.',
   { hessianTrace: 0.0686, perturbation: { int4: 6.743, int8: 0.0235 } },
 );
 

@@ -50,6 +50,15 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const costContext = { totalParams, batchSize: context.batchSize, hardware, latencyFrom } as const;
   const warnings: string[] = [];
   const unrunnable = new Map<string, string[]>();
+  // Each estimate once, with the layers it applies to.
+  const estimated = new Map<string, string[]>();
+  const noteEstimates = (layerName: string, score: Score) => {
+    for (const estimate of score.estimates ?? []) {
+      const layers = estimated.get(estimate) ?? [];
+      if (layers.at(-1) !== layerName) layers.push(layerName);
+      estimated.set(estimate, layers);
+    }
+  };
   const emulated = new Map<string, string>();
   // Compute plans depend on the candidate only: one lookup per distinct candidate.
   const plans = new Map<string, ComputePlan | undefined>();
@@ -73,9 +82,9 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     const path = `${context.modelPath}.layers[${index}]`;
     if (layer.pin !== undefined) {
       const candidate = parseCandidate(layer.pin)!;
-      const scored = scoreCandidate(layer.name, layer.sensitivity, candidate);
+      const scored = scoreCandidate(layer, candidate);
       const score: Score = typeof scored === 'string' ? { value: 0, source: 'none (pinned)' } : scored;
-      if (typeof scored !== 'string' && scored.warning) warnings.push(scored.warning);
+      if (typeof scored !== 'string') noteEstimates(layer.name, scored);
       const pinned = option(layer, candidate, score);
       return { layer, pinned: true, options: pinned ? [pinned] : [] };
     }
@@ -94,12 +103,12 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     const options: LayerOption[] = [];
     for (const id of allowed) {
       const candidate = parseCandidate(id)!;
-      const scored = scoreCandidate(layer.name, layer.sensitivity, candidate);
+      const scored = scoreCandidate(layer, candidate);
       if (typeof scored === 'string') {
         issues.push({ path: `${path}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });
         continue;
       }
-      if (scored.warning) warnings.push(scored.warning);
+      noteEstimates(layer.name, scored);
       const made = option(layer, candidate, scored);
       if (made) options.push(made);
     }
@@ -116,6 +125,10 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       path: at,
       message: `candidate ${candidate} (layer ${shown}) does not run natively on ${hardware!.id}, which runs ${runs}; choose candidates among those, or ${how}`,
     });
+  }
+  for (const [estimate, names] of estimated) {
+    const shown = names.length === 1 ? `layer ${names[0]}` : `${names.length} layers (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`;
+    warnings.push(`${estimate}: ${shown}`);
   }
   for (const [candidate, format] of emulated) {
     warnings.push(`candidate ${candidate} is not native on ${hardware!.id}: costed as emulated in ${format}`);

@@ -2,6 +2,7 @@ import type { Layer } from '../../contract/model.js';
 import type { Candidate } from '../formats/candidate.js';
 import type { NumericFormat } from '../formats/format.js';
 import { findFormat } from '../formats/registry.js';
+import { estimatePerturbation } from './estimate.js';
 import type { SensitivitySource } from './source.js';
 
 export type LayerSensitivity = NonNullable<Layer['sensitivity']>;
@@ -9,9 +10,15 @@ export type LayerSensitivity = NonNullable<Layer['sensitivity']>;
 export interface Score {
   value: number;
   source: SensitivitySource;
-  /** Set when the score rests on an estimate the user should know about. */
-  warning?: string;
+  /**
+   * The estimates the score rests on, each a sentence without the layer name (for example
+   * "weight perturbation for int2 extrapolated from int4 by the uniform-noise law"), so that a
+   * plan can say once which layers share an estimate.
+   */
+  estimates?: string[];
 }
+
+type Perturbation = { value: number; how: 'measured' | 'extrapolated' | 'estimated'; note?: string };
 
 /** Levels on each side of zero of a symmetric b-bit grid; the squared error goes as 1/levels^2. */
 function symmetricLevels(bits: number): number {
@@ -19,63 +26,72 @@ function symmetricLevels(bits: number): number {
 }
 
 /**
- * The measured perturbation for `format`, or one extrapolated by the uniform-noise law from a
- * measured integer format with the same block size (the closest in bits, so the estimate leans on
- * the nearest measurement). Returns undefined when neither is possible.
+ * The perturbation of `format`: measured; else extrapolated by the uniform-noise law from the
+ * nearest measured integer width with the same block size (integer formats only); else estimated
+ * from weight statistics (estimate.ts). Undefined when none applies.
  */
 export function perturbationFor(
   measured: Record<string, number> | undefined,
   format: NumericFormat,
-): { value: number; extrapolatedFrom?: string } | undefined {
-  if (!measured) return undefined;
-  const exact = measured[format.id];
-  if (exact !== undefined) return { value: exact };
-  if (format.kind !== 'integer' || format.elementBits < 2) return undefined;
-  let best: { id: string; bits: number; value: number } | undefined;
-  for (const [id, value] of Object.entries(measured)) {
-    const source = findFormat(id);
-    if (!source || source.kind !== 'integer' || source.blockSize !== format.blockSize || source.elementBits < 2) continue;
-    const distance = Math.abs(source.elementBits - format.elementBits);
-    if (!best || distance < Math.abs(best.bits - format.elementBits)) best = { id, bits: source.elementBits, value };
+  stats?: { absMax: number; rms: number; count: number },
+): Perturbation | undefined {
+  const exact = measured?.[format.id];
+  if (exact !== undefined) return { value: exact, how: 'measured' };
+  if (measured && format.kind === 'integer' && format.elementBits >= 2) {
+    let best: { id: string; bits: number; value: number } | undefined;
+    for (const [id, value] of Object.entries(measured)) {
+      const source = findFormat(id);
+      if (!source || source.kind !== 'integer' || source.blockSize !== format.blockSize || source.elementBits < 2) continue;
+      const distance = Math.abs(source.elementBits - format.elementBits);
+      if (!best || distance < Math.abs(best.bits - format.elementBits)) best = { id, bits: source.elementBits, value };
+    }
+    if (best) {
+      return {
+        value: best.value * (symmetricLevels(best.bits) / symmetricLevels(format.elementBits)) ** 2,
+        how: 'extrapolated',
+        note: `extrapolated from ${best.id} by the uniform-noise law`,
+      };
+    }
   }
-  if (!best) return undefined;
-  return {
-    value: best.value * (symmetricLevels(best.bits) / symmetricLevels(format.elementBits)) ** 2,
-    extrapolatedFrom: best.id,
-  };
+  if (stats) return { value: estimatePerturbation(format, stats), how: 'estimated', note: 'estimated from weightStats' };
+  return undefined;
 }
 
 /**
  * The sensitivity of one layer at one candidate, by design.md's order of preference:
- * lossDelta[c], else hessianTrace x perturbation[w] (+ activationTrace x activationPerturbation[a]).
- * Returns a message instead of a score when the evidence cannot score this candidate.
+ * lossDelta[c]; else curvature x perturbation[w] (+ activationTrace x activationPerturbation[a]),
+ * the curvature being the mean Hessian trace (HAWQ-V2/V3) or, without it, the top Hessian
+ * eigenvalue (HAWQ-V1). Returns a message instead of a score when the evidence cannot score
+ * this candidate.
  */
-export function scoreCandidate(layerName: string, sensitivity: LayerSensitivity | undefined, candidate: Candidate): Score | string {
-  if (!sensitivity) return 'has no sensitivity; give lossDelta or hessianTrace with perturbation, or pin the layer';
+export function scoreCandidate(layer: Layer, candidate: Candidate): Score | string {
+  const sensitivity = layer.sensitivity;
+  if (!sensitivity) return 'has no sensitivity; give lossDelta, or hessianTrace (or hessianEigenvalue) with perturbation or weightStats, or pin the layer';
   const measuredLoss = sensitivity.lossDelta?.[candidate.id];
   if (measuredLoss !== undefined) return { value: measuredLoss, source: 'lossDelta' };
-  if (sensitivity.hessianTrace === undefined) {
-    return `has no lossDelta for ${candidate.id} and no hessianTrace to score it with`;
+  const curvature = sensitivity.hessianTrace ?? sensitivity.hessianEigenvalue;
+  const curvatureName = sensitivity.hessianTrace !== undefined ? 'hessianTrace' : 'hessianEigenvalue';
+  if (curvature === undefined) {
+    return `has no lossDelta for ${candidate.id} and no hessianTrace or hessianEigenvalue to score it with`;
   }
-  const weight = perturbationFor(sensitivity.perturbation, candidate.weight);
+  const stats = sensitivity.weightStats && { ...sensitivity.weightStats, count: sensitivity.weightStats.count ?? layer.params };
+  const weight = perturbationFor(sensitivity.perturbation, candidate.weight, stats);
   if (!weight) {
-    return `has no perturbation for weight format ${candidate.weight.id} and none to extrapolate it from (give perturbation.${candidate.weight.id} or lossDelta["${candidate.id}"])`;
+    return `has no perturbation for weight format ${candidate.weight.id}, none to extrapolate it from and no weightStats to estimate it (give perturbation.${candidate.weight.id}, weightStats or lossDelta["${candidate.id}"])`;
   }
-  let value = sensitivity.hessianTrace * weight.value;
-  const notes: string[] = [];
-  if (weight.extrapolatedFrom) {
-    notes.push(`weight perturbation for ${candidate.weight.id} extrapolated from ${weight.extrapolatedFrom} by the uniform-noise law`);
-  }
+  let value = curvature * weight.value;
+  const estimates: string[] = [];
+  let how = weight.how;
+  if (weight.note) estimates.push(`weight perturbation for ${candidate.weight.id} ${weight.note}`);
   if (sensitivity.activationTrace !== undefined) {
     const activation = perturbationFor(sensitivity.activationPerturbation, candidate.activation);
     if (!activation) {
       return `has activationTrace but no activationPerturbation for ${candidate.activation.id} and none to extrapolate it from`;
     }
     value += sensitivity.activationTrace * activation.value;
-    if (activation.extrapolatedFrom) {
-      notes.push(`activation perturbation for ${candidate.activation.id} extrapolated from ${activation.extrapolatedFrom} by the uniform-noise law`);
-    }
+    if (activation.note) estimates.push(`activation perturbation for ${candidate.activation.id} ${activation.note}`);
+    if (how === 'measured') how = activation.how;
   }
-  if (notes.length === 0) return { value, source: 'hessianTrace x perturbation' };
-  return { value, source: 'hessianTrace x extrapolated perturbation', warning: `layer ${layerName}, ${candidate.id}: ${notes.join('; ')}` };
+  const source = (how === 'measured' ? `${curvatureName} x perturbation` : `${curvatureName} x ${how} perturbation`) as SensitivitySource;
+  return estimates.length > 0 ? { value, source, estimates } : { value, source };
 }

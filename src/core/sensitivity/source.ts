@@ -3,6 +3,10 @@ export const SENSITIVITY_SOURCES = [
   'lossDelta',
   'hessianTrace x perturbation',
   'hessianTrace x extrapolated perturbation',
+  'hessianTrace x estimated perturbation',
+  'hessianEigenvalue x perturbation',
+  'hessianEigenvalue x extrapolated perturbation',
+  'hessianEigenvalue x estimated perturbation',
   'none (pinned)',
 ] as const;
 export type SensitivitySource = (typeof SENSITIVITY_SOURCES)[number];
