@@ -67,10 +67,11 @@ export const SeedSummary = component(
     description: doc(z.string(), 'What the seed is.', 'ResNet18 with HAWQ-V3 Hessian traces'),
     layers: doc(z.number().int(), 'Number of layers.', 21),
     params: doc(z.number(), 'Total weight elements of the layers.', 11678912),
+    macs: doc(z.number(), 'Total MACs of the layers per sample (per token for language models).', 1814073344),
     provenance: SeedProvenance,
   }),
   'A built-in seed model.',
-  { name: 'resnet18-hawq-v3', description: 'ResNet18', layers: 21, params: 11678912, provenance: { source: 'HAWQ-V3', synthetic: false, notes: '' } },
+  { name: 'resnet18-hawq-v3', description: 'ResNet18', layers: 21, params: 11678912, macs: 1814073344, provenance: { source: 'HAWQ-V3', synthetic: false, notes: '' } },
 );
 
 export const SeedList = component(

@@ -8,3 +8,4 @@ export { CoreError, type CoreErrorCode, type FieldIssue } from './errors.js';
 export { makePlan, prepareProblem, type PlanInput, type Clock } from './plan/makePlan.js';
 export { hawqV3Seed, HAWQ_CANDIDATES, type HawqV3Data } from './seeds/hawqV3.js';
 export { SOLVER_BACKENDS, type SolverBackendName } from './solvers/backend.js';
+export { ARCHITECTURE_SEEDS, architectureSeed, type ArchitectureSeed } from './seeds/architectureSeeds.js';

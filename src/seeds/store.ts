@@ -1,17 +1,32 @@
 import { readFileSync } from 'node:fs';
 import type { Seed } from '../contract/catalog.js';
-import { hawqV3Seed, type HawqV3Data } from '../core/index.js';
+import { ARCHITECTURE_SEEDS, architectureSeed, hawqV3Seed, type HawqV3Data } from '../core/index.js';
 import { projectPath } from '../projectRoot.js';
 
-/** The built-in seed models, read once from seeds/ at start-up. */
+/** The built-in seed models: the HAWQ-V3 ones read from seeds/ at start-up, the architecture ones built on first use. */
 export interface SeedStore {
-  list(): Seed[];
+  names(): string[];
   find(name: string): Seed | undefined;
 }
 
 export function loadSeedStore(): SeedStore {
   const read = (file: string) => JSON.parse(readFileSync(projectPath('seeds', 'hawq-v3', file), 'utf8')) as HawqV3Data;
-  const seeds = [hawqV3Seed(read('resnet18.json')), hawqV3Seed(read('resnet50.json'))];
-  const byName = new Map(seeds.map((seed) => [seed.name, seed]));
-  return { list: () => seeds, find: (name) => byName.get(name) };
+  const built = new Map<string, Seed>([read('resnet18.json'), read('resnet50.json')].map((data) => {
+    const seed = hawqV3Seed(data);
+    return [seed.name, seed];
+  }));
+  const lazy = new Map(ARCHITECTURE_SEEDS.map((definition) => [definition.name, definition]));
+  const names = [...built.keys(), ...lazy.keys()];
+  return {
+    names: () => names,
+    find: (name) => {
+      const ready = built.get(name);
+      if (ready) return ready;
+      const definition = lazy.get(name);
+      if (!definition) return undefined;
+      const seed = architectureSeed(definition, definition.build());
+      built.set(name, seed);
+      return seed;
+    },
+  };
 }

@@ -20,11 +20,12 @@ export function catalogRoutes(app: FastifyInstance, seeds: SeedStore): void {
   });
 
   app.get('/v1/seeds', async () => ({
-    seeds: seeds.list().map((seed) => ({
+    seeds: seeds.names().map((name) => seeds.find(name)!).map((seed) => ({
       name: seed.name,
       description: seed.description,
       layers: seed.model.layers.length,
       params: seed.model.layers.reduce((sum, layer) => sum + layer.params, 0),
+      macs: seed.model.layers.reduce((sum, layer) => sum + layer.macs, 0),
       provenance: seed.provenance,
     })),
   }));
@@ -32,7 +33,7 @@ export function catalogRoutes(app: FastifyInstance, seeds: SeedStore): void {
   app.get<{ Params: { name: string } }>('/v1/seeds/:name', async (request) => {
     const seed = seeds.find(request.params.name);
     if (!seed) {
-      throw new HttpProblem('not-found', `no seed named "${request.params.name}"; known: ${seeds.list().map((s) => s.name).join(', ')}`);
+      throw new HttpProblem('not-found', `no seed named "${request.params.name}"; known: ${seeds.names().join(', ')}`);
     }
     return seed;
   });

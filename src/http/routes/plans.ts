@@ -11,7 +11,7 @@ export function planRoutes(app: FastifyInstance, seeds: SeedStore): void {
     let model = body.model;
     if (body.seed !== undefined) {
       const seed = seeds.find(body.seed);
-      if (!seed) throw new HttpProblem('not-found', `no seed named "${body.seed}"; GET /v1/seeds lists them (${seeds.list().map((s) => s.name).join(', ')})`);
+      if (!seed) throw new HttpProblem('not-found', `no seed named "${body.seed}"; GET /v1/seeds lists them (${seeds.names().join(', ')})`);
       model = seed.model;
     }
     let hardware = typeof body.hardware === 'object' ? body.hardware : undefined;
