@@ -33,10 +33,11 @@ describe('catalog and service routes', () => {
     expect(Object.keys(t4.sources)).toEqual(expect.arrayContaining(['memoryBandwidthGBps', 'peakTeraOpsPerSecond']));
   });
 
-  it('GET /v1/seeds and each seed as a valid ModelDescriptor with HAWQ-V3 pins and ties', async () => {
+  it('GET /v1/seeds and each HAWQ-V3 seed as a valid ModelDescriptor with its pins and ties', async () => {
     const { seeds } = SeedList.parse((await http.get('/v1/seeds').expect(200)).body);
-    expect(seeds.map((s) => s.name)).toEqual(['resnet18-hawq-v3', 'resnet50-hawq-v3']);
-    for (const summary of seeds) {
+    const hawq = seeds.filter((s) => s.name.endsWith('-hawq-v3'));
+    expect(hawq.map((s) => s.name)).toEqual(['resnet18-hawq-v3', 'resnet50-hawq-v3']);
+    for (const summary of hawq) {
       const seed = Seed.parse((await http.get(`/v1/seeds/${summary.name}`).expect(200)).body);
       ModelDescriptor.parse(seed.model);
       const layers = seed.model.layers;
