@@ -6,12 +6,12 @@
  * javascript-lp-solver runs only where it can hold the model, with a 60 s limit.
  *
  *   npm run bench                 all cases
- *   npm run bench -- --case 2     one case (index in BENCH_CASES)
+ *   npm run bench -- --case 2     one case (index in BENCH_CASES); --case -1 the frontier only
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { makePlan } from '../src/core/index.js';
-import { BENCH_CASES } from './instances.js';
+import { makeFrontier, makePlan } from '../src/core/index.js';
+import { BENCH_CASES, llama2_70bShaped } from './instances.js';
 
 interface Measurement {
   backend: string;
@@ -88,12 +88,40 @@ function format(m: Measurement | string): string {
   return `${m.backend.padEnd(9)} ${time.padStart(11)}  ${m.status.padEnd(8)} gap ${(m.gap ?? 0).toExponential(1).padStart(8)}  nodes ${String(m.nodes).padStart(9)}  peak ${m.maxRssMB.toFixed(0)} MB  (median of ${m.runs})`;
 }
 
+/** Child: the 100-point frontier of the Llama-2-70B-shaped model, median of `runs`. */
+function measureFrontier(runs: number): void {
+  const model = llama2_70bShaped();
+  const times: number[] = [];
+  let points = 0;
+  for (let run = 0; run < runs; run++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const start = performance.now();
+    const frontier = makeFrontier(
+      { model, modelPath: 'model', allowEmulated: false, axis: 'sizeBytes', budgets: [], points: 100, all: false, maxPoints: 10000, batchSize: 1, solver: { timeLimitMs: 60_000, relativeGap: 0 } },
+      { now: () => performance.now() },
+    );
+    times.push(performance.now() - start);
+    points = frontier.points.length;
+  }
+  console.log(JSON.stringify({ medianMs: median(times), runs, points, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+}
+
 const args = process.argv.slice(2);
-if (args[0] === '--child') {
+if (args[0] === '--frontier-child') {
+  measureFrontier(Number(args[1]));
+} else if (args[0] === '--child') {
   measure(Number(args[1]), args[2] as 'mckp' | 'lp-solver', Number(args[3]));
 } else {
   const only = args.indexOf('--case') >= 0 ? Number(args[args.indexOf('--case') + 1]) : undefined;
   console.log(`bitplan solver benchmark, node ${process.version}, ${new Date().toISOString()}`);
+  if (only === undefined || only === -1) {
+    const self = fileURLToPath(import.meta.url);
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--frontier-child', '5'], { encoding: 'utf8', timeout: 600_000 });
+    const result = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { medianMs: number; points: number; maxRssMB: number };
+    console.log(`\n[frontier] llama-2-70b-shaped, 560 x 8, sizeBytes axis, 100 budgets (+ supported points)`);
+    console.log(`  mckp      ${result.medianMs.toFixed(0).padStart(8)} ms  ${result.points} points  peak ${result.maxRssMB.toFixed(0)} MB  (median of 5)`);
+    if (only === -1) process.exit(0);
+  }
   BENCH_CASES.forEach((benchCase, index) => {
     if (only !== undefined && only !== index) return;
     console.log(`\n[${index}] ${benchCase.name}`);

@@ -10,7 +10,9 @@ export type CoreErrorCode =
   /** The solver stopped at its time limit before finding any assignment that passes verification. */
   | 'BITPLAN_ERR_NO_SOLUTION_IN_TIME'
   /** A solver returned an assignment that failed verification: a bug, never a plan. */
-  | 'BITPLAN_ERR_SOLVER_ANSWER_REJECTED';
+  | 'BITPLAN_ERR_SOLVER_ANSWER_REJECTED'
+  /** An `all` frontier has more Pareto-optimal points than the request's cap. */
+  | 'BITPLAN_ERR_FRONTIER_TOO_LARGE';
 
 export interface FieldIssue {
   /** Path of the offending field, e.g. `model.layers[3].pin`. */

@@ -9,3 +9,4 @@ export { makePlan, prepareProblem, type PlanInput, type Clock } from './plan/mak
 export { hawqV3Seed, HAWQ_CANDIDATES, type HawqV3Data } from './seeds/hawqV3.js';
 export { SOLVER_BACKENDS, type SolverBackendName } from './solvers/backend.js';
 export { ARCHITECTURE_SEEDS, architectureSeed, type ArchitectureSeed } from './seeds/architectureSeeds.js';
+export { makeFrontier, type FrontierInput } from './frontier/makeFrontier.js';

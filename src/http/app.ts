@@ -7,6 +7,7 @@ import { loadSeedStore, type SeedStore } from '../seeds/store.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { CORE_ERROR_PROBLEM, HttpProblem, invalidRequest, sendProblem } from './problems.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { frontierRoutes } from './routes/frontiers.js';
 import { planRoutes } from './routes/plans.js';
 import { serviceRoutes } from './routes/service.js';
 
@@ -73,5 +74,6 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   serviceRoutes(app, document);
   catalogRoutes(app, seeds);
   planRoutes(app, seeds);
+  frontierRoutes(app, seeds);
   return app;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { contractRegistry } from '../contract/doc.js';
 // Importing the contract registers every component schema.
 import '../contract/catalog.js';
+import '../contract/frontier.js';
 import '../contract/hardware.js';
 import '../contract/plan.js';
 import '../contract/request.js';
@@ -73,6 +74,21 @@ const PLAN_EXAMPLES = {
   },
 };
 
+const FRONTIER_EXAMPLES = {
+  'resnet18-size': {
+    summary: 'ResNet18 (HAWQ-V3 seed): sensitivity against model size, 20 budgets',
+    value: { seed: 'resnet18-hawq-v3', axis: 'sizeBytes', points: 20 },
+  },
+  'llama-2-7b-h100': {
+    summary: 'Llama-2-7B on an H100: sensitivity against size, every Pareto point',
+    value: { seed: 'llama-2-7b', hardware: 'nvidia-h100', axis: 'sizeBytes', all: true },
+  },
+  'resnet50-latency-under-size': {
+    summary: 'ResNet50: sensitivity against T4 latency with the size held to half its range',
+    value: { seed: 'resnet50-hawq-v3', axis: 'latencyMs', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }], points: 30 },
+  },
+};
+
 /** The OpenAPI 3.0 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument() {
   return {
@@ -100,6 +116,30 @@ export function buildOpenApiDocument() {
           responses: {
             '200': { description: 'The plan.', content: json('Plan') },
             ...problemResponses('invalid-request', 'not-found', 'payload-too-large', 'unsupported-media-type', 'infeasible', 'internal'),
+          },
+        },
+      },
+      '/v1/frontiers': {
+        post: {
+          tags: ['plans'],
+          operationId: 'createFrontier',
+          summary: 'The Pareto frontier of sensitivity against one cost',
+          description:
+            'Exact supported points (the lower convex hull) merged with the exact optimum at `points` evenly spaced budgets of the axis metric, other budgets held; or every Pareto-optimal point with `all`. Each point is verified like a plan; dominated points are dropped. Answers JSON, CSV (Accept: text/csv) or an SVG chart (Accept: image/svg+xml); `?format=json|csv|svg` overrides Accept, handy in a browser.',
+          parameters: [
+            { name: 'format', in: 'query', required: false, description: 'json, csv or svg; overrides the Accept header.', schema: { type: 'string', enum: ['json', 'csv', 'svg'], example: 'svg' }, example: 'svg' },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('FrontierRequest'), examples: FRONTIER_EXAMPLES } } },
+          responses: {
+            '200': {
+              description: 'The frontier.',
+              content: {
+                'application/json': { schema: ref('Frontier') },
+                'text/csv': { schema: { type: 'string', description: 'One row per point and baseline.', example: 'kind,cost,sensitivity,status,gap,source,knee,candidate,assignment' } },
+                'image/svg+xml': { schema: { type: 'string', format: 'binary', description: 'A chart of the frontier, the baselines and the knee.', example: '<svg xmlns="http://www.w3.org/2000/svg">...</svg>' } },
+              },
+            },
+            ...problemResponses('invalid-request', 'not-found', 'not-acceptable', 'payload-too-large', 'unsupported-media-type', 'infeasible', 'frontier-too-large', 'internal'),
           },
         },
       },

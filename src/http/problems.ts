@@ -13,6 +13,8 @@ export const PROBLEM_KINDS = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', about: 'Send the body as application/json.' },
   infeasible: { status: 422, title: 'Infeasible', about: 'No assignment meets every budget; budgets lists each limit and the least value it could reach.' },
   'no-solution-in-time': { status: 422, title: 'No solution within the time limit', about: 'The solver stopped at solver.timeLimitMs before finding any verified assignment.' },
+  'frontier-too-large': { status: 422, title: 'Frontier too large', about: 'An all-points frontier has more points than maxPoints; raise it or ask for evenly spaced budgets.' },
+  'not-acceptable': { status: 406, title: 'Not acceptable', about: 'The Accept header names no representation this route has.' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', about: 'The route exists with another method.' },
   internal: { status: 500, title: 'Internal error', about: 'A bug in bitplan; the request id finds it in the logs.' },
 } as const;
@@ -23,6 +25,7 @@ export const CORE_ERROR_PROBLEM: Record<CoreErrorCode, ProblemKind> = {
   BITPLAN_ERR_INFEASIBLE: 'infeasible',
   BITPLAN_ERR_NO_SOLUTION_IN_TIME: 'no-solution-in-time',
   BITPLAN_ERR_SOLVER_ANSWER_REJECTED: 'internal',
+  BITPLAN_ERR_FRONTIER_TOO_LARGE: 'frontier-too-large',
 };
 
 export class HttpProblem extends Error {

@@ -6,7 +6,7 @@ import { CoreError, invalidInput, type FieldIssue } from '../errors.js';
 import { buildItems, type Item } from '../problem/items.js';
 import { layerOptions, type PlannableLayer } from '../problem/layerOptions.js';
 import { canonicalCandidates, normalizeModel } from '../problem/normalize.js';
-import { reduce } from '../problem/instance.js';
+import { expandChoice, reduce } from '../problem/instance.js';
 import { checkQuantityKnown, resolveLimits, type Quantity, type ResolvedLimit } from '../problem/rows.js';
 import { withinCapacity } from '../solvers/instance.js';
 import { runBackend } from '../solvers/solve.js';
@@ -86,11 +86,7 @@ export function makePlan(input: PlanInput, clock: Clock): Plan {
       `the ${run.backend} solver found no assignment within timeLimitMs=${input.solver.timeLimitMs}; raise solver.timeLimitMs or loosen the budgets`,
     );
   }
-  // Expand the item choices back to one option per layer (fixed items take their only candidate).
-  const itemChoice = items.map(() => 0);
-  reduced.decisionItems.forEach((itemIndex, position) => (itemChoice[itemIndex] = outcome.choice![position]!));
-  const assignment = layers.map(() => -1);
-  items.forEach((item, i) => item.members.forEach((member, k) => (assignment[member] = item.choices[itemChoice[i]!]?.[k] ?? -1)));
+  const assignment = expandChoice(items, reduced, outcome.choice);
   const verified = verifyAssignment(problem.model, layers, assignment, objective, limits);
   // A backend's own bound, else for a proven optimum the objective, else the budget-free minimum.
   const budgetFree = reduced.instance.items.reduce((sum, item) => sum + Math.min(...item.options.map((o) => o.cost)), 0);

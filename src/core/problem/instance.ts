@@ -35,3 +35,12 @@ export function reduce(items: Item[], layers: PlannableLayer[], objective: Quant
   });
   return { instance: { items: instanceItems, capacities }, decisionItems, fixedObjective };
 }
+
+/** One option index per layer from one option index per decision item (fixed items take their only candidate). */
+export function expandChoice(items: Item[], reduced: ReducedProblem, choice: ArrayLike<number>): number[] {
+  const itemChoice = items.map(() => 0);
+  reduced.decisionItems.forEach((itemIndex, position) => (itemChoice[itemIndex] = choice[position]!));
+  const assignment: number[] = [];
+  items.forEach((item, i) => item.members.forEach((member, k) => (assignment[member] = item.choices[itemChoice[i]!]?.[k] ?? -1)));
+  return assignment;
+}

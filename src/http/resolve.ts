@@ -1,0 +1,24 @@
+import type { HardwareProfile } from '../contract/hardware.js';
+import type { ModelDescriptor } from '../contract/model.js';
+import { findHardware } from '../core/index.js';
+import type { SeedStore } from '../seeds/store.js';
+import { HttpProblem } from './problems.js';
+
+/** The model (inline or a seed) and hardware (an id or inline) a request names; 404 for unknown names. */
+export function resolveModelAndHardware(
+  body: { model?: ModelDescriptor; seed?: string; hardware?: string | HardwareProfile },
+  seeds: SeedStore,
+): { model: ModelDescriptor; modelPath: string; hardware?: HardwareProfile } {
+  let model = body.model;
+  if (body.seed !== undefined) {
+    const seed = seeds.find(body.seed);
+    if (!seed) throw new HttpProblem('not-found', `no seed named "${body.seed}"; GET /v1/seeds lists them (${seeds.names().join(', ')})`);
+    model = seed.model;
+  }
+  let hardware = typeof body.hardware === 'object' ? body.hardware : undefined;
+  if (typeof body.hardware === 'string') {
+    hardware = findHardware(body.hardware);
+    if (!hardware) throw new HttpProblem('not-found', `no hardware profile "${body.hardware}"; GET /v1/hardware lists them, or pass an inline HardwareProfile`);
+  }
+  return { model: model!, modelPath: body.seed !== undefined ? `seed(${body.seed})` : 'model', hardware };
+}

@@ -1,0 +1,127 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Frontier } from '../../src/contract/frontier.js';
+import { Plan } from '../../src/contract/plan.js';
+import { startApp } from '../support/app.js';
+
+function expectMonotoneAndNonDominated(frontier: Frontier) {
+  frontier.points.forEach((point, i) => {
+    if (i === 0) return;
+    const previous = frontier.points[i - 1]!;
+    expect(point.cost).toBeGreaterThan(previous.cost);
+    expect(point.sensitivity).toBeLessThan(previous.sensitivity);
+  });
+  for (const a of frontier.points) {
+    const dominated = frontier.points.some((b) => b !== a && b.cost <= a.cost && b.sensitivity <= a.sensitivity);
+    expect(dominated).toBe(false);
+  }
+}
+
+describe('POST /v1/frontiers', () => {
+  let app: FastifyInstance;
+  let http: Awaited<ReturnType<typeof startApp>>['http'];
+  beforeAll(async () => ({ app, http } = await startApp()));
+  afterAll(() => app.close());
+  const frontierOf = async (body: object) => Frontier.parse((await http.post('/v1/frontiers').send(body).expect(200)).body);
+
+  it('answers a monotone frontier of non-dominated points, each the optimum of a plan at its cost', async () => {
+    const frontier = await frontierOf({ seed: 'resnet18-hawq-v3', axis: 'sizeBytes', points: 12 });
+    expect(frontier.points.length).toBeGreaterThanOrEqual(12);
+    expectMonotoneAndNonDominated(frontier);
+    expect(frontier.layers).toHaveLength(21);
+    expect(new Set(frontier.points.map((p) => p.source))).toEqual(new Set(['supported', 'budget']));
+    for (const point of frontier.points) {
+      expect(point.status).toBe('optimal');
+      const plan = Plan.parse(
+        (await http.post('/v1/plans').send({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', max: point.cost }] }).expect(200)).body,
+      );
+      expect(plan.objective.sensitivity).toBeCloseTo(point.sensitivity, 12);
+      expect(point.assignment.map((c) => frontier.candidates[c])).toEqual(expect.arrayContaining(['int8/int8']));
+    }
+  });
+
+  it('spans the cheapest to the most expensive assignment, with the uniform baselines and a knee', async () => {
+    const frontier = await frontierOf({ seed: 'resnet18-hawq-v3', axis: 'bops', points: 10 });
+    const int4 = frontier.baselines.find((b) => b.candidate === 'int4/int4')!;
+    const int8 = frontier.baselines.find((b) => b.candidate === 'int8/int8')!;
+    expect(frontier.points[0]!.cost).toBeCloseTo(int4.cost, 6);
+    expect(frontier.points.at(-1)!.cost).toBeCloseTo(int8.cost, 6);
+    expect(frontier.points.at(-1)!.sensitivity).toBeCloseTo(int8.sensitivity, 12);
+    expect(frontier.knee).toBeGreaterThan(0);
+    expect(frontier.knee).toBeLessThan(frontier.points.length - 1);
+  });
+
+  it('holds the other budgets at every point', async () => {
+    const frontier = await frontierOf({ seed: 'resnet50-hawq-v3', axis: 'latencyMs', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }], points: 15 });
+    expectMonotoneAndNonDominated(frontier);
+    const size = (await http.post('/v1/plans').send({ seed: 'resnet50-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }).expect(200)).body.budgets[0].limit;
+    for (const point of frontier.points) {
+      const plan = Plan.parse(
+        (
+          await http
+            .post('/v1/plans')
+            .send({ seed: 'resnet50-hawq-v3', budgets: [{ metric: 'sizeBytes', max: size }, { metric: 'latencyMs', max: point.cost }] })
+            .expect(200)
+        ).body,
+      );
+      expect(plan.objective.sensitivity).toBeCloseTo(point.sensitivity, 12);
+    }
+  });
+
+  it('enumerates every Pareto-optimal point with all, a superset of the budget points', async () => {
+    const all = await frontierOf({ seed: 'resnet18-hawq-v3', axis: 'sizeBytes', all: true });
+    const sampled = await frontierOf({ seed: 'resnet18-hawq-v3', axis: 'sizeBytes', points: 30 });
+    expectMonotoneAndNonDominated(all);
+    expect(all.points.every((p) => p.source === 'pareto')).toBe(true);
+    for (const point of sampled.points) {
+      expect(all.points.some((p) => p.cost === point.cost && Math.abs(p.sensitivity - point.sensitivity) < 1e-12)).toBe(true);
+    }
+  });
+
+  it('says clearly when an all frontier exceeds its cap', async () => {
+    const response = await http.post('/v1/frontiers').send({ seed: 'resnet18-hawq-v3', axis: 'sizeBytes', all: true, maxPoints: 5 }).expect(422);
+    expect(response.body.type).toBe('/problems/frontier-too-large');
+    expect(response.body.detail).toMatch(/more than maxPoints=5/);
+  });
+
+  it('answers an SVG chart with one mark per point, labelled axes, the baselines and the knee', async () => {
+    const body = { seed: 'resnet18-hawq-v3', axis: 'sizeBytes', points: 10 };
+    const frontier = await frontierOf(body);
+    const response = await http.post('/v1/frontiers').set('accept', 'image/svg+xml').send(body).expect(200);
+    expect(response.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    const svg = response.text ?? response.body.toString();
+    expect(XMLValidator.validate(svg)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false }).parse(svg);
+    const circles = [parsed.svg.circle].flat().filter(Boolean) as Record<string, string>[];
+    expect(circles.filter((c) => c['@_class'] === 'point')).toHaveLength(frontier.points.length);
+    expect(circles.filter((c) => c['@_class'] === 'knee')).toHaveLength(1);
+    const rects = [parsed.svg.rect].flat() as Record<string, string>[];
+    expect(rects.filter((r) => r['@_class'] === 'baseline')).toHaveLength(frontier.baselines.length);
+    expect(svg).toContain('sizeBytes (bytes)');
+    expect(svg).toContain('total sensitivity');
+  });
+
+  it('answers CSV by Accept or ?format=csv', async () => {
+    const body = { seed: 'resnet18-hawq-v3', axis: 'bops', points: 6 };
+    const frontier = await frontierOf(body);
+    const csv = await http.post('/v1/frontiers?format=csv').send(body).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = csv.text.trim().split('\n').filter((line) => !line.startsWith('#'));
+    expect(rows[0]).toBe('kind,cost,sensitivity,status,gap,source,knee,candidate,assignment');
+    expect(rows.filter((r) => r.startsWith('point,'))).toHaveLength(frontier.points.length);
+    expect(rows.filter((r) => r.startsWith('baseline,'))).toHaveLength(frontier.baselines.length);
+    const byAccept = await http.post('/v1/frontiers').set('accept', 'text/csv').send(body).expect(200);
+    expect(byAccept.text).toBe(csv.text);
+    await http.post('/v1/frontiers').set('accept', 'application/xml').send(body).expect(406);
+  });
+
+  it('refuses a budget on the axis metric and all with other budgets', async () => {
+    const response = await http
+      .post('/v1/frontiers')
+      .send({ seed: 'resnet18-hawq-v3', axis: 'sizeBytes', all: true, budgets: [{ metric: 'sizeBytes', max: 1 }] })
+      .expect(400);
+    const paths = response.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['budgets[0].metric', 'all']));
+  });
+});
