@@ -1,18 +1,39 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { DEFAULT_BODY_LIMIT_BYTES } from './http/app.js';
 
-const Config = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+const integer = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * The service's configuration, from environment variables (README, Configuration). Every
+ * variable is optional; a bad value stops start-up with a message naming it.
+ */
+export const Config = z.object({
+  PORT: integer(0, 65535, 8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_BODY_LIMIT_BYTES),
+  BODY_LIMIT_BYTES: integer(1024, 2 ** 31, 64 * 1024 * 1024),
+  MAX_LAYERS: integer(1, 10_000_000, 100_000),
+  MAX_CANDIDATES_PER_LAYER: integer(1, 1024, 64),
+  MAX_BUDGETS: integer(1, 64, 16),
+  MAX_FRONTIER_POINTS: integer(2, 1000, 1000),
+  SOLVER_THREADS: integer(1, 256, Math.max(1, availableParallelism())),
+  MAX_QUEUE: integer(0, 100_000, 64),
+  SOLVE_TIME_CEILING_MS: integer(100, 3_600_000, 120_000),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'expected * or comma-separated origins like https://notebooks.example.org'),
 });
 export type Config = z.infer<typeof Config>;
 
-/** Reads the configuration from the environment; a bad value stops start-up with a message naming it. */
+/** Reads the configuration from the environment; throws an Error naming every bad variable. */
 export function readConfig(env: NodeJS.ProcessEnv): Config {
   const result = Config.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(env[String(issue.path[0])])}: ${issue.message}`);
+  const problems = result.error.issues.map((issue) => `${String(issue.path[0])}=${JSON.stringify(env[String(issue.path[0])])}: ${issue.message}`);
   throw new Error(`bitplan: invalid configuration: ${problems.join('; ')}`);
 }
+
+/** The defaults, as the service runs with no variables set. */
+export const DEFAULT_CONFIG: Config = Config.parse({});

@@ -8,7 +8,7 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-const app = await build({ logger: { level: config.LOG_LEVEL }, bodyLimitBytes: config.BODY_LIMIT_BYTES });
+const app = await build({ logger: { level: config.LOG_LEVEL }, config });
 await app.listen({ port: config.PORT, host: config.HOST });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -104,9 +104,17 @@ export const Health = component(
   z.strictObject({
     status: doc(z.literal('ok'), 'Always ok when the service answers.', 'ok'),
     version: doc(z.string(), 'Service version.', '0.1.0'),
+    solves: doc(
+      z.strictObject({
+        running: doc(z.number().int(), 'Solves running on the solver threads.', 1),
+        waiting: doc(z.number().int(), 'Solves waiting for a thread.', 0),
+      }),
+      'Load of the solver threads.',
+      { running: 1, waiting: 0 },
+    ),
   }),
-  'Liveness of the service.',
-  { status: 'ok', version: '0.1.0' },
+  'Liveness of the service; answered on the event loop, never behind a solve.',
+  { status: 'ok', version: '0.1.0', solves: { running: 1, waiting: 0 } },
 );
 
 export const FieldError = component(

@@ -18,7 +18,7 @@ export const FrontierRequest = component(
       ),
       allowEmulated: doc(z.boolean().default(false), 'Allow candidates the hardware does not run natively (costed emulated).', false),
       axis: CostMetric,
-      budgets: doc(z.array(Budget).max(16).default([]), 'Other budgets every point must meet (not on the axis metric).', []),
+      budgets: doc(z.array(Budget).max(64).default([]), 'Other budgets every point must meet (not on the axis metric).', []),
       points: doc(
         z.number().int().min(2).max(1000).default(50),
         'Number of axis budgets, evenly spaced from the cheapest to the most expensive assignment, at which the exact optimum is solved.',

@@ -111,7 +111,7 @@ export const PlanRequest = component(
         'Allow candidates the hardware cannot run natively; they are costed in the fastest native format that holds both operands, and the plan warns. Default false: such a candidate is a 400.',
         false,
       ),
-      budgets: doc(z.array(Budget).max(16).default([]), 'Upper limits the plan must meet, all at once.', [
+      budgets: doc(z.array(Budget).max(64).default([]), 'Upper limits the plan must meet, all at once.', [
         { metric: 'sizeBytes', fraction: 0.5 },
       ]),
       objective: Objective.default({ minimize: 'sensitivity' }),

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { DEFAULT_CONFIG, type Config } from '../config.js';
 import { CoreError } from '../core/index.js';
 import { loadSeedStore, type SeedStore } from '../seeds/store.js';
+import { SolverPool } from '../worker/pool.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { CORE_ERROR_PROBLEM, HttpProblem, invalidRequest, sendProblem } from './problems.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -14,20 +17,29 @@ import { serviceRoutes } from './routes/service.js';
 export interface BuildOptions {
   /** pino options, or false for no logging (tests). */
   logger?: FastifyServerOptions['logger'];
-  /** Largest accepted body in bytes; the default admits a 50,000-layer descriptor. */
-  bodyLimitBytes?: number;
+  /** Overrides of the configuration (README, Configuration); the rest takes the defaults. */
+  config?: Partial<Config>;
   seeds?: SeedStore;
 }
 
-export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
-
+/** Seconds a solve may run past its own time limit before its thread is replaced. */
+const OVERRUN_GRACE_MS = 10_000;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Headers every answer carries; the Swagger UI pages keep their own content policy. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
 
 /** Builds the service without listening (src/server.ts listens; tests inject). */
 export async function build(options: BuildOptions = {}): Promise<FastifyInstance> {
+  const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    bodyLimit: config.BODY_LIMIT_BYTES,
     // Honour a caller's x-request-id so a CI job can correlate its logs with ours.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -35,6 +47,8 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
     },
   });
   const seeds = options.seeds ?? loadSeedStore();
+  const pool = new SolverPool({ workers: config.SOLVER_THREADS, maxQueue: config.MAX_QUEUE, graceMs: OVERRUN_GRACE_MS });
+  app.addHook('onClose', () => pool.close());
   const document = buildOpenApiDocument();
 
   // Bodies are JSON only: a text/plain body gets 415 rather than a confusing schema error.
@@ -42,7 +56,18 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    if (!request.url.startsWith('/docs')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
+
+  if (config.CORS_ORIGINS.length > 0) {
+    await app.register(cors, {
+      origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpProblem) return sendProblem(request, reply, error);
@@ -71,9 +96,16 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true } });
 
-  serviceRoutes(app, document);
+  const context = { seeds, pool, config };
+  serviceRoutes(app, document, pool);
   catalogRoutes(app, seeds);
-  planRoutes(app, seeds);
-  frontierRoutes(app, seeds);
+  planRoutes(app, context);
+  frontierRoutes(app, context);
   return app;
+}
+
+export interface RouteContext {
+  seeds: SeedStore;
+  pool: SolverPool;
+  config: Config;
 }

@@ -2,6 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ProblemDetails } from '../contract/catalog.js';
 import type { CoreErrorCode, FieldIssue } from '../core/index.js';
 
+/** Seconds a client told 503 should wait before retrying. */
+export const RETRY_AFTER_SECONDS = 2;
+
 /**
  * The HTTP layer's problem catalogue (RFC 9457). Each kind has a stable slug, a title and a
  * status; `type` is `/problems/<slug>`, which GET /problems/<slug> documents.
@@ -15,6 +18,7 @@ export const PROBLEM_KINDS = {
   'no-solution-in-time': { status: 422, title: 'No solution within the time limit', about: 'The solver stopped at solver.timeLimitMs before finding any verified assignment.' },
   'frontier-too-large': { status: 422, title: 'Frontier too large', about: 'An all-points frontier has more points than maxPoints; raise it or ask for evenly spaced budgets.' },
   'not-acceptable': { status: 406, title: 'Not acceptable', about: 'The Accept header names no representation this route has.' },
+  overloaded: { status: 503, title: 'Overloaded', about: 'Every solver thread is busy and the queue is full, the service is shutting down, or a solve overran its time limit; retry after the Retry-After seconds.' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', about: 'The route exists with another method.' },
   internal: { status: 500, title: 'Internal error', about: 'A bug in bitplan; the request id finds it in the logs.' },
 } as const;
@@ -46,6 +50,7 @@ export function invalidRequest(errors: FieldIssue[]): HttpProblem {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
   const kind = PROBLEM_KINDS[problem.kind];
+  if (kind.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   const body: ProblemDetails = {
     type: `/problems/${problem.kind}`,
     title: kind.title,

@@ -22,3 +22,13 @@ export function resolveModelAndHardware(
   }
   return { model: model!, modelPath: body.seed !== undefined ? `seed(${body.seed})` : 'model', hardware };
 }
+
+/** 404 early, on the event loop, for a seed or hardware id that does not exist. */
+export function checkNames(body: { seed?: string; hardware?: string | HardwareProfile }, seeds: SeedStore): void {
+  if (body.seed !== undefined && !seeds.names().includes(body.seed)) {
+    throw new HttpProblem('not-found', `no seed named "${body.seed}"; GET /v1/seeds lists them (${seeds.names().join(', ')})`);
+  }
+  if (typeof body.hardware === 'string' && !findHardware(body.hardware)) {
+    throw new HttpProblem('not-found', `no hardware profile "${body.hardware}"; GET /v1/hardware lists them, or pass an inline HardwareProfile`);
+  }
+}

@@ -101,7 +101,7 @@ describe('bad input gets problem+json', () => {
   });
 
   it('413 for a body over the configured limit', async () => {
-    const small = await startApp({ bodyLimitBytes: 2048 });
+    const small = await startApp({ config: { BODY_LIMIT_BYTES: 2048 } });
     try {
       const layers = Array.from({ length: 100 }, (_, i) => layer(`l${i}`));
       const response = await small.http.post('/v1/plans').send(model(layers)).expect(413);

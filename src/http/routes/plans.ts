@@ -1,27 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { PlanRequest } from '../../contract/request.js';
-import { makePlan } from '../../core/index.js';
-import type { SeedStore } from '../../seeds/store.js';
-import { resolveModelAndHardware } from '../resolve.js';
+import type { RouteContext } from '../app.js';
+import { checkLimits } from '../limits.js';
+import { checkNames } from '../resolve.js';
 import { parseOrThrow } from '../validate.js';
 
-export function planRoutes(app: FastifyInstance, seeds: SeedStore): void {
+export function planRoutes(app: FastifyInstance, { seeds, pool, config }: RouteContext): void {
   app.post('/v1/plans', async (request) => {
     const body = parseOrThrow(PlanRequest, request.body);
-    const { model, modelPath, hardware } = resolveModelAndHardware(body, seeds);
-    return makePlan(
-      {
-        model,
-        modelPath,
-        hardware,
-        candidates: body.candidates,
-        budgets: body.budgets,
-        objective: body.objective,
-        batchSize: body.batchSize,
-        allowEmulated: body.allowEmulated,
-        solver: body.solver,
-      },
-      { now: () => performance.now() },
-    );
+    checkLimits(body, config);
+    checkNames(body, seeds);
+    // The server-wide ceiling caps every solve's own limit.
+    const timeLimitMs = Math.min(body.solver.timeLimitMs, config.SOLVE_TIME_CEILING_MS);
+    const result = await pool.run({ kind: 'plan', request: { ...body, solver: { ...body.solver, timeLimitMs } } }, timeLimitMs);
+    if (result.kind !== 'plan') throw new Error('solver thread answered a plan request with a frontier');
+    return result.plan;
   });
 }

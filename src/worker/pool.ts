@@ -1,0 +1,138 @@
+import { Worker } from 'node:worker_threads';
+import { HttpProblem, RETRY_AFTER_SECONDS } from '../http/problems.js';
+import { fromWire, type ResultMessage } from './messages.js';
+import type { SolveResult, SolveTask } from './task.js';
+
+export interface PoolOptions {
+  /** Worker threads (solves running at once). */
+  workers: number;
+  /** Tasks that may wait for a worker; one more is refused with 503. */
+  maxQueue: number;
+  /** A worker still busy this long after its task's own time limit is ended and replaced. */
+  graceMs: number;
+}
+
+interface Pending {
+  id: number;
+  task: SolveTask;
+  limitMs: number;
+  resolve: (result: SolveResult) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy?: Pending & { timer: NodeJS.Timeout };
+}
+
+
+/**
+ * A fixed pool of solver threads with a bounded queue, so that a long solve never blocks the
+ * event loop (health checks and small requests keep answering) and a burst beyond capacity is
+ * refused with 503 and Retry-After instead of piling up.
+ */
+export class SolverPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closing = false;
+
+  constructor(private readonly options: PoolOptions) {
+    for (let i = 0; i < options.workers; i++) this.slots.push({ worker: this.spawn() });
+  }
+
+  private spawn(): Worker {
+    // From TypeScript sources (development, tests) a bootstrap registers tsx; a build runs worker.js.
+    const fromSource = import.meta.url.endsWith('.ts');
+    const worker = fromSource
+      ? new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href } })
+      : new Worker(new URL('./worker.js', import.meta.url));
+    worker.on('message', (message: ResultMessage) => this.settle(worker, message));
+    worker.on('error', (error) => this.fail(worker, error));
+    worker.unref();
+    return worker;
+  }
+
+  /** Runs a task on the next free worker; throws a 503 problem when the queue is full. */
+  run(task: SolveTask, timeLimitMs: number): Promise<SolveResult> {
+    if (this.closing) return Promise.reject(new HttpProblem('overloaded', 'the service is shutting down; retry on another instance'));
+    if (this.queue.length >= this.options.maxQueue) {
+      return Promise.reject(
+        new HttpProblem('overloaded', `all ${this.options.workers} solver threads are busy and ${this.queue.length} requests are waiting (MAX_QUEUE); retry after ${RETRY_AFTER_SECONDS} s`),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, task, limitMs: timeLimitMs, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Tasks running and waiting. */
+  load(): { running: number; waiting: number } {
+    return { running: this.slots.filter((s) => s.busy).length, waiting: this.queue.length };
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.busy || this.queue.length === 0) continue;
+      const pending = this.queue.shift()!;
+      const timer = setTimeout(() => this.overrun(slot), pending.limitMs + this.options.graceMs);
+      timer.unref();
+      slot.busy = { ...pending, timer };
+      slot.worker.postMessage({ id: pending.id, task: pending.task });
+    }
+  }
+
+  private settle(worker: Worker, message: ResultMessage): void {
+    const slot = this.slots.find((s) => s.worker === worker);
+    if (!slot?.busy || slot.busy.id !== message.id) return;
+    const { resolve, reject, timer } = slot.busy;
+    clearTimeout(timer);
+    slot.busy = undefined;
+    if (message.ok) resolve(message.result);
+    else reject(fromWire(message.error));
+    this.dispatch();
+    this.drained();
+  }
+
+  private fail(worker: Worker, error: Error): void {
+    const slot = this.slots.find((s) => s.worker === worker);
+    if (!slot) return;
+    if (slot.busy) {
+      clearTimeout(slot.busy.timer);
+      slot.busy.reject(error);
+      slot.busy = undefined;
+    }
+    void worker.terminate();
+    if (!this.closing) slot.worker = this.spawn();
+    this.dispatch();
+    this.drained();
+  }
+
+  /** A solve that outlived its limit by the grace period: end the thread, answer 503, start a new thread. */
+  private overrun(slot: Slot): void {
+    if (!slot.busy) return;
+    const { reject } = slot.busy;
+    slot.busy = undefined;
+    void slot.worker.terminate();
+    slot.worker = this.spawn();
+    reject(new HttpProblem('overloaded', `the solve outlived its time limit by more than ${this.options.graceMs} ms and was stopped; retry with a smaller model or a looser relativeGap`));
+    this.dispatch();
+    this.drained();
+  }
+
+  private onDrained: (() => void) | undefined;
+
+  private drained(): void {
+    if (this.onDrained && this.queue.length === 0 && this.slots.every((s) => !s.busy)) this.onDrained();
+  }
+
+  /** Refuses new tasks, lets running and queued ones finish, then ends the threads. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.queue.length > 0 || this.slots.some((s) => s.busy)) {
+      await new Promise<void>((resolve) => (this.onDrained = resolve));
+    }
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+}

@@ -1,0 +1,108 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config.js';
+import { Plan } from '../../src/contract/plan.js';
+import { startApp } from '../support/app.js';
+
+// A solve that cannot prove its optimum and so runs until its time limit.
+const longSolve = (timeLimitMs: number) => ({
+  seed: 'deepseek-v3',
+  candidates: ['int2-g128/fp16', 'int3-g128/fp16', 'int4-g128/fp16', 'fp8-e4m3/fp8-e4m3', 'int8/int8'],
+  budgets: [{ metric: 'sizeBytes', fraction: 0.3 }, { metric: 'bops', fraction: 0.35 }],
+  solver: { timeLimitMs },
+});
+const tiny = {
+  model: { name: 'm', layers: [{ name: 'a', params: 10, macs: 10, sensitivity: { lossDelta: { 'int4/int4': 1, 'int8/int8': 0 } } }] },
+  candidates: ['int4/int4', 'int8/int8'],
+};
+
+describe('solves run off the event loop', () => {
+  let app: FastifyInstance;
+  let http: Awaited<ReturnType<typeof startApp>>['http'];
+  beforeAll(async () => ({ app, http } = await startApp({ config: { SOLVER_THREADS: 1, MAX_QUEUE: 1 } })));
+  afterAll(() => app.close());
+
+  it('answers /healthz while a long solve runs, and refuses a request beyond the queue with 503 and Retry-After', async () => {
+    const running = http.post('/v1/plans').send(longSolve(2500)).then((r) => r);
+    // Wait until the solve occupies the only thread.
+    for (let i = 0; i < 200; i++) {
+      const health = await http.get('/healthz').expect(200);
+      if (health.body.solves.running === 1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const during = await http.get('/healthz').expect(200);
+    expect(during.body.solves).toEqual({ running: 1, waiting: 0 });
+    const queued = http.post('/v1/plans').send(tiny).then((r) => r);
+    for (let i = 0; i < 100 && (await http.get('/healthz')).body.solves.waiting === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const refused = await http.post('/v1/plans').send(tiny).expect(503);
+    expect(refused.headers['retry-after']).toBe('2');
+    expect(refused.body.type).toBe('/problems/overloaded');
+    expect(refused.body.detail).toMatch(/MAX_QUEUE/);
+    const long = await running;
+    expect(long.status).toBe(200);
+    expect(long.body.status).toBe('feasible');
+    expect((await queued).status).toBe(200);
+  });
+});
+
+describe('limits and ceilings', () => {
+  let app: FastifyInstance;
+  let http: Awaited<ReturnType<typeof startApp>>['http'];
+  beforeAll(
+    async () =>
+      ({ app, http } = await startApp({
+        config: { MAX_LAYERS: 3, MAX_CANDIDATES_PER_LAYER: 2, MAX_BUDGETS: 1, MAX_FRONTIER_POINTS: 10, CORS_ORIGINS: ['https://nb.example.org'] },
+      })),
+  );
+  afterAll(() => app.close());
+
+  it('answers 413 naming MAX_LAYERS and 400 naming the other limits', async () => {
+    const layers = Array.from({ length: 4 }, (_, i) => ({ name: `l${i}`, params: 1, macs: 1, pin: 'int8/int8' }));
+    const big = await http.post('/v1/plans').send({ model: { name: 'm', layers } }).expect(413);
+    expect(big.body.detail).toMatch(/4 layers; .* MAX_LAYERS=3/);
+    const many = await http
+      .post('/v1/plans')
+      .send({ ...tiny, candidates: ['int2/int2', 'int4/int4', 'int8/int8'], budgets: [{ metric: 'bops', fraction: 1 }, { metric: 'sizeBytes', fraction: 1 }] })
+      .expect(400);
+    const messages = many.body.errors.map((e: { message: string }) => e.message).join('\n');
+    expect(messages).toMatch(/MAX_CANDIDATES_PER_LAYER=2/);
+    expect(messages).toMatch(/MAX_BUDGETS=1/);
+    const points = await http.post('/v1/frontiers').send({ ...tiny, axis: 'bops', points: 11 }).expect(400);
+    expect(points.body.errors[0]).toMatchObject({ path: 'points' });
+  });
+
+
+  it('sends CORS headers to the configured origins only, and security headers to all', async () => {
+    const preflight = await http.options('/v1/plans').set('origin', 'https://nb.example.org').set('access-control-request-method', 'POST').expect(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://nb.example.org');
+    const other = await http.get('/healthz').set('origin', 'https://evil.example.com').expect(200);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect(other.headers['x-content-type-options']).toBe('nosniff');
+    expect(other.headers['x-frame-options']).toBe('DENY');
+    expect(other.headers['content-security-policy']).toMatch(/default-src 'none'/);
+  });
+});
+
+describe('the server-wide ceiling', () => {
+  it('caps every solve at SOLVE_TIME_CEILING_MS', async () => {
+    const { app, http } = await startApp({ config: { SOLVE_TIME_CEILING_MS: 300 } });
+    try {
+      // Asking for ten minutes, it stops at the ceiling with the best plan found and its gap.
+      const plan = Plan.parse((await http.post('/v1/plans').send(longSolve(600_000)).expect(200)).body);
+      expect(plan.status).toBe('feasible');
+      expect(plan.gap).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('configuration', () => {
+  it('rejects a bad variable at start-up, naming it', () => {
+    expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT="eighty"/);
+    expect(() => readConfig({ SOLVER_THREADS: '0' })).toThrow(/SOLVER_THREADS="0"/);
+    expect(() => readConfig({ CORS_ORIGINS: 'not a url' })).toThrow(/CORS_ORIGINS/);
+    expect(readConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:8888' }).CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:8888']);
+    expect(readConfig({}).PORT).toBe(8080);
+  });
+});
