@@ -49,6 +49,12 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   const seeds = options.seeds ?? loadSeedStore();
   const pool = new SolverPool({ workers: config.SOLVER_THREADS, maxQueue: config.MAX_QUEUE, graceMs: OVERRUN_GRACE_MS });
   app.addHook('onClose', () => pool.close());
+  // While shutting down, answers in flight close their connection, so that no idle keep-alive
+  // socket holds the process open after its last response.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   const document = buildOpenApiDocument();
 
   // Bodies are JSON only: a text/plain body gets 415 rather than a confusing schema error.
@@ -56,6 +62,7 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     if (!request.url.startsWith('/docs')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });

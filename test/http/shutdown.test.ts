@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM stops accepting, lets the in-flight solve finish, then exits 0', async () => {
+    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    server.stdout.on('data', (chunk) => (output += String(chunk)));
+    server.stderr.on('data', (chunk) => (output += String(chunk)));
+    const exited = once(server, 'exit');
+    try {
+      let base = '';
+      for (let i = 0; i < 300 && !base; i++) {
+        base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+        if (!base) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(base, output).toMatch(/^http:/);
+      const inFlight = fetch(`${base}/v1/plans`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        // DeepSeek-V3 under two budgets cannot be proven optimal: the solve runs its full 1.5 s.
+        body: JSON.stringify({
+          seed: 'deepseek-v3',
+          candidates: ['int2-g128/fp16', 'int3-g128/fp16', 'int4-g128/fp16', 'fp8-e4m3/fp8-e4m3', 'int8/int8'],
+          budgets: [{ metric: 'sizeBytes', fraction: 0.3 }, { metric: 'bops', fraction: 0.35 }],
+          solver: { timeLimitMs: 1500, relativeGap: 0 },
+        }),
+      });
+      let running = 0;
+      for (let i = 0; i < 200 && running === 0; i++) {
+        const health = (await (await fetch(`${base}/healthz`)).json()) as { solves: { running: number } };
+        running = health.solves.running;
+        if (running === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(running).toBe(1);
+      server.kill('SIGTERM');
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      const plan = (await response.json()) as { layers: unknown[] };
+      expect(plan.layers).toHaveLength(45_034);
+      const [code] = await exited;
+      expect(code).toBe(0);
+      expect(output).toMatch(/shutting down/);
+      await expect(fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5000) })).rejects.toThrow();
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+});
