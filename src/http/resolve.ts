@@ -32,3 +32,11 @@ export function checkNames(body: { seed?: string; hardware?: string | HardwarePr
     throw new HttpProblem('not-found', `no hardware profile "${body.hardware}"; GET /v1/hardware lists them, or pass an inline HardwareProfile`);
   }
 }
+
+/** Models above this many layers are heavy: they never take the last free solver thread. */
+export const HEAVY_LAYERS = 2000;
+
+export function isHeavy(body: { model?: ModelDescriptor; seed?: string }, seeds: SeedStore): boolean {
+  const layers = body.model?.layers.length ?? (body.seed !== undefined ? seeds.layerCount(body.seed) : 0);
+  return layers > HEAVY_LAYERS;
+}

@@ -7,6 +7,8 @@ import { projectPath } from '../projectRoot.js';
 export interface SeedStore {
   names(): string[];
   find(name: string): Seed | undefined;
+  /** Layers of a seed (builds it once if needed). */
+  layerCount(name: string): number;
 }
 
 export function loadSeedStore(): SeedStore {
@@ -17,8 +19,13 @@ export function loadSeedStore(): SeedStore {
   }));
   const lazy = new Map(ARCHITECTURE_SEEDS.map((definition) => [definition.name, definition]));
   const names = [...built.keys(), ...lazy.keys()];
-  return {
+  const counts = new Map<string, number>();
+  const store: SeedStore = {
     names: () => names,
+    layerCount: (name) => {
+      if (!counts.has(name)) counts.set(name, store.find(name)?.model.layers.length ?? 0);
+      return counts.get(name)!;
+    },
     find: (name) => {
       const ready = built.get(name);
       if (ready) return ready;
@@ -29,4 +36,5 @@ export function loadSeedStore(): SeedStore {
       return seed;
     },
   };
+  return store;
 }

@@ -16,6 +16,7 @@ interface Pending {
   id: number;
   task: SolveTask;
   limitMs: number;
+  heavy: boolean;
   resolve: (result: SolveResult) => void;
   reject: (error: Error) => void;
 }
@@ -28,8 +29,9 @@ interface Slot {
 
 /**
  * A fixed pool of solver threads with a bounded queue, so that a long solve never blocks the
- * event loop (health checks and small requests keep answering) and a burst beyond capacity is
- * refused with 503 and Retry-After instead of piling up.
+ * event loop (health checks keep answering) and a burst beyond capacity is refused with 503 and
+ * Retry-After instead of piling up. Heavy tasks (large models) may hold all threads but one, and
+ * light tasks go first, so small requests keep their latency while large solves run.
  */
 export class SolverPool {
   private readonly slots: Slot[] = [];
@@ -54,7 +56,7 @@ export class SolverPool {
   }
 
   /** Runs a task on the next free worker; throws a 503 problem when the queue is full. */
-  run(task: SolveTask, timeLimitMs: number): Promise<SolveResult> {
+  run(task: SolveTask, timeLimitMs: number, heavy = false): Promise<SolveResult> {
     if (this.closing) return Promise.reject(new HttpProblem('overloaded', 'the service is shutting down; retry on another instance'));
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
@@ -62,7 +64,7 @@ export class SolverPool {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, limitMs: timeLimitMs, resolve, reject });
+      this.queue.push({ id: this.nextId++, task, limitMs: timeLimitMs, heavy, resolve, reject });
       this.dispatch();
     });
   }
@@ -72,10 +74,20 @@ export class SolverPool {
     return { running: this.slots.filter((s) => s.busy).length, waiting: this.queue.length };
   }
 
+  /** The next task a free thread may take: the oldest light one, else the oldest heavy one if heavy tasks leave a thread free. */
+  private next(): Pending | undefined {
+    const light = this.queue.findIndex((p) => !p.heavy);
+    if (light >= 0) return this.queue.splice(light, 1)[0];
+    const heavyRunning = this.slots.filter((s) => s.busy?.heavy).length;
+    if (this.queue.length > 0 && heavyRunning < Math.max(1, this.slots.length - 1)) return this.queue.shift();
+    return undefined;
+  }
+
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.busy || this.queue.length === 0) continue;
-      const pending = this.queue.shift()!;
+      if (slot.busy) continue;
+      const pending = this.next();
+      if (!pending) return;
       const timer = setTimeout(() => this.overrun(slot), pending.limitMs + this.options.graceMs);
       timer.unref();
       slot.busy = { ...pending, timer };

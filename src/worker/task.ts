@@ -3,11 +3,23 @@ import type { Plan } from '../contract/plan.js';
 import type { PlanRequest } from '../contract/request.js';
 import { makeFrontier, makePlan } from '../core/index.js';
 import { resolveModelAndHardware } from '../http/resolve.js';
+import { frontierCsv } from '../http/render/csv.js';
+import { frontierSvg } from '../http/render/svg.js';
 import type { SeedStore } from '../seeds/store.js';
 
 /** Work a solver worker does: a validated request, its solver time limit already capped. */
-export type SolveTask = { kind: 'plan'; request: PlanRequest } | { kind: 'frontier'; request: FrontierRequest };
-export type SolveResult = { kind: 'plan'; plan: Plan } | { kind: 'frontier'; frontier: Frontier; modelName: string; hardwareId?: string };
+export type SolveTask =
+  | { kind: 'plan'; request: PlanRequest }
+  | { kind: 'frontier'; request: FrontierRequest; representation: 'json' | 'csv' | 'svg' };
+
+/**
+ * The answer, already serialized: a plan of 45,000 layers is megabytes of JSON, and writing it
+ * on the solver thread keeps the event loop free for other requests.
+ */
+export interface SolveResult {
+  contentType: string;
+  body: string;
+}
 
 const clock = { now: () => performance.now() };
 
@@ -20,7 +32,7 @@ export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
       { model, modelPath, hardware, candidates: body.candidates, budgets: body.budgets, objective: body.objective, batchSize: body.batchSize, allowEmulated: body.allowEmulated, solver: body.solver },
       clock,
     );
-    return { kind: 'plan', plan };
+    return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(plan satisfies Plan) };
   }
   const body = task.request;
   const frontier = makeFrontier(
@@ -40,5 +52,10 @@ export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
     },
     clock,
   );
-  return { kind: 'frontier', frontier, modelName: model.name, hardwareId: hardware?.id };
+  if (task.representation === 'csv') return { contentType: 'text/csv; charset=utf-8', body: frontierCsv(frontier) };
+  if (task.representation === 'svg') {
+    const title = `${model.name}: total sensitivity against ${body.axis}${hardware ? ` on ${hardware.id}` : ''}`;
+    return { contentType: 'image/svg+xml; charset=utf-8', body: frontierSvg(frontier, title) };
+  }
+  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(frontier satisfies Frontier) };
 }

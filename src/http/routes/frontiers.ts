@@ -3,9 +3,7 @@ import { FrontierRequest } from '../../contract/frontier.js';
 import type { RouteContext } from '../app.js';
 import { checkLimits } from '../limits.js';
 import { negotiate } from '../negotiate.js';
-import { frontierCsv } from '../render/csv.js';
-import { frontierSvg } from '../render/svg.js';
-import { checkNames } from '../resolve.js';
+import { checkNames, isHeavy } from '../resolve.js';
 import { parseOrThrow } from '../validate.js';
 
 export function frontierRoutes(app: FastifyInstance, { seeds, pool, config }: RouteContext): void {
@@ -15,14 +13,8 @@ export function frontierRoutes(app: FastifyInstance, { seeds, pool, config }: Ro
     checkLimits(body, config);
     checkNames(body, seeds);
     const timeLimitMs = Math.min(body.solver.timeLimitMs, config.SOLVE_TIME_CEILING_MS);
-    const result = await pool.run({ kind: 'frontier', request: { ...body, solver: { ...body.solver, timeLimitMs } } }, timeLimitMs);
-    if (result.kind !== 'frontier') throw new Error('solver thread answered a frontier request with a plan');
-    const { frontier } = result;
-    if (representation === 'csv') return reply.type('text/csv; charset=utf-8').send(frontierCsv(frontier));
-    if (representation === 'svg') {
-      const title = `${result.modelName}: total sensitivity against ${body.axis}${result.hardwareId ? ` on ${result.hardwareId}` : ''}`;
-      return reply.type('image/svg+xml; charset=utf-8').send(frontierSvg(frontier, title));
-    }
-    return frontier;
+    const task = { kind: 'frontier' as const, request: { ...body, solver: { ...body.solver, timeLimitMs } }, representation };
+    const result = await pool.run(task, timeLimitMs, isHeavy(body, seeds));
+    return reply.type(result.contentType).send(result.body);
   });
 }

@@ -1,0 +1,94 @@
+/**
+ * npm run bench:load: starts the service on a free loopback port and loads it with autocannon.
+ *
+ * 1. small requests flat out: a ResNet50 plan under three budgets (HAWQ-V3 seed), throughput;
+ * 2. the same small requests at a steady 100 per second, alone;
+ * 3. the same while large solves run beside them (DeepSeek-V3, 45,034 layers, two budgets, 2 s
+ *    limit each, back to back on two connections), with /healthz polled throughout.
+ * Prints requests per second and p50 / p99 latency of each. Bounded in time; traffic stays on
+ * 127.0.0.1; the service is stopped at the end.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const DURATION_S = Number(process.env.LOAD_DURATION_S ?? 10);
+/** Small requests per second in the latency scenarios: well under saturation, as a CI fleet sends them. */
+const SMALL_RATE = 100;
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const SMALL = { seed: 'resnet50-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }, { metric: 'bops', fraction: 0.5 }, { metric: 'latencyMs', fraction: 0.5 }] };
+const LARGE = {
+  seed: 'deepseek-v3',
+  candidates: ['int2-g128/fp16', 'int3-g128/fp16', 'int4-g128/fp16', 'fp8-e4m3/fp8-e4m3', 'int8/int8'],
+  budgets: [{ metric: 'sizeBytes', fraction: 0.3 }, { metric: 'bops', fraction: 0.35 }],
+  solver: { timeLimitMs: 2000 },
+};
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+function load(url: string, body: object | undefined, connections: number, overallRate?: number): Promise<autocannon.Result> {
+  return autocannon({
+    ...(overallRate ? { overallRate } : {}),
+    url,
+    method: body ? 'POST' : 'GET',
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+    connections,
+    duration: DURATION_S,
+    timeout: 30,
+  });
+}
+
+function line(name: string, result: autocannon.Result): string {
+  const non2xx = result.non2xx ? `, ${result.non2xx} non-2xx` : '';
+  return `${name.padEnd(44)} ${result.requests.average.toFixed(1).padStart(8)} req/s   p50 ${String(result.latency.p50).padStart(5)} ms   p99 ${String(result.latency.p99).padStart(5)} ms   (${result.requests.total} requests${non2xx}, ${result.errors} errors)`;
+}
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  cwd: root,
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      if (i > 200) throw new Error('the service did not start');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Warm-up: compile, build the seeds in the solver threads.
+  await fetch(`${base}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SMALL) });
+  await fetch(`${base}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...LARGE, solver: { timeLimitMs: 200 } }) });
+
+  console.log(`bitplan load benchmark, node ${process.version}, ${DURATION_S} s per scenario, service on ${base}`);
+  const saturated = await load(`${base}/v1/plans`, SMALL, 8);
+  console.log(line('ResNet50 plan, 8 connections flat out', saturated));
+  const alone = await load(`${base}/v1/plans`, SMALL, 4, SMALL_RATE);
+  console.log(line(`ResNet50 plan at ${SMALL_RATE} req/s, alone`, alone));
+  const [mixedSmall, mixedLarge, health] = await Promise.all([
+    load(`${base}/v1/plans`, SMALL, 4, SMALL_RATE),
+    load(`${base}/v1/plans`, LARGE, 2),
+    load(`${base}/healthz`, undefined, 1, 200),
+  ]);
+  console.log(line(`ResNet50 plan at ${SMALL_RATE} req/s, beside large solves`, mixedSmall));
+  console.log(line('DeepSeek-V3 plan (2 s limit), 2 connections', mixedLarge));
+  console.log(line('/healthz at 200 req/s during the mix', health));
+  console.log(`small-request latency beside large solves / alone: p50 ${(mixedSmall.latency.p50 / Math.max(1, alone.latency.p50)).toFixed(2)}x, p99 ${(mixedSmall.latency.p99 / Math.max(1, alone.latency.p99)).toFixed(2)}x`);
+} finally {
+  service.kill('SIGTERM');
+  await once(service, 'exit');
+}
