@@ -92,6 +92,17 @@ export const Layer = component(
       ['int4/int4', 'int8/int8'],
     ),
     pin: doc(z.string().min(1).optional(), 'Fix this layer to one candidate (for example the first conv at int8/int8).', 'int8/int8'),
+    aliases: doc(
+      z
+        .strictObject({
+          hawq: z.string().min(1).optional().meta({ description: 'Module name in HAWQ\'s bit_config.py (e.g. stage1.unit1.quant_convbn1).', example: 'stage1.unit1.quant_convbn1' }),
+          modelopt: z.string().min(1).optional().meta({ description: 'Module name in a ModelOpt hf_quant_config.json.', example: 'model.layers.0.self_attn.q_proj' }),
+          gguf: z.string().min(1).optional().meta({ description: 'GGUF tensor name for llama.cpp, without .weight.', example: 'blk.0.attn_q' }),
+        })
+        .optional(),
+      'Names of this layer in the toolkits the plan exports to (?format=hawq, modelopt, llama-cpp); by default the layer name (and for llama.cpp the GGUF name mapped from a Hugging Face name).',
+      { hawq: 'stage1.unit1.quant_convbn1' },
+    ),
   }),
   'One quantizable layer of the model.',
   {

@@ -10,3 +10,4 @@ export { hawqV3Seed, HAWQ_CANDIDATES, type HawqV3Data } from './seeds/hawqV3.js'
 export { SOLVER_BACKENDS, type SolverBackendName } from './solvers/backend.js';
 export { ARCHITECTURE_SEEDS, architectureSeed, type ArchitectureSeed } from './seeds/architectureSeeds.js';
 export { makeFrontier, type FrontierInput } from './frontier/makeFrontier.js';
+export { exportPlan, PLAN_EXPORTS, type PlanExport } from './exports/exportPlan.js';

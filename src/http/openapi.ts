@@ -112,9 +112,28 @@ export function buildOpenApiDocument() {
           summary: 'Plan the format of every layer',
           description:
             'Minimizes total sensitivity under every budget (or a cost under a sensitivity bound). Give exactly one of model and seed. The answer is verified before it is sent: one allowed candidate per layer, ties and pins hold, every budget holds.',
+          parameters: [
+            {
+              name: 'format',
+              in: 'query',
+              required: false,
+              description:
+                'json (the Plan, default); hawq: a bit_config.py entry for HAWQ quant_train.py; modelopt: a ModelOpt MIXED_PRECISION hf_quant_config.json; llama-cpp: llama-quantize --tensor-type overrides; csv: one row per layer. A layer the toolkit cannot express is a 400 naming it.',
+              schema: { type: 'string', enum: ['json', 'hawq', 'modelopt', 'llama-cpp', 'csv'], example: 'hawq' },
+              example: 'json',
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('PlanRequest'), examples: PLAN_EXAMPLES } } },
           responses: {
-            '200': { description: 'The plan.', content: json('Plan') },
+            '200': {
+              description: 'The plan, or its export with ?format=.',
+              content: {
+                'application/json': { schema: ref('Plan') },
+                'text/x-python': { schema: { type: 'string', description: 'format=hawq: bit_config_dict["bit_config_<model>_bitplan"] = {module: bits}.', example: 'bit_config_dict["bit_config_resnet18_bitplan"] = {"quant_init_block_convbn": 8}' } },
+                'text/plain': { schema: { type: 'string', description: 'format=llama-cpp: one --tensor-type flag per GGUF tensor.', example: "--tensor-type '^blk\\.0\\.attn_q\\.weight$=q4_0'" } },
+                'text/csv': { schema: { type: 'string', description: 'format=csv: one row per layer.', example: 'layer,candidate,weight,activation,pinned,sensitivity,sensitivitySource,sizeBytes' } },
+              },
+            },
             ...problemResponses('invalid-request', 'not-found', 'payload-too-large', 'unsupported-media-type', 'infeasible', 'internal'),
           },
         },

@@ -51,7 +51,6 @@ export class SolverPool {
       : new Worker(new URL('./worker.js', import.meta.url));
     worker.on('message', (message: ResultMessage) => this.settle(worker, message));
     worker.on('error', (error) => this.fail(worker, error));
-    worker.unref();
     return worker;
   }
 

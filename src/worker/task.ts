@@ -1,7 +1,7 @@
 import type { Frontier, FrontierRequest } from '../contract/frontier.js';
 import type { Plan } from '../contract/plan.js';
 import type { PlanRequest } from '../contract/request.js';
-import { makeFrontier, makePlan } from '../core/index.js';
+import { exportPlan, makeFrontier, makePlan, type PlanExport } from '../core/index.js';
 import { resolveModelAndHardware } from '../http/resolve.js';
 import { frontierCsv } from '../http/render/csv.js';
 import { frontierSvg } from '../http/render/svg.js';
@@ -9,7 +9,7 @@ import type { SeedStore } from '../seeds/store.js';
 
 /** Work a solver worker does: a validated request, its solver time limit already capped. */
 export type SolveTask =
-  | { kind: 'plan'; request: PlanRequest }
+  | { kind: 'plan'; request: PlanRequest; format: PlanExport }
   | { kind: 'frontier'; request: FrontierRequest; representation: 'json' | 'csv' | 'svg' };
 
 /**
@@ -32,7 +32,7 @@ export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
       { model, modelPath, hardware, candidates: body.candidates, budgets: body.budgets, objective: body.objective, batchSize: body.batchSize, allowEmulated: body.allowEmulated, solver: body.solver },
       clock,
     );
-    return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(plan satisfies Plan) };
+    return exportPlan(task.format, plan satisfies Plan, model);
   }
   const body = task.request;
   const frontier = makeFrontier(

@@ -6,12 +6,13 @@ export interface HawqV3Data {
   model: string;
   source: string;
   pinnedToInt8: {
-    first: { name: string; params: number; macs: number };
-    last: { name: string; params: number; macs: number };
+    first: { name: string; hawqKey: string; params: number; macs: number };
+    last: { name: string; hawqKey: string; params: number; macs: number };
   };
   ties: string[][];
   layers: {
     name: string;
+    hawqKey: string;
     params: number;
     macs: number;
     hutchinsonTrace: number;
@@ -41,6 +42,7 @@ export function hawqV3Seed(data: HawqV3Data): Seed {
     },
     latencyMs: { 'int4/int4': layer.latencyT4.int4, 'int8/int8': layer.latencyT4.int8 },
     candidates: HAWQ_CANDIDATES,
+    aliases: { hawq: layer.hawqKey },
   }));
   const { first, last } = data.pinnedToInt8;
   return {
@@ -55,9 +57,9 @@ export function hawqV3Seed(data: HawqV3Data): Seed {
     model: {
       name: data.model,
       layers: [
-        { name: first.name, op: 'conv2d', params: first.params, macs: first.macs, pin: 'int8/int8' },
+        { name: first.name, op: 'conv2d', params: first.params, macs: first.macs, pin: 'int8/int8', aliases: { hawq: first.hawqKey } },
         ...inner,
-        { name: last.name, op: 'linear', params: last.params, macs: last.macs, pin: 'int8/int8' },
+        { name: last.name, op: 'linear', params: last.params, macs: last.macs, pin: 'int8/int8', aliases: { hawq: last.hawqKey } },
       ],
       groups: data.ties,
     },

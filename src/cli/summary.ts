@@ -1,0 +1,46 @@
+import type { Frontier } from '../contract/frontier.js';
+import type { Plan } from '../contract/plan.js';
+import { compactNumber } from '../http/render/svg.js';
+
+/** Layers shown one per row; larger plans show how many layers took each candidate. */
+const LAYER_ROWS = 60;
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+const number = (value: number | undefined) => (value === undefined ? '-' : Math.abs(value) >= 1000 ? compactNumber(value) : Number(value.toPrecision(4)).toString());
+
+/** A plan for people: status, budgets, totals, then the layers (or counts per candidate). */
+export function planSummary(plan: Plan, modelName: string): string {
+  const out = [
+    `bitplan: ${modelName}: ${plan.status} (gap ${plan.gap.toExponential(1)}), ${plan.layers.length} layers, ${plan.solver.backend} in ${plan.solver.timeMs.toFixed(1)} ms`,
+    '',
+  ];
+  if (plan.budgets.length > 0) {
+    out.push(table([['budget', 'limit', 'used', 'slack', 'binding'], ...plan.budgets.map((b) => [b.metric, number(b.limit), number(b.used), number(b.slack), b.binding ? 'yes' : 'no'])]), '');
+  }
+  out.push(`totals: ${Object.entries(plan.totals).map(([k, v]) => `${k} ${number(v)}`).join(', ')}`, '');
+  if (plan.layers.length <= LAYER_ROWS) {
+    out.push(table([['layer', 'candidate', 'sensitivity', 'sizeBytes'], ...plan.layers.map((l) => [l.name + (l.pinned ? ' (pinned)' : ''), l.candidate, number(l.sensitivity), number(l.costs.sizeBytes)])]));
+  } else {
+    const counts = new Map<string, number>();
+    for (const layer of plan.layers) counts.set(layer.candidate, (counts.get(layer.candidate) ?? 0) + 1);
+    out.push(table([['candidate', 'layers'], ...[...counts.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => [c, String(n)])]));
+  }
+  if (plan.warnings.length > 0) out.push('', 'warnings:', ...plan.warnings.map((w) => `  ${w}`));
+  return out.join('\n');
+}
+
+export function frontierSummary(frontier: Frontier): string {
+  const rows = frontier.points.map((p, i) => [String(i) + (i === frontier.knee ? ' (knee)' : ''), number(p.cost), number(p.sensitivity), p.status, p.source]);
+  const shown = rows.length > LAYER_ROWS ? [...rows.slice(0, LAYER_ROWS / 2), ['...', '', '', '', ''], ...rows.slice(-LAYER_ROWS / 2)] : rows;
+  return [
+    `bitplan frontier: ${frontier.points.length} points of sensitivity against ${frontier.axis} (${frontier.unit}), ${frontier.solver.solves} solves in ${frontier.solver.timeMs.toFixed(0)} ms`,
+    '',
+    table([['point', frontier.axis, 'sensitivity', 'status', 'source'], ...shown]),
+    '',
+    `baselines: ${frontier.baselines.map((b) => `all ${b.candidate}: ${number(b.cost)} / ${number(b.sensitivity)}`).join('; ')}`,
+  ].join('\n');
+}

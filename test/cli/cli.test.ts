@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EXIT_ERROR, EXIT_INFEASIBLE, EXIT_PLAN, run } from '../../src/cli/main.js';
+import { Frontier } from '../../src/contract/frontier.js';
+import { Plan } from '../../src/contract/plan.js';
+import { build } from '../../src/http/app.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bitplan-cli-'));
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((text: string) => void out.push(text));
+  const error = vi.spyOn(console, 'error').mockImplementation((text: string) => void err.push(text));
+  try {
+    const code = await run(args);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('bitplan CLI, in-process', () => {
+  it('plans, prints a summary table and writes the plan with --out; exit 0', async () => {
+    const file = join(dir, 'plan.json');
+    const { code, out } = await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'bops:0.25', '--out', file);
+    expect(code).toBe(EXIT_PLAN);
+    expect(out).toMatch(/resnet18: optimal/);
+    expect(out).toMatch(/stage4\.unit2\.convbn2\s+int4\/int4/);
+    const plan = Plan.parse(JSON.parse(readFileSync(file, 'utf8')));
+    expect(plan.budgets[0]!.metric).toBe('bops');
+  });
+
+  it('exits 2 on an infeasible budget, so a CI step fails the build', async () => {
+    const { code, err } = await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'sizeBytes<=1e6');
+    expect(code).toBe(EXIT_INFEASIBLE);
+    expect(err).toMatch(/sizeBytes limit 1000000 is below the least reachable 6100160/);
+  });
+
+  it('exits 1 on any other error, naming it', async () => {
+    expect((await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'watts<=3')).err).toMatch(/--budget #1\.metric/);
+    expect((await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'sizeBytes=3')).code).toBe(EXIT_ERROR);
+    expect((await cli('plan', '--model', join(dir, 'missing.json'))).err).toMatch(/cannot read/);
+    expect((await cli('nonsense')).code).toBe(EXIT_ERROR);
+  });
+
+  it('exports HAWQ, ModelOpt and llama.cpp formats with --format', async () => {
+    const hawq = join(dir, 'bit_config.py');
+    expect((await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'sizeBytes:0.5', '--format', 'hawq', '--out', hawq, '--quiet')).code).toBe(0);
+    const text = readFileSync(hawq, 'utf8');
+    expect(text).toMatch(/bit_config_dict\["bit_config_resnet18_bitplan"\] = \{/);
+    expect(text).toMatch(/"quant_init_block_convbn": 8,/);
+    expect(text).toMatch(/"stage4\.unit2\.quant_convbn2": 4,/);
+    const modelopt = join(dir, 'hf_quant_config.json');
+    await cli('plan', '--seed', 'llama-2-7b', '--candidates', 'fp8-e4m3/fp8-e4m3,int4-g128/fp16,bf16/bf16', '--budget', 'sizeBytes:0.4', '--format', 'modelopt', '--out', modelopt, '--quiet');
+    const config = JSON.parse(readFileSync(modelopt, 'utf8'));
+    expect(config.quantization.quant_algo).toBe('MIXED_PRECISION');
+    const algos = new Set(Object.values(config.quantization.quantized_layers).map((l) => (l as { quant_algo: string }).quant_algo));
+    expect([...algos].every((a) => a === 'FP8' || a === 'W4A16_AWQ')).toBe(true);
+    const gguf = join(dir, 'overrides.txt');
+    await cli('plan', '--seed', 'llama-2-7b', '--candidates', 'int4-g128/fp16,int8/int8', '--budget', 'sizeBytes:0.5', '--format', 'llama-cpp', '--out', gguf, '--quiet');
+    const flags = readFileSync(gguf, 'utf8').split('\n').filter((l) => l.startsWith('--tensor-type'));
+    expect(flags).toHaveLength(226);
+    expect(flags.some((f) => f.startsWith("--tensor-type '^token_embd\\.weight$="))).toBe(true);
+    expect(flags.some((f) => f.startsWith("--tensor-type '^blk\\.31\\.ffn_down\\.weight$="))).toBe(true);
+    expect(flags.every((f) => /=(q4_0|q8_0)'$/.test(f))).toBe(true);
+  });
+
+  it('draws a frontier to CSV or SVG', async () => {
+    const svg = join(dir, 'frontier.svg');
+    const { code, out } = await cli('frontier', '--seed', 'resnet18-hawq-v3', '--axis', 'sizeBytes', '--points', '8', '--format', 'svg', '--out', svg);
+    expect(code).toBe(0);
+    expect(out).toMatch(/\(knee\)/);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg /);
+  });
+});
+
+describe('bitplan CLI against a server', () => {
+  let app: FastifyInstance;
+  let server: string;
+  beforeAll(async () => {
+    app = await build();
+    server = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => app.close());
+
+  it('plans through --server with the same exit codes', async () => {
+    const file = join(dir, 'remote.json');
+    const ok = await cli('plan', '--server', server, '--seed', 'resnet50-hawq-v3', '--budget', 'sizeBytes:0.5', '--budget', 'latencyMs:0.5', '--out', file);
+    expect(ok.code).toBe(EXIT_PLAN);
+    expect(Plan.parse(JSON.parse(readFileSync(file, 'utf8'))).layers).toHaveLength(54);
+    const infeasible = await cli('plan', '--server', server, '--seed', 'resnet50-hawq-v3', '--budget', 'sizeBytes<=1');
+    expect(infeasible.code).toBe(EXIT_INFEASIBLE);
+    expect(infeasible.err).toMatch(/error 422/);
+    const bad = await cli('plan', '--server', server, '--seed', 'resnet50-hawq-v3', '--candidates', 'int9/int9');
+    expect(bad.code).toBe(EXIT_ERROR);
+    expect(bad.err).toMatch(/candidates\[0\]: unknown candidate "int9\/int9"/);
+    const unreachable = await cli('plan', '--server', 'http://127.0.0.1:9', '--seed', 'resnet18-hawq-v3');
+    expect(unreachable.code).toBe(EXIT_ERROR);
+    expect(unreachable.err).toMatch(/cannot reach/);
+  });
+
+  it('draws a frontier through --server', async () => {
+    const file = join(dir, 'remote-frontier.json');
+    expect((await cli('frontier', '--server', server, '--seed', 'resnet18-hawq-v3', '--axis', 'bops', '--points', '6', '--out', file)).code).toBe(0);
+    expect(Frontier.parse(JSON.parse(readFileSync(file, 'utf8'))).points.length).toBeGreaterThan(3);
+  });
+});
