@@ -4,6 +4,11 @@ import { findHardware } from '../core/index.js';
 import type { SeedStore } from '../seeds/store.js';
 import { HttpProblem } from './problems.js';
 
+const unknownSeed = (name: string, seeds: SeedStore) =>
+  new HttpProblem('not-found', `no seed named "${name}"; GET /v1/seeds lists them (${seeds.names().join(', ')})`);
+const unknownHardware = (id: string) =>
+  new HttpProblem('not-found', `no hardware profile "${id}"; GET /v1/hardware lists them, or pass an inline HardwareProfile`);
+
 /** The model (inline or a seed) and hardware (an id or inline) a request names; 404 for unknown names. */
 export function resolveModelAndHardware(
   body: { model?: ModelDescriptor; seed?: string; hardware?: string | HardwareProfile },
@@ -12,25 +17,21 @@ export function resolveModelAndHardware(
   let model = body.model;
   if (body.seed !== undefined) {
     const seed = seeds.find(body.seed);
-    if (!seed) throw new HttpProblem('not-found', `no seed named "${body.seed}"; GET /v1/seeds lists them (${seeds.names().join(', ')})`);
+    if (!seed) throw unknownSeed(body.seed, seeds);
     model = seed.model;
   }
   let hardware = typeof body.hardware === 'object' ? body.hardware : undefined;
   if (typeof body.hardware === 'string') {
     hardware = findHardware(body.hardware);
-    if (!hardware) throw new HttpProblem('not-found', `no hardware profile "${body.hardware}"; GET /v1/hardware lists them, or pass an inline HardwareProfile`);
+    if (!hardware) throw unknownHardware(body.hardware);
   }
   return { model: model!, modelPath: body.seed !== undefined ? `seed(${body.seed})` : 'model', hardware };
 }
 
 /** 404 early, on the event loop, for a seed or hardware id that does not exist. */
 export function checkNames(body: { seed?: string; hardware?: string | HardwareProfile }, seeds: SeedStore): void {
-  if (body.seed !== undefined && !seeds.names().includes(body.seed)) {
-    throw new HttpProblem('not-found', `no seed named "${body.seed}"; GET /v1/seeds lists them (${seeds.names().join(', ')})`);
-  }
-  if (typeof body.hardware === 'string' && !findHardware(body.hardware)) {
-    throw new HttpProblem('not-found', `no hardware profile "${body.hardware}"; GET /v1/hardware lists them, or pass an inline HardwareProfile`);
-  }
+  if (body.seed !== undefined && !seeds.names().includes(body.seed)) throw unknownSeed(body.seed, seeds);
+  if (typeof body.hardware === 'string' && !findHardware(body.hardware)) throw unknownHardware(body.hardware);
 }
 
 /** Models above this many layers are heavy: they never take the last free solver thread. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT_ERROR, EXIT_INFEASIBLE, EXIT_PLAN, run } from '../../src/cli/main.js';
 import { Frontier } from '../../src/contract/frontier.js';
 import { Plan } from '../../src/contract/plan.js';
-import { build } from '../../src/http/app.js';
+import { startListening } from '../support/app.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bitplan-cli-'));
 
@@ -82,10 +82,7 @@ describe('bitplan CLI, in-process', () => {
 describe('bitplan CLI against a server', () => {
   let app: FastifyInstance;
   let server: string;
-  beforeAll(async () => {
-    app = await build();
-    server = await app.listen({ port: 0, host: '127.0.0.1' });
-  });
+  beforeAll(async () => ({ app, url: server } = await startListening()));
   afterAll(() => app.close());
 
   it('plans through --server with the same exit codes', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/http/app.js';
+import { startListening } from '../support/app.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pythonDir = join(root, 'examples', 'python');
@@ -36,10 +36,7 @@ function runAsync(command: string, args: string[], options: { cwd?: string; env?
 describe('client examples against a started service', () => {
   let app: FastifyInstance;
   let server: string;
-  beforeAll(async () => {
-    app = await build();
-    server = await app.listen({ port: 0, host: '127.0.0.1' });
-  });
+  beforeAll(async () => ({ app, url: server } = await startListening()));
   afterAll(() => app.close());
 
   it('examples/python: the client plans, draws a frontier, applies a point and raises problems', async () => {

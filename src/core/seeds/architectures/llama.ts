@@ -1,4 +1,4 @@
-import { architecture, type Architecture, type MatrixSpec } from './synthetic.js';
+import { architecture, linearSpec, type Architecture, type MatrixSpec } from './synthetic.js';
 
 /** A Llama-family configuration (HF config.json names). */
 export interface LlamaConfig {
@@ -19,52 +19,29 @@ export const LLAMA_2_70B: LlamaConfig = { hiddenSize: 8192, intermediateSize: 28
  * kvHeads x headDim rows) and o, all bias-free; q, k, v read the same normed input.
  */
 export function attentionSpecs(prefix: string, hidden: number, heads: number, kvHeads: number): MatrixSpec[] {
-  const headDim = hidden / heads;
-  const kv = kvHeads * headDim;
+  const kv = kvHeads * (hidden / heads);
   const input = [`${prefix}.input_layernorm`];
-  const linear = (name: string, out: number, inF: number, kind: 'plain' | 'value', inputs: string[]): MatrixSpec => ({
-    name: `${prefix}.self_attn.${name}`,
-    op: 'linear',
-    params: out * inF,
-    macs: out * inF,
-    fanIn: inF,
-    kind,
-    inputs,
-    activationElements: inF + out,
-    dotProductLength: inF,
-  });
   return [
-    linear('q_proj', hidden, hidden, 'plain', input),
-    linear('k_proj', kv, hidden, 'plain', input),
-    linear('v_proj', kv, hidden, 'value', input),
-    linear('o_proj', hidden, hidden, 'value', [`${prefix}.self_attn`]),
+    linearSpec(`${prefix}.self_attn.q_proj`, hidden, hidden, input),
+    linearSpec(`${prefix}.self_attn.k_proj`, kv, hidden, input),
+    linearSpec(`${prefix}.self_attn.v_proj`, kv, hidden, input, 'value'),
+    linearSpec(`${prefix}.self_attn.o_proj`, hidden, hidden, [`${prefix}.self_attn`], 'value'),
   ];
 }
 
 /** A SwiGLU MLP (gate, up, down); `activeShare` scales MACs for experts that see only some tokens. */
 export function mlpSpecs(prefix: string, hidden: number, intermediate: number, input: string, activeShare = 1): MatrixSpec[] {
-  const linear = (name: string, out: number, inF: number, kind: 'plain' | 'down', inputs: string[]): MatrixSpec => ({
-    name: `${prefix}.${name}`,
-    op: 'linear',
-    params: out * inF,
-    macs: out * inF * activeShare,
-    fanIn: inF,
-    kind,
-    inputs,
-    activationElements: inF + out,
-    dotProductLength: inF,
-  });
   return [
-    linear('gate_proj', intermediate, hidden, 'plain', [input]),
-    linear('up_proj', intermediate, hidden, 'plain', [input]),
-    linear('down_proj', hidden, intermediate, 'down', [`${prefix}.act_fn`]),
+    linearSpec(`${prefix}.gate_proj`, intermediate, hidden, [input], 'plain', activeShare),
+    linearSpec(`${prefix}.up_proj`, intermediate, hidden, [input], 'plain', activeShare),
+    linearSpec(`${prefix}.down_proj`, hidden, intermediate, [`${prefix}.act_fn`], 'down', activeShare),
   ];
 }
 
 export function embeddingSpecs(vocab: number, hidden: number, lastNorm: string): MatrixSpec[] {
   return [
     { name: 'model.embed_tokens', op: 'embedding', params: vocab * hidden, macs: 0, fanIn: hidden, kind: 'edge', inputs: ['input_ids'] },
-    { name: 'lm_head', op: 'linear', params: vocab * hidden, macs: vocab * hidden, fanIn: hidden, kind: 'edge', inputs: [lastNorm], activationElements: hidden + vocab, dotProductLength: hidden },
+    linearSpec('lm_head', vocab, hidden, [lastNorm], 'edge'),
   ];
 }
 

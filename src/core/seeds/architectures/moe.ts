@@ -1,5 +1,5 @@
 import { attentionSpecs, embeddingSpecs, mlpSpecs } from './llama.js';
-import { architecture, type Architecture, type MatrixSpec } from './synthetic.js';
+import { architecture, linearSpec, type Architecture, type MatrixSpec } from './synthetic.js';
 
 /**
  * Mixtral-8x7B-v0.1 (HF config: hidden 4096, intermediate 14336 per expert, 32 layers, 32 heads,
@@ -40,25 +40,14 @@ export function deepseekV3(): Architecture {
   const heads = 128;
   const specs: MatrixSpec[] = [];
   let other = hidden;
-  const linear = (name: string, out: number, inF: number, input: string, kind: 'plain' | 'value' = 'plain'): MatrixSpec => ({
-    name,
-    op: 'linear',
-    params: out * inF,
-    macs: out * inF,
-    fanIn: inF,
-    kind,
-    inputs: [input],
-    activationElements: inF + out,
-    dotProductLength: inF,
-  });
   for (let n = 0; n < 61; n++) {
     const p = `model.layers.${n}`;
     specs.push(
-      linear(`${p}.self_attn.q_a_proj`, 1536, hidden, `${p}.input_layernorm`),
-      linear(`${p}.self_attn.q_b_proj`, heads * (128 + 64), 1536, `${p}.self_attn.q_a_layernorm`),
-      linear(`${p}.self_attn.kv_a_proj_with_mqa`, 512 + 64, hidden, `${p}.input_layernorm`),
-      linear(`${p}.self_attn.kv_b_proj`, heads * (128 + 128), 512, `${p}.self_attn.kv_a_layernorm`, 'value'),
-      linear(`${p}.self_attn.o_proj`, hidden, heads * 128, `${p}.self_attn`, 'value'),
+      linearSpec(`${p}.self_attn.q_a_proj`, 1536, hidden, [`${p}.input_layernorm`]),
+      linearSpec(`${p}.self_attn.q_b_proj`, heads * (128 + 64), 1536, [`${p}.self_attn.q_a_layernorm`]),
+      linearSpec(`${p}.self_attn.kv_a_proj_with_mqa`, 512 + 64, hidden, [`${p}.input_layernorm`]),
+      linearSpec(`${p}.self_attn.kv_b_proj`, heads * (128 + 128), 512, [`${p}.self_attn.kv_a_layernorm`], 'value'),
+      linearSpec(`${p}.self_attn.o_proj`, hidden, heads * 128, [`${p}.self_attn`], 'value'),
     );
     other += 1536 + 512 + 2 * hidden;
     if (n < 3) {

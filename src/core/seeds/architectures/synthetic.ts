@@ -47,6 +47,24 @@ export interface MatrixSpec {
   dotProductLength?: number;
 }
 
+/**
+ * A bias-free linear layer `out x in` reading `inputs`; MACs per token are its weights, scaled by
+ * `activeShare` for a mixture-of-experts expert that sees only that share of the tokens.
+ */
+export function linearSpec(name: string, out: number, inFeatures: number, inputs: string[], kind: LayerKind = 'plain', activeShare = 1): MatrixSpec {
+  return {
+    name,
+    op: 'linear',
+    params: out * inFeatures,
+    macs: out * inFeatures * activeShare,
+    fanIn: inFeatures,
+    kind,
+    inputs,
+    activationElements: inFeatures + out,
+    dotProductLength: inFeatures,
+  };
+}
+
 export function syntheticLayer(spec: MatrixSpec): Layer {
   const [u1, u2] = unitPair(spec.name);
   const rms = 1 / Math.sqrt(spec.fanIn);
