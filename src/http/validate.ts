@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { FieldIssue } from '../core/index.js';
 import { invalidRequest } from './problems.js';
 
 /** `budgets[0].fraction` from zod's ['budgets', 0, 'fraction']. */

@@ -89,7 +89,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): Frontier {
     });
   };
   const meetsOthers = (point: HullPoint) =>
-    others.every((limit, k) => {
+    others.every((_, k) => {
       let used = 0;
       instance.items.forEach((item, i) => (used += item.options[point.choice[i]!]!.weights[k]!));
       return withinCapacity(used, instance.capacities[k]!);
