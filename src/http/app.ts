@@ -13,6 +13,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { frontierRoutes } from './routes/frontiers.js';
 import { planRoutes } from './routes/plans.js';
 import { serviceRoutes } from './routes/service.js';
+import { SWAGGER_SVG_PREVIEW_JS } from './swaggerSvgPreview.js';
 
 export interface BuildOptions {
   /** pino options, or false for no logging (tests). */
@@ -101,7 +102,11 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   );
 
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true },
+    theme: { title: 'bitplan API', js: [{ filename: 'svg-preview.js', content: SWAGGER_SVG_PREVIEW_JS }] },
+  });
 
   const context = { seeds, pool, config };
   serviceRoutes(app, document, pool);

@@ -69,6 +69,14 @@ describe('OpenAPI document', () => {
     expect(uiDocument.body.paths['/v1/plans']).toBeDefined();
   });
 
+  it('shows image/svg+xml answers as pictures in the Swagger UI (a preview script on the page)', async () => {
+    const page = await http.get('/docs/').expect(200);
+    expect(page.text).toContain('./static/theme/svg-preview.js');
+    const script = await http.get('/docs/static/theme/svg-preview.js').expect(200);
+    expect(script.text).toContain('bitplan-svg-preview');
+    expect(script.text).toContain("data:image/svg+xml");
+  });
+
   it('matches package.json version', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     expect(pkg.version).toBe(SERVICE_VERSION);

@@ -5,7 +5,7 @@ import type { Budget } from '../../contract/request.js';
 import { METRIC_UNITS, type CostMetric } from '../costs/metric.js';
 import { CoreError } from '../errors.js';
 import type { Clock } from '../plan/makePlan.js';
-import { prepareProblem } from '../plan/makePlan.js';
+import { infeasible, prepareProblem } from '../plan/makePlan.js';
 import { verifyAssignment } from '../plan/verify.js';
 import { expandChoice, reduce } from '../problem/instance.js';
 import { optionValue } from '../problem/rows.js';
@@ -53,10 +53,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): Frontier {
   const { layers, items, limits, model } = problem;
   const axisRow = limits.length - 1;
   const others = limits.slice(0, axisRow);
-  const blocked = others.find((limit) => !withinCapacity(limit.leastReachable, limit.limit));
-  if (blocked) {
-    throw new CoreError('BITPLAN_ERR_INFEASIBLE', `${blocked.quantity} limit ${blocked.limit} is below the least reachable ${blocked.leastReachable}`, [], others.map((l) => ({ metric: l.quantity, limit: l.limit, leastReachable: l.leastReachable })));
-  }
+  if (others.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) throw infeasible(others, 'the other budgets cannot be met');
   const reduced = reduce(items, layers, 'sensitivity', limits);
   const { instance } = reduced;
   const fixedAxis = -instance.capacities[axisRow]!; // reduce subtracted the fixed items from the placeholder 0

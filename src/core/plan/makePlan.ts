@@ -99,7 +99,8 @@ export function makePlan(input: PlanInput, clock: Clock): Plan {
   });
 }
 
-function infeasible(limits: ResolvedLimit[], message: string): CoreError {
+/** The 422 for budgets no assignment meets: every limit with the least value it could reach. */
+export function infeasible(limits: ResolvedLimit[], message: string): CoreError {
   const budgets = limits.map((limit) => ({ metric: limit.quantity, limit: limit.limit, leastReachable: limit.leastReachable }));
   const unreachable = budgets.filter((b) => !withinCapacity(b.leastReachable, b.limit));
   const detail = unreachable.length > 0
