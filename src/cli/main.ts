@@ -9,8 +9,7 @@ import type { Plan } from '../contract/plan.js';
 import { PlanRequest } from '../contract/request.js';
 import { CoreError, exportPlan, makeFrontier, makePlan, PLAN_EXPORTS, type PlanExport } from '../core/index.js';
 import { resolveModelAndHardware } from '../http/resolve.js';
-import { frontierCsv } from '../http/render/csv.js';
-import { frontierSvg } from '../http/render/svg.js';
+import { frontierInput, frontierTitle, planInput, renderFrontier } from '../http/toCore.js';
 import { formatPathForCli, parseBudget } from './args.js';
 import { frontierSummary, planSummary } from './summary.js';
 import { loadSeedStore } from '../seeds/store.js';
@@ -194,7 +193,7 @@ export async function main(argv: string[], print: (text: string) => void = conso
       plan = (await callServer(values.server, '/v1/plans?format=json', body)) as Plan;
     } else {
       try {
-        plan = makePlan({ ...resolved!, candidates: request.candidates, budgets: request.budgets, objective: request.objective, batchSize: request.batchSize, allowEmulated: request.allowEmulated, solver: request.solver }, clock);
+        plan = makePlan(planInput(request, resolved!), clock);
       } catch (error) {
         localError(error);
       }
@@ -214,21 +213,20 @@ export async function main(argv: string[], print: (text: string) => void = conso
   if (!['json', 'csv', 'svg'].includes(format)) throw new CliError(`--format ${format}: expected json, csv or svg for a frontier`, EXIT_ERROR);
   const request = validated(FrontierRequest, body);
   let frontier;
-  let title = `${request.seed ?? request.model?.name}: total sensitivity against ${request.axis}`;
+  let title = frontierTitle(request.seed ?? request.model?.name ?? 'model', request.axis);
   if (values.server) {
     frontier = (await callServer(values.server, '/v1/frontiers?format=json', body)) as ReturnType<typeof makeFrontier>;
   } else {
     try {
       const resolved = resolveModelAndHardware(request, seeds);
-      title = `${resolved.model.name}: total sensitivity against ${request.axis}${resolved.hardware ? ` on ${resolved.hardware.id}` : ''}`;
-      frontier = makeFrontier({ ...resolved, candidates: request.candidates, allowEmulated: request.allowEmulated, axis: request.axis, budgets: request.budgets, points: request.points, all: request.all, maxPoints: request.maxPoints, batchSize: request.batchSize, solver: request.solver }, clock);
+      title = frontierTitle(resolved.model.name, request.axis, resolved.hardware?.id);
+      frontier = makeFrontier(frontierInput(request, resolved), clock);
     } catch (error) {
       localError(error);
     }
   }
   if (values.out) {
-    const text = format === 'csv' ? frontierCsv(frontier) : format === 'svg' ? frontierSvg(frontier, title) : `${JSON.stringify(frontier, null, 2)}\n`;
-    writeFileSync(values.out, text);
+    writeFileSync(values.out, format === 'json' ? `${JSON.stringify(frontier, null, 2)}\n` : renderFrontier(frontier, format as 'csv' | 'svg', title).body);
   }
   if (!values.quiet) print(frontierSummary(frontier));
   return EXIT_PLAN;

@@ -1,10 +1,8 @@
-import type { Frontier, FrontierRequest } from '../contract/frontier.js';
-import type { Plan } from '../contract/plan.js';
+import type { FrontierRequest } from '../contract/frontier.js';
 import type { PlanRequest } from '../contract/request.js';
 import { exportPlan, makeFrontier, makePlan, type PlanExport } from '../core/index.js';
 import { resolveModelAndHardware } from '../http/resolve.js';
-import { frontierCsv } from '../http/render/csv.js';
-import { frontierSvg } from '../http/render/svg.js';
+import { frontierInput, frontierTitle, planInput, renderFrontier } from '../http/toCore.js';
 import type { SeedStore } from '../seeds/store.js';
 
 /** Work a solver worker does: a validated request, its solver time limit already capped. */
@@ -25,37 +23,10 @@ const clock = { now: () => performance.now() };
 
 /** Runs one task: resolves the seed and hardware it names, then calls the core. */
 export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
-  const { model, modelPath, hardware } = resolveModelAndHardware(task.request, seeds);
+  const resolved = resolveModelAndHardware(task.request, seeds);
   if (task.kind === 'plan') {
-    const body = task.request;
-    const plan = makePlan(
-      { model, modelPath, hardware, candidates: body.candidates, budgets: body.budgets, objective: body.objective, batchSize: body.batchSize, allowEmulated: body.allowEmulated, solver: body.solver },
-      clock,
-    );
-    return exportPlan(task.format, plan satisfies Plan, model);
+    return exportPlan(task.format, makePlan(planInput(task.request, resolved), clock), resolved.model);
   }
-  const body = task.request;
-  const frontier = makeFrontier(
-    {
-      model,
-      modelPath,
-      hardware,
-      candidates: body.candidates,
-      allowEmulated: body.allowEmulated,
-      axis: body.axis,
-      budgets: body.budgets,
-      points: body.points,
-      all: body.all,
-      maxPoints: body.maxPoints,
-      batchSize: body.batchSize,
-      solver: body.solver,
-    },
-    clock,
-  );
-  if (task.representation === 'csv') return { contentType: 'text/csv; charset=utf-8', body: frontierCsv(frontier) };
-  if (task.representation === 'svg') {
-    const title = `${model.name}: total sensitivity against ${body.axis}${hardware ? ` on ${hardware.id}` : ''}`;
-    return { contentType: 'image/svg+xml; charset=utf-8', body: frontierSvg(frontier, title) };
-  }
-  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(frontier satisfies Frontier) };
+  const frontier = makeFrontier(frontierInput(task.request, resolved), clock);
+  return renderFrontier(frontier, task.representation, frontierTitle(resolved.model.name, task.request.axis, resolved.hardware?.id));
 }
