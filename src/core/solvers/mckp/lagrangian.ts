@@ -7,13 +7,11 @@
  * far the search for the best mu got. One row: exact, from the sorted incremental slopes of each
  * item's lower convex hull (O(N log N) for N options). Several rows: Kelley's cutting planes in a
  * box that moves to each better point (the box-step method), each step one O(N m) evaluation and
- * a linear program in m+1 variables.
+ * a linear program in m+1 variables (cutModel.ts).
  */
-import * as lpSolverModule from 'javascript-lp-solver';
-import type { Model, SolverAPI } from 'javascript-lp-solver';
+import { maximizeCutModel } from './cutModel.js';
 import type { FlatInstance } from './flat.js';
 
-const lp = lpSolverModule.default as unknown as SolverAPI;
 
 /** Cuts kept in the model, and the relative accuracy at which the dual search stops. */
 const MAX_CUTS = 40;
@@ -133,7 +131,6 @@ export function solveDual(inst: FlatInstance, now: () => number, deadline: numbe
     // The cut model keeps the newest cuts (and the best point's): enough to converge, small to solve.
     const recent = cuts.length > MAX_CUTS ? [best, ...cuts.slice(-MAX_CUTS)] : cuts;
     const model = maximizeModel(inst, recent, best.mu, box);
-    if (!model) break;
     const predicted = model.value - best.value;
     const tolerance = DUAL_TOLERANCE * Math.max(1, Math.abs(best.value));
     if (predicted <= tolerance) {
@@ -177,38 +174,36 @@ function maximizeModel(
   cuts: LagrangianPoint[],
   center: Float64Array,
   box: number,
-): { mu: Float64Array; value: number; onBoxEdge: boolean } | undefined {
+): { mu: Float64Array; value: number; onBoxEdge: boolean } {
   const m = inst.rows;
   const lower = Array.from(center, (c) => Math.max(0, c - box));
   const upper = Array.from(center, (c) => c + box);
-  // Substitute mu_k = lower_k + y_k with 0 <= y_k <= upper_k - lower_k (the solver's variables are >= 0).
-  const constraints: Model['constraints'] = {};
-  const variables: Model['variables'] = { z: { objective: 1 } };
-  for (let k = 0; k < m; k++) {
-    variables[`y${k}`] = { [`box${k}`]: 1 };
-    constraints[`box${k}`] = { max: upper[k]! - lower[k]! };
-  }
+  // Substitute mu_k = lower_k + y_k with 0 <= y_k <= upper_k - lower_k:
+  // z <= L_t + g_t . (lower - mu_t) + g_t . y, with g_k = (used_k - B_k) / s_k.
+  const offsets = new Float64Array(cuts.length);
+  const slopes = new Float64Array(cuts.length * m);
   cuts.forEach((cut, t) => {
-    // z - sum_k g_k y_k <= L_t + sum_k g_k (lower_k - mu_tk), with g_k = (used_k - B_k) / s_k.
-    let rhs = cut.value;
-    variables.z![`cut${t}`] = 1;
+    let offset = cut.value;
     for (let k = 0; k < m; k++) {
       const g = (cut.used[k]! - inst.capacity[k]!) / inst.rowScale[k]!;
-      variables[`y${k}`]![`cut${t}`] = -g;
-      rhs += g * (lower[k]! - cut.mu[k]!);
+      slopes[t * m + k] = g;
+      offset += g * (lower[k]! - cut.mu[k]!);
     }
-    constraints[`cut${t}`] = { max: rhs };
+    offsets[t] = offset;
   });
-  const result = lp.Solve({ optimize: 'objective', opType: 'max', constraints, variables, unrestricted: { z: 1 } }) as unknown as Record<string, number | boolean | undefined>;
-  if (!result.feasible || result.bounded === false) return undefined;
+  const result = maximizeCutModel(
+    offsets,
+    slopes,
+    lower.map((low, k) => upper[k]! - low),
+  );
   const mu = new Float64Array(m);
   let onBoxEdge = false;
   for (let k = 0; k < m; k++) {
-    const y = Number(result[`y${k}`] ?? 0);
+    const y = result.y[k]!;
     mu[k] = lower[k]! + y;
     const atUpper = y >= upper[k]! - lower[k]! - 1e-12;
     const atLower = y <= 1e-12 && lower[k]! > 0;
     if (atUpper || atLower) onBoxEdge = true;
   }
-  return { mu, value: Number(result.result), onBoxEdge };
+  return { mu, value: result.value, onBoxEdge };
 }
