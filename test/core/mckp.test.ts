@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CoreError, makePlan, type PlanInput } from '../../src/core/index.js';
+import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../src/core/index.js';
+import { reduce } from '../../src/core/problem/instance.js';
 import { BENCH_CASES, llama2_70bShaped } from '../../bench/instances.js';
 import { solveWithMckp } from '../../src/core/solvers/mckp/solve.js';
 
@@ -18,6 +19,16 @@ describe('mckp backend', () => {
     expect(plan.solver.backend).toBe('mckp');
     expect(plan.gap).toBeLessThanOrEqual(1e-9);
     expect(plan.bound).toBeLessThanOrEqual(plan.objective.sensitivity!);
+  });
+
+  it('agrees with an independent solver on the hard ResNet50 case', () => {
+    // HiGHS (scipy 1.17.1 optimize.milp, mip_rel_gap 0) on this reduced instance (fixed layers
+    // taken off) reports 0.0717851517920251.
+    const problem = prepareProblem(hardCase.input());
+    const { instance } = reduce(problem.items, problem.layers, problem.objective, problem.limits);
+    const outcome = solveWithMckp(instance, { timeLimitMs: 60_000, relativeGap: 0, now: () => performance.now() });
+    expect(outcome.status).toBe('optimal');
+    expect(outcome.objective).toBeCloseTo(0.0717851517920251, 12);
   });
 
   it('stops at timeLimitMs with the best assignment found and its proven gap', () => {

@@ -9,12 +9,17 @@
  *
  * The core items are then enumerated as a dynamic program over partial assignments (states:
  * cost and weight per row), in Pisinger's spirit: a state is dropped when its reduced-cost sum
- * reaches the threshold, when the remaining items cannot bring it back under a capacity, or
- * when another state is no worse in cost and every weight (dominance; exact for one or two
- * rows, checked against one witness for more). When the program completes, no assignment with a
- * reduced-cost sum below the threshold beats the best one it returns (or the incumbent). Memory and time are bounded by `maxStates` and
- * the deadline; hitting either leaves the proof undone and the caller reports the gap.
+ * reaches the threshold, when the remaining items cannot bring it back under a capacity, when
+ * its completion bound (completionBound.ts) reaches L(mu) + threshold, or when another state is
+ * no worse in cost and every weight (dominance; exact for one or two rows, checked against one
+ * witness for more). Since every assignment costs at least L(mu) plus its reduced costs, a
+ * completed program has considered every assignment costing less than L(mu) + threshold, and
+ * none of them beats the best one it returns (or the incumbent). Memory and time are bounded by
+ * `maxStates` and the deadline; hitting either leaves the proof undone and the caller reports
+ * the gap.
  */
+import { CompletionBounds } from './completionBound.js';
+import { undominated } from './dominance.js';
 import type { FlatInstance } from './flat.js';
 
 export interface CoreSearchLimits {
@@ -26,20 +31,14 @@ export interface CoreSearchLimits {
    * which turns the program into a fast heuristic that proves nothing.
    */
   beam?: number;
-  /**
-   * More multipliers with their dual values L(mu_j): a state is also dropped when the bound
-   * with any of them reaches L(mu) + threshold. A state that spends the rows unlike the main
-   * multipliers' minimizer is bounded better by one of these.
-   */
-  alternatives?: { mu: Float64Array }[];
-  /** L(mu) of the main multipliers. */
-  lagrangianValue?: number;
+  /** L(mu) of the multipliers: completion bounds are compared with L(mu) + threshold. */
+  lagrangianValue: number;
 }
 
 export interface CoreSearchResult {
   /**
-   * True when the search finished: every assignment whose reduced-cost sum is below the
-   * threshold was considered, so none of them beats the returned one (or the incumbent).
+   * True when the search finished: every assignment costing less than L(mu) + threshold was
+   * considered, so none of them beats the returned one (or the incumbent).
    */
   complete: boolean;
   /** The best assignment found that costs less than the incumbent, if any. */
@@ -97,9 +96,9 @@ export function searchCore(
     }
     core.push({ item: i, live, second: reduced[live[1]!]!, spread });
   }
-  // Coarse items (large weight spread) first: once they are decided, the rest is fine-grained,
-  // its LP bound nearly tight, and states prune early.
-  core.sort((a, b) => b.spread - a.spread || a.item - b.item);
+  // Items with more live options first, then coarse items (large weight spread): once they are
+  // decided, the rest is fine-grained, its bounds nearly tight, and states prune early.
+  core.sort((a, b) => b.live.length - a.live.length || b.spread - a.spread || a.item - b.item);
 
   // Least weight the items from position t on can add, per row.
   const suffixMin = new Float64Array((core.length + 1) * m);
@@ -119,32 +118,12 @@ export function searchCore(
     }
   }
 
-  // Bounds with the alternative multipliers: per multiplier j, prices altPrice[j*m+k] and the
-  // least priced value of the core items from position t on (altSuffix[j*(T+1)+t], constants
-  // included); a state prunes when any bound reaches `ceiling`.
-  const alternatives = limits.lagrangianValue === undefined ? [] : (limits.alternatives ?? []);
-  const J = alternatives.length;
-  const T = core.length + 1;
-  const ceiling = (limits.lagrangianValue ?? 0) + threshold;
-  const altPrice = new Float64Array(J * m);
-  const altSuffix = new Float64Array(J * T);
-  alternatives.forEach(({ mu: alt }, j) => {
-    let constant = fixedCost;
-    for (let k = 0; k < m; k++) {
-      altPrice[j * m + k] = alt[k]! / rowScale[k]!;
-      constant += altPrice[j * m + k]! * (fixedWeight[k]! - capacity[k]!);
-    }
-    altSuffix[j * T + core.length] = constant;
-    for (let t = core.length - 1; t >= 0; t--) {
-      let least = Infinity;
-      for (const o of core[t]!.live) {
-        let v = cost[o]!;
-        for (let k = 0; k < m; k++) v += altPrice[j * m + k]! * weight[o * m + k]!;
-        least = Math.min(least, v);
-      }
-      altSuffix[j * T + t] = altSuffix[j * T + t + 1]! + least;
-    }
-  });
+  // A state prunes when its completion bound reaches `ceiling` (see completionBound.ts).
+  const ceiling = limits.lagrangianValue + threshold;
+  // Room left after the fixed items, with the same tolerance as roomLimit.
+  const room = Array.from(capacity, (cap, k) => cap - fixedWeight[k]! + 1e-12 * Math.max(1, Math.abs(cap)));
+  const completion = new CompletionBounds({ live: core.map((entry) => entry.live), cost, weight, rows: m }, price, room);
+  const boundFrom = fixedCost;
 
   // Trail of choices, for reconstruction: entry = (parent entry, option).
   let trailParent = new Int32Array(1 << 16);
@@ -182,10 +161,14 @@ export function searchCore(
     nextOption = grow(nextOption, most);
     const roomBase = (t + 1) * m;
     let next = 0;
-    for (let s = 0; s < count; s++) {
-      for (const o of live) {
+    // Successors option by option: each run keeps the states' lexicographic order (dominance.ts).
+    const runStart = new Int32Array(live.length + 1);
+    for (let j = 0; j < live.length; j++) {
+      const o = live[j]!;
+      runStart[j] = next;
+      for (let s = 0; s < count; s++) {
         const rc = stateReduced[s]! + reduced[o]!;
-        if (rc >= threshold) break; // live is sorted by reduced cost
+        if (rc >= threshold) continue;
         let ok = true;
         for (let k = 0; k < m && ok; k++) {
           const w = stateWeight[s * m + k]! + weight[o * m + k]!;
@@ -194,12 +177,7 @@ export function searchCore(
         }
         if (!ok) continue;
         const c = stateCost[s]! + cost[o]!;
-        for (let j = 0; j < J && ok; j++) {
-          let bound = c + altSuffix[j * T + t + 1]!;
-          for (let k = 0; k < m; k++) bound += altPrice[j * m + k]! * nextWeight[next * m + k]!;
-          ok = bound < ceiling;
-        }
-        if (!ok) continue;
+        if (completion.bound(t + 1, boundFrom + c, nextWeight, next * m) >= ceiling) continue;
         nextCost[next] = c;
         nextReduced[next] = rc;
         nextParent[next] = stateTrail[s]!;
@@ -207,11 +185,18 @@ export function searchCore(
         next++;
       }
     }
+    runStart[live.length] = next;
     created += next;
     if (next === 0) return { complete: !truncated, states: created };
-    let keep = undominated(next, m, nextCost, nextWeight);
+    let keep = undominated(m, nextCost, nextWeight, runStart);
     if (limits.beam !== undefined && keep.length > limits.beam) {
-      keep = keep.sort((x, y) => nextReduced[x]! - nextReduced[y]! || x - y).slice(0, limits.beam);
+      // The beam: the least reduced-cost sums, put back in lexicographic order.
+      const position = new Int32Array(next);
+      keep.forEach((state, n) => (position[state] = n));
+      keep = Int32Array.from(keep)
+        .sort((x, y) => nextReduced[x]! - nextReduced[y]! || x - y)
+        .subarray(0, limits.beam)
+        .sort((x, y) => position[x]! - position[y]!);
       truncated = true;
     }
     if (keep.length > limits.maxStates) return { complete: false, states: created };
@@ -245,82 +230,4 @@ export function searchCore(
     choice[itemOf[o]!] = o;
   }
   return { complete: !truncated, improved: choice, states: created };
-}
-
-/**
- * Indices of the states not dominated by another (no worse in cost and every weight), in a
- * deterministic order. Exact for one and two rows; for more, each state is checked against one
- * witness (the cheapest state no heavier in the first two rows), which removes only dominated
- * states but may keep some.
- */
-function undominated(count: number, m: number, cost: Float64Array, weight: Float64Array): number[] {
-  const order = Array.from({ length: count }, (_, s) => s);
-  order.sort((a, b) => {
-    for (let k = 0; k < m; k++) {
-      const d = weight[a * m + k]! - weight[b * m + k]!;
-      if (d !== 0) return d;
-    }
-    return cost[a]! - cost[b]! || a - b;
-  });
-  const keep: number[] = [];
-  if (m === 0) return order.length > 0 ? [order[0]!] : [];
-  if (m === 1) {
-    let bestCost = Infinity;
-    for (const s of order) {
-      if (cost[s]! < bestCost) {
-        keep.push(s);
-        bestCost = cost[s]!;
-      }
-    }
-    return keep;
-  }
-  if (m === 2) {
-    // Sweep by the first weight; a Fenwick tree over second-weight ranks holds the least cost so far.
-    const ranks = Array.from(new Set(order.map((s) => weight[s * 2 + 1]!))).sort((a, b) => a - b);
-    const rankOf = new Map(ranks.map((w, r) => [w, r + 1]));
-    const tree = new Float64Array(ranks.length + 1).fill(Infinity);
-    for (const s of order) {
-      const r = rankOf.get(weight[s * 2 + 1]!)!;
-      let least = Infinity;
-      for (let i = r; i > 0; i -= i & -i) least = Math.min(least, tree[i]!);
-      if (least <= cost[s]!) continue;
-      keep.push(s);
-      for (let i = r; i < tree.length; i += i & -i) tree[i] = Math.min(tree[i]!, cost[s]!);
-    }
-    return keep;
-  }
-  // Three or more rows: the same sweep over the first two weights finds, for each state, the
-  // cheapest earlier state with no more of either; it dominates if it uses no more of the rest.
-  const ranks = Array.from(new Set(order.map((s) => weight[s * m + 1]!))).sort((a, b) => a - b);
-  const rankOf = new Map(ranks.map((w, r) => [w, r + 1]));
-  const treeCost = new Float64Array(ranks.length + 1).fill(Infinity);
-  const treeState = new Int32Array(ranks.length + 1).fill(-1);
-  let previous = -1;
-  for (const s of order) {
-    // Equal weights: sorted by cost, so only the first of a run is kept.
-    let same = previous >= 0;
-    for (let k = 0; k < m && same; k++) same = weight[s * m + k] === weight[previous * m + k];
-    previous = s;
-    if (same) continue;
-    const r = rankOf.get(weight[s * m + 1]!)!;
-    let least = Infinity;
-    let witness = -1;
-    for (let i = r; i > 0; i -= i & -i) {
-      if (treeCost[i]! < least) {
-        least = treeCost[i]!;
-        witness = treeState[i]!;
-      }
-    }
-    let dominated = witness >= 0 && least <= cost[s]!;
-    for (let k = 2; k < m && dominated; k++) dominated = weight[witness * m + k]! <= weight[s * m + k]!;
-    if (dominated) continue;
-    keep.push(s);
-    for (let i = r; i < treeCost.length; i += i & -i) {
-      if (cost[s]! < treeCost[i]!) {
-        treeCost[i] = cost[s]!;
-        treeState[i] = s;
-      }
-    }
-  }
-  return keep;
 }

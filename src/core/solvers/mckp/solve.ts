@@ -21,36 +21,6 @@ export const MAX_CORE_STATES = 200_000;
 /** States per stage of the heuristic beam pass. */
 const BEAM_WIDTH = 16;
 
-/**
- * Multipliers around mu that price one row up or down, or shift price from one row to another.
- * Each gives a valid bound; a partial assignment that spends the rows unlike the LP optimum is
- * bounded far better by one of them than by mu itself.
- */
-function alternativeMultipliers(mu: Float64Array): { mu: Float64Array }[] {
-  const m = mu.length;
-  if (m < 2) return [];
-  const scale = Math.max(...mu, 1e-9);
-  const base = Array.from(mu, (v) => (v > 0 ? v : 0.05 * scale));
-  const out: { mu: Float64Array }[] = [];
-  for (let k = 0; k < m; k++) {
-    for (const factor of [0.25, 0.5, 0.8, 1.25, 2, 4]) {
-      const alt = Float64Array.from(mu);
-      alt[k] = base[k]! * factor;
-      out.push({ mu: alt });
-    }
-    for (let l = 0; l < m; l++) {
-      if (l === k) continue;
-      for (const factor of [1.5, 3]) {
-        const alt = Float64Array.from(mu);
-        alt[k] = base[k]! * factor;
-        alt[l] = base[l]! / factor;
-        out.push({ mu: alt });
-      }
-    }
-  }
-  return out;
-}
-
 function provablyInfeasible(inst: FlatInstance): boolean {
   for (let k = 0; k < inst.rows; k++) {
     let least = 0;
@@ -86,15 +56,12 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   let nodes = dual.evaluations;
   const repaired = repair(inst, dual.best.choice);
   let incumbent: Assignment | undefined = repaired && improve(inst, repaired, mu);
-  // The best other dual points bound states that spend the rows differently.
-  const alternatives = alternativeMultipliers(mu);
   const core = (threshold: number, beam?: number) => {
     const result = searchCore(inst, mu, incumbent?.cost ?? Infinity, threshold, {
       now: limits.now,
       deadline,
       maxStates: MAX_CORE_STATES,
       beam,
-      alternatives,
       lagrangianValue: lowerBound,
     });
     nodes += result.states;

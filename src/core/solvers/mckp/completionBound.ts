@@ -1,0 +1,172 @@
+/**
+ * Completion bounds for the core program, one row kept as a constraint.
+ *
+ * For the core items from position t on and a row k, with the other rows priced at p,
+ *
+ *   G_tk(r) = least LP cost of those items with sum of row-k weights at most r,
+ *
+ * is convex, piecewise linear and nonincreasing in r: each item's lower hull in (w_k, priced
+ * cost) gives a base point and increments, and the LP takes increments best-efficiency first.
+ * A state with cost c and row use w at position t completes to at least
+ *
+ *   fixed + c + G_tk(R_k - w_k) + sum_(l != k) p_l (w_l - R_l)     for every k,
+ *
+ * R being the capacity left after the fixed items (weak duality on the priced rows, p >= 0).
+ * Unlike the plain Lagrangian bound it prices row k exactly for this state, so a partial
+ * assignment that spends the rows unlike the LP optimum is bounded by the row it overspends.
+ *
+ * The tables are exact at checkpoint positions; between two, the items before the next
+ * checkpoint count with their least priced cost and least row-k weight (a weaker but valid
+ * bound), which keeps memory linear in the core for cores of thousands of items.
+ */
+
+/** Table entries (breakpoints times rows) the checkpoints of all rows may hold together. */
+const MAX_ENTRIES = 2_000_000;
+
+export interface CoreItemOptions {
+  /** Live options of each core item, in core order. */
+  live: number[][];
+  cost: Float64Array;
+  weight: Float64Array;
+  rows: number;
+}
+
+interface RowTable {
+  /** Per position t: summed base points of the items from the next checkpoint on. */
+  checkpointOf: Int32Array;
+  /** Per position t: least priced cost and least row weight of items t .. checkpoint - 1. */
+  gapCost: Float64Array;
+  gapWeight: Float64Array;
+  /** Per checkpoint: base cost, base weight, cumulative increments (weight, cost) from 0. */
+  baseCost: Float64Array;
+  baseWeight: Float64Array;
+  cumWeight: Float64Array[];
+  cumCost: Float64Array[];
+}
+
+export class CompletionBounds {
+  private readonly tables: RowTable[] = [];
+
+  /**
+   * @param price   per-row prices (multiplier / row scale), all >= 0
+   * @param room    capacity left after the fixed items, per row
+   * @param maxEntries  table entries allowed per row (fewer checkpoints beyond)
+   */
+  constructor(
+    items: CoreItemOptions,
+    private readonly price: ArrayLike<number>,
+    private readonly room: ArrayLike<number>,
+    maxEntries = MAX_ENTRIES,
+  ) {
+    for (let k = 0; k < items.rows; k++) this.tables.push(rowTable(items, price, k, maxEntries));
+  }
+
+  /** Least cost of the items from position t on, for a state of cost `cost` and row use `weight[offset + k]`. */
+  bound(t: number, cost: number, weight: Float64Array, offset: number): number {
+    const m = this.tables.length;
+    let best = -Infinity;
+    for (let k = 0; k < m; k++) {
+      const table = this.tables[k]!;
+      let priced = cost;
+      for (let l = 0; l < m; l++) if (l !== k) priced += this.price[l]! * (weight[offset + l]! - this.room[l]!);
+      const c = table.checkpointOf[t]!;
+      const r = this.room[k]! - weight[offset + k]! - table.gapWeight[t]! - table.baseWeight[c]!;
+      const value = priced + table.gapCost[t]! + table.baseCost[c]! + increments(table.cumWeight[c]!, table.cumCost[c]!, r);
+      if (value > best) best = value;
+    }
+    return best;
+  }
+}
+
+/** Cost of the increments that fit in r, the last one fractional (negative: increments save cost). */
+function increments(cumWeight: Float64Array, cumCost: Float64Array, r: number): number {
+  const last = cumWeight.length - 1;
+  if (r <= 0) return 0;
+  if (r >= cumWeight[last]!) return cumCost[last]!;
+  let lo = 0;
+  let hi = last; // cumWeight[lo] <= r < cumWeight[hi]
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (cumWeight[mid]! <= r) lo = mid;
+    else hi = mid;
+  }
+  return cumCost[lo]! + ((cumCost[hi]! - cumCost[lo]!) * (r - cumWeight[lo]!)) / (cumWeight[hi]! - cumWeight[lo]!);
+}
+
+function rowTable(items: CoreItemOptions, price: ArrayLike<number>, k: number, maxEntries: number): RowTable {
+  const { live, cost, weight, rows: m } = items;
+  const T = live.length;
+  const itemBaseCost = new Float64Array(T);
+  const itemBaseWeight = new Float64Array(T);
+  const leastCost = new Float64Array(T);
+  const segments: { t: number; dw: number; dc: number; efficiency: number }[] = [];
+  for (let t = 0; t < T; t++) {
+    const points = live[t]!.map((o) => {
+      let c = cost[o]!;
+      for (let l = 0; l < m; l++) if (l !== k) c += price[l]! * weight[o * m + l]!;
+      return { w: weight[o * m + k]!, c };
+    });
+    points.sort((a, b) => a.w - b.w || a.c - b.c);
+    leastCost[t] = Math.min(...points.map((p) => p.c));
+    const hull = [points[0]!];
+    for (const q of points.slice(1)) {
+      if (q.c >= hull[hull.length - 1]!.c) continue; // heavier and no cheaper
+      while (hull.length >= 2) {
+        const a = hull[hull.length - 2]!;
+        const b = hull[hull.length - 1]!;
+        if ((b.w - a.w) * (q.c - a.c) - (b.c - a.c) * (q.w - a.w) <= 0) hull.pop(); // b above a-q
+        else break;
+      }
+      hull.push(q);
+    }
+    itemBaseCost[t] = hull[0]!.c;
+    itemBaseWeight[t] = hull[0]!.w;
+    for (let h = 1; h < hull.length; h++) {
+      const dw = hull[h]!.w - hull[h - 1]!.w;
+      const dc = hull[h]!.c - hull[h - 1]!.c;
+      segments.push({ t, dw, dc, efficiency: -dc / dw });
+    }
+  }
+  segments.sort((a, b) => b.efficiency - a.efficiency || a.t - b.t);
+
+  // Checkpoints: every position when the tables fit, evenly spaced otherwise; T itself always.
+  const perCheckpoint = Math.max(1, segments.length);
+  const count = Math.max(1, Math.min(T, Math.floor(maxEntries / (perCheckpoint * Math.max(1, m)))));
+  const step = Math.ceil(T / count);
+  const checkpoints: number[] = [];
+  for (let t = 0; t < T; t += step) checkpoints.push(t);
+  checkpoints.push(T);
+
+  const checkpointOf = new Int32Array(T + 1);
+  const gapCost = new Float64Array(T + 1);
+  const gapWeight = new Float64Array(T + 1);
+  for (let j = checkpoints.length - 1, t = T; t >= 0; t--) {
+    while (j > 0 && checkpoints[j - 1]! >= t) j--;
+    checkpointOf[t] = j;
+    const isCheckpoint = checkpoints[j] === t;
+    gapCost[t] = isCheckpoint ? 0 : gapCost[t + 1]! + leastCost[t]!;
+    gapWeight[t] = isCheckpoint ? 0 : gapWeight[t + 1]! + itemBaseWeight[t]!;
+  }
+  const suffixBaseCost = new Float64Array(T + 1);
+  const suffixBaseWeight = new Float64Array(T + 1);
+  for (let t = T - 1; t >= 0; t--) {
+    suffixBaseCost[t] = suffixBaseCost[t + 1]! + itemBaseCost[t]!;
+    suffixBaseWeight[t] = suffixBaseWeight[t + 1]! + itemBaseWeight[t]!;
+  }
+  const baseCost = Float64Array.from(checkpoints, (t) => suffixBaseCost[t]!);
+  const baseWeight = Float64Array.from(checkpoints, (t) => suffixBaseWeight[t]!);
+  const cumWeight: Float64Array[] = [];
+  const cumCost: Float64Array[] = [];
+  for (const from of checkpoints) {
+    const mine = segments.filter((s) => s.t >= from);
+    const w = new Float64Array(mine.length + 1);
+    const c = new Float64Array(mine.length + 1);
+    mine.forEach((s, j) => {
+      w[j + 1] = w[j]! + s.dw;
+      c[j + 1] = c[j]! + s.dc;
+    });
+    cumWeight.push(w);
+    cumCost.push(c);
+  }
+  return { checkpointOf, gapCost, gapWeight, baseCost, baseWeight, cumWeight, cumCost };
+}

@@ -1,0 +1,192 @@
+/**
+ * The parts of the mckp backend, each against a reference: the cut model against
+ * javascript-lp-solver, dominance against pairwise comparison, completion bounds against
+ * enumeration of every completion.
+ */
+import fc from 'fast-check';
+import * as lpSolverModule from 'javascript-lp-solver';
+import type { SolverAPI } from 'javascript-lp-solver';
+import { describe, expect, it } from 'vitest';
+import { CompletionBounds } from '../../src/core/solvers/mckp/completionBound.js';
+import { maximizeCutModel } from '../../src/core/solvers/mckp/cutModel.js';
+import { undominated } from '../../src/core/solvers/mckp/dominance.js';
+
+const lp = lpSolverModule.default as unknown as SolverAPI;
+// Quarters: exact in binary, so the reference's own tolerances do not decide the comparison.
+const small = fc.integer({ min: -16, max: 16 }).map((n) => n / 4);
+
+describe('cut model simplex', () => {
+  const SHIFT = 100;
+  it('finds the maximum javascript-lp-solver finds', () => {
+    const model = fc
+      .record({ m: fc.integer({ min: 1, max: 4 }), cuts: fc.integer({ min: 1, max: 30 }) })
+      .chain(({ m, cuts }) =>
+        fc.record({
+          m: fc.constant(m),
+          offsets: fc.array(small, { minLength: cuts, maxLength: cuts }),
+          slopes: fc.array(small, { minLength: cuts * m, maxLength: cuts * m }),
+          width: fc.array(fc.integer({ min: 0, max: 12 }).map((n) => n / 4), { minLength: m, maxLength: m }),
+        }),
+      );
+    fc.assert(
+      fc.property(model, ({ m, offsets, slopes, width }) => {
+        const ours = maximizeCutModel(offsets, slopes, width);
+        const constraints: Record<string, { max: number }> = {};
+        const variables: Record<string, Record<string, number>> = { z: { objective: 1 } };
+        width.forEach((w, k) => {
+          variables[`y${k}`] = { [`box${k}`]: 1 };
+          constraints[`box${k}`] = { max: w };
+        });
+        offsets.forEach((b, t) => {
+          variables.z![`cut${t}`] = 1;
+          for (let k = 0; k < m; k++) variables[`y${k}`]![`cut${t}`] = -slopes[t * m + k]!;
+          // Shifted up: javascript-lp-solver answers 0 where a free z must be negative.
+          constraints[`cut${t}`] = { max: b + SHIFT };
+        });
+        const reference = lp.Solve({ optimize: 'objective', opType: 'max', constraints, variables, unrestricted: { z: 1 } } as never) as unknown as { result: number };
+        // Feasible (within the box) and as good as the reference.
+        ours.y.forEach((y, k) => {
+          expect(y).toBeGreaterThanOrEqual(0);
+          expect(y).toBeLessThanOrEqual(width[k]!);
+        });
+        expect(ours.value).toBeCloseTo(reference.result - SHIFT, 7);
+      }),
+      { numRuns: 300, seed: 3 },
+    );
+  });
+});
+
+/** Sorted runs of states as the core program produces them (each run in lexicographic order). */
+function sortedRuns(states: { cost: number; weight: number[] }[][], m: number) {
+  const all = states.flatMap((run) =>
+    [...run].sort((a, b) => {
+      for (let k = 0; k < m; k++) if (a.weight[k] !== b.weight[k]) return a.weight[k]! - b.weight[k]!;
+      return a.cost - b.cost;
+    }),
+  );
+  const runStart = new Int32Array(states.length + 1);
+  states.forEach((run, r) => (runStart[r + 1] = runStart[r]! + run.length));
+  return {
+    all,
+    runStart,
+    cost: Float64Array.from(all, (s) => s.cost),
+    weight: Float64Array.from(all.flatMap((s) => s.weight)),
+  };
+}
+
+const dominatedBy = (a: { cost: number; weight: number[] }, b: { cost: number; weight: number[] }) =>
+  b.cost <= a.cost && b.weight.every((w, k) => w <= a.weight[k]!);
+
+describe('dominance among core states', () => {
+  const statesOf = (m: number) =>
+    fc.array(
+      fc.array(
+        fc.record({
+          cost: fc.integer({ min: 0, max: 6 }),
+          weight: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: m, maxLength: m }),
+        }),
+        { minLength: 1, maxLength: 12 },
+      ),
+      { minLength: 1, maxLength: 4 },
+    );
+
+  for (const m of [1, 2, 3, 4]) {
+    it(`drops only dominated states, and with ${m} row(s) ${m <= 2 ? 'every one of them' : 'keeps a dominating state for each'}`, () => {
+      fc.assert(
+        fc.property(statesOf(m), (runs) => {
+          const { all, runStart, cost, weight } = sortedRuns(runs, m);
+          const kept = Array.from(undominated(m, cost, weight, runStart));
+          const keptSet = new Set(kept);
+          // Kept states come out in lexicographic order of their weights.
+          for (let n = 1; n < kept.length; n++) {
+            const [a, b] = [all[kept[n - 1]!]!, all[kept[n]!]!];
+            const k = a.weight.findIndex((w, r) => w !== b.weight[r]);
+            expect(k === -1 ? a.cost <= b.cost : a.weight[k]! < b.weight[k]!).toBe(true);
+          }
+          all.forEach((state, s) => {
+            const strictlyDominated = all.some((other) => dominatedBy(state, other) && (other.cost < state.cost || other.weight.some((w, k) => w < state.weight[k]!)));
+            if (keptSet.has(s)) {
+              if (m <= 2) expect(strictlyDominated).toBe(false);
+              // Never two kept states with the same weights.
+              expect(kept.filter((t) => all[t]!.weight.every((w, k) => w === state.weight[k])).length).toBe(1);
+            } else {
+              expect(kept.some((t) => dominatedBy(state, all[t]!))).toBe(true);
+            }
+          });
+        }),
+        { numRuns: 300, seed: m },
+      );
+    });
+  }
+});
+
+describe('dominance after shifting states by a vector', () => {
+  it('keeps the cheaper of two states that rounding made equal', () => {
+    // States sorted by weights; adding a large first weight rounds the first two to equal
+    // weights, and the run then lists the dearer one first.
+    const m = 3;
+    const base = [
+      { cost: 3, weight: [1 + 2 ** -40, 1, 1] },
+      { cost: 1, weight: [1 + 2 ** -39, 1, 1] },
+      { cost: 0.5, weight: [2, 5, 5] },
+    ];
+    const shift = [2 ** 20, 0, 0];
+    const run = base.map((state) => ({ cost: state.cost, weight: state.weight.map((w, k) => w + shift[k]!) }));
+    expect(run[0]!.weight).toEqual(run[1]!.weight);
+    const kept = Array.from(
+      undominated(m, Float64Array.from(run, (state) => state.cost), Float64Array.from(run.flatMap((state) => state.weight)), Int32Array.of(0, run.length)),
+    );
+    expect(kept.sort()).toEqual([1, 2]);
+  });
+});
+
+describe('completion bounds with one row kept', () => {
+  const instance = fc
+    .record({ m: fc.integer({ min: 1, max: 3 }), items: fc.integer({ min: 1, max: 6 }) })
+    .chain(({ m, items }) =>
+      fc.record({
+        m: fc.constant(m),
+        options: fc.array(
+          fc.array(
+            fc.record({
+              cost: fc.double({ min: 0, max: 1, noNaN: true }),
+              weight: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: m, maxLength: m }),
+            }),
+            { minLength: 1, maxLength: 4 },
+          ),
+          { minLength: items, maxLength: items },
+        ),
+        price: fc.array(fc.double({ min: 0, max: 2, noNaN: true }), { minLength: m, maxLength: m }),
+        room: fc.array(fc.double({ min: 0, max: 4, noNaN: true }), { minLength: m, maxLength: m }),
+        used: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: m, maxLength: m }),
+        maxEntries: fc.constantFrom(1, 4, 1_000_000),
+      }),
+    );
+
+  it('never exceeds the least cost of a feasible completion, at every position, with or without checkpoints', () => {
+    fc.assert(
+      fc.property(instance, ({ m, options, price, room, used, maxEntries }) => {
+        const cost = Float64Array.from(options.flat(), (o) => o.cost);
+        const weight = Float64Array.from(options.flat().flatMap((o) => o.weight));
+        let next = 0;
+        const live = options.map((item) => item.map(() => next++));
+        const bounds = new CompletionBounds({ live, cost, weight, rows: m }, price, room, maxEntries);
+        const state = Float64Array.from(used);
+        for (let t = 0; t <= live.length; t++) {
+          // Least cost of the items from t on that keeps used + their weights within room.
+          let least = Infinity;
+          const visit = (i: number, c: number, w: number[]) => {
+            if (i === live.length) {
+              if (w.every((v, k) => v <= room[k]!)) least = Math.min(least, c);
+              return;
+            }
+            for (const o of live[i]!) visit(i + 1, c + cost[o]!, w.map((v, k) => v + weight[o * m + k]!));
+          };
+          visit(t, 0.5, Array.from(state));
+          if (least < Infinity) expect(bounds.bound(t, 0.5, state, 0)).toBeLessThanOrEqual(least + 1e-9);
+        }
+      }),
+      { numRuns: 400, seed: 11 },
+    );
+  });
+});
