@@ -183,7 +183,11 @@ describe('completion bounds with one row kept', () => {
             for (const o of live[i]!) visit(i + 1, c + cost[o]!, w.map((v, k) => v + weight[o * m + k]!));
           };
           visit(t, 0.5, Array.from(state));
-          if (least < Infinity) expect(bounds.bound(t, 0.5, state, 0)).toBeLessThanOrEqual(least + 1e-9);
+          const bound = bounds.bound(t, 0.5, state, 0);
+          if (least < Infinity) expect(bound).toBeLessThanOrEqual(least + 1e-9);
+          // reaches() answers whether bound() reaches a ceiling.
+          expect(bounds.reaches(t, 0.5, state, 0, bound)).toBe(true);
+          expect(bounds.reaches(t, 0.5, state, 0, bound + 1e-9)).toBe(false);
         }
       }),
       { numRuns: 400, seed: 11 },

@@ -46,6 +46,8 @@ interface RowTable {
 
 export class CompletionBounds {
   private readonly tables: RowTable[] = [];
+  private readonly price: Float64Array;
+  private readonly room: Float64Array;
 
   /**
    * @param price   per-row prices (multiplier / row scale), all >= 0
@@ -54,27 +56,43 @@ export class CompletionBounds {
    */
   constructor(
     items: CoreItemOptions,
-    private readonly price: ArrayLike<number>,
-    private readonly room: ArrayLike<number>,
+    price: ArrayLike<number>,
+    room: ArrayLike<number>,
     maxEntries = MAX_ENTRIES,
   ) {
+    this.price = Float64Array.from(price);
+    this.room = Float64Array.from(room);
     for (let k = 0; k < items.rows; k++) this.tables.push(rowTable(items, price, k, maxEntries));
   }
 
-  /** Least cost of the items from position t on, for a state of cost `cost` and row use `weight[offset + k]`. */
+  /** A lower bound on the cost of completing, from position t on, a state of cost `cost` and row use `weight[offset + k]`. */
   bound(t: number, cost: number, weight: Float64Array, offset: number): number {
-    const m = this.tables.length;
     let best = -Infinity;
-    for (let k = 0; k < m; k++) {
-      const table = this.tables[k]!;
-      let priced = cost;
-      for (let l = 0; l < m; l++) if (l !== k) priced += this.price[l]! * (weight[offset + l]! - this.room[l]!);
-      const c = table.checkpointOf[t]!;
-      const r = this.room[k]! - weight[offset + k]! - table.gapWeight[t]! - table.baseWeight[c]!;
-      const value = priced + table.gapCost[t]! + table.baseCost[c]! + increments(table.cumWeight[c]!, table.cumCost[c]!, r);
-      if (value > best) best = value;
-    }
+    for (let k = 0; k < this.tables.length; k++) best = Math.max(best, this.rowBound(k, t, cost, weight, offset, this.priced(weight, offset)));
     return best;
+  }
+
+  /** Whether that bound reaches `ceiling` (stops at the first row that shows it). */
+  reaches(t: number, cost: number, weight: Float64Array, offset: number, ceiling: number): boolean {
+    const priced = this.priced(weight, offset);
+    for (let k = 0; k < this.tables.length; k++) if (this.rowBound(k, t, cost, weight, offset, priced) >= ceiling) return true;
+    return false;
+  }
+
+  /** sum_l p_l (w_l - R_l) over every row. */
+  private priced(weight: Float64Array, offset: number): number {
+    let priced = 0;
+    for (let l = 0; l < this.tables.length; l++) priced += this.price[l]! * (weight[offset + l]! - this.room[l]!);
+    return priced;
+  }
+
+  private rowBound(k: number, t: number, cost: number, weight: Float64Array, offset: number, priced: number): number {
+    const table = this.tables[k]!;
+    const c = table.checkpointOf[t]!;
+    const w = weight[offset + k]!;
+    const r = this.room[k]! - w - table.gapWeight[t]! - table.baseWeight[c]!;
+    const others = priced - this.price[k]! * (w - this.room[k]!);
+    return cost + others + table.gapCost[t]! + table.baseCost[c]! + increments(table.cumWeight[c]!, table.cumCost[c]!, r);
   }
 }
 

@@ -71,7 +71,7 @@ export function searchCore(
   const fixedWeight = new Float64Array(m);
   let fixedCost = 0;
   const fixedChoice = new Int32Array(items).fill(-1);
-  const core: { item: number; live: number[]; second: number; spread: number }[] = [];
+  const core: { item: number; live: number[]; spread: number }[] = [];
   for (let i = 0; i < items; i++) {
     const live: number[] = [];
     for (let o = start[i]!; o < start[i + 1]!; o++) if (reduced[o]! < threshold) live.push(o);
@@ -84,6 +84,7 @@ export function searchCore(
       continue;
     }
     live.sort((a, b) => reduced[a]! - reduced[b]! || a - b);
+    // How far the item can swing the rows, priced by the multipliers.
     let spread = 0;
     for (let k = 0; k < m; k++) {
       let low = Infinity;
@@ -92,13 +93,13 @@ export function searchCore(
         low = Math.min(low, weight[o * m + k]!);
         high = Math.max(high, weight[o * m + k]!);
       }
-      spread += (high - low) / rowScale[k]!;
+      spread += (high - low) * price[k]!;
     }
-    core.push({ item: i, live, second: reduced[live[1]!]!, spread });
+    core.push({ item: i, live, spread });
   }
-  // Items with more live options first, then coarse items (large weight spread): once they are
-  // decided, the rest is fine-grained, its bounds nearly tight, and states prune early.
-  core.sort((a, b) => b.live.length - a.live.length || b.spread - a.spread || a.item - b.item);
+  // Coarse items (large priced spread) first: once they are decided, the rest is fine-grained,
+  // its bounds nearly tight, and states prune early.
+  core.sort((a, b) => b.spread - a.spread || a.item - b.item);
 
   // Least weight the items from position t on can add, per row.
   const suffixMin = new Float64Array((core.length + 1) * m);
@@ -177,7 +178,7 @@ export function searchCore(
         }
         if (!ok) continue;
         const c = stateCost[s]! + cost[o]!;
-        if (completion.bound(t + 1, boundFrom + c, nextWeight, next * m) >= ceiling) continue;
+        if (completion.reaches(t + 1, boundFrom + c, nextWeight, next * m, ceiling)) continue;
         nextCost[next] = c;
         nextReduced[next] = rc;
         nextParent[next] = stateTrail[s]!;

@@ -6,8 +6,7 @@
  *
  * Called once per stage on up to hundreds of thousands of states, so it works on typed arrays
  * and never sorts with a comparator: the states arrive as sorted runs that are merged, then
- * one sweep, for two or more rows with a Fenwick tree over the ranks of the second weight
- * holding the least cost seen so far.
+ * one sweep, for two or more rows with a staircase of the cheapest states by second weight.
  */
 
 /** Lexicographic order of states: weights row by row, then cost, then index. */
@@ -82,26 +81,13 @@ export function undominated(m: number, cost: Float64Array, weight: Float64Array,
     }
     return keep.subarray(0, kept);
   }
-  // Ranks of the second weight (1-based, equal weights share a rank).
-  const second = new Float64Array(count);
-  for (let s = 0; s < count; s++) second[s] = weight[s * m + 1]!;
-  second.sort();
-  let ranks = 0;
-  for (let j = 0; j < count; j++) if (j === 0 || second[j] !== second[ranks - 1]) second[ranks++] = second[j]!;
-  const rankOf = (w: number): number => {
-    let lo = 0;
-    let hi = ranks - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (second[mid]! < w) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
-  // Sweep by the first weight; the tree holds, per prefix of second-weight ranks, the least
-  // cost so far and the state that has it.
-  const treeCost = new Float64Array(ranks + 1).fill(Infinity);
-  const treeState = new Int32Array(ranks + 1).fill(-1);
+  // Sweep by the first weight. The staircase holds the states seen so far that no other beats
+  // in (second weight, cost): second weight ascending, cost strictly descending, so the last
+  // step at or below a second weight is the cheapest state there (the witness).
+  const stepWeight = new Float64Array(count);
+  const stepCost = new Float64Array(count);
+  const stepState = new Int32Array(count);
+  let steps = 0;
   let previous = -1;
   for (const s of order) {
     // Equal weights: sorted by cost, so only the first of a run is kept.
@@ -109,25 +95,35 @@ export function undominated(m: number, cost: Float64Array, weight: Float64Array,
     for (let k = 0; k < m && same; k++) same = weight[s * m + k] === weight[previous * m + k];
     previous = s;
     if (same) continue;
-    const r = rankOf(weight[s * m + 1]!);
-    let least = Infinity;
-    let witness = -1;
-    for (let i = r; i > 0; i -= i & -i) {
-      if (treeCost[i]! < least) {
-        least = treeCost[i]!;
-        witness = treeState[i]!;
-      }
+    const second = weight[s * m + 1]!;
+    const c = cost[s]!;
+    let lo = 0;
+    let hi = steps; // first step heavier than `second`
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (stepWeight[mid]! <= second) lo = mid + 1;
+      else hi = mid;
     }
-    let dominated = witness >= 0 && least <= cost[s]!;
-    for (let k = 2; k < m && dominated; k++) dominated = weight[witness * m + k]! <= weight[s * m + k]!;
+    const cheaperBelow = lo > 0 && stepCost[lo - 1]! <= c;
+    let dominated = cheaperBelow;
+    for (let k = 2; k < m && dominated; k++) dominated = weight[stepState[lo - 1]! * m + k]! <= weight[s * m + k]!;
     if (dominated) continue;
     keep[kept++] = s;
-    for (let i = r; i <= ranks; i += i & -i) {
-      if (cost[s]! < treeCost[i]!) {
-        treeCost[i] = cost[s]!;
-        treeState[i] = s;
-      }
+    if (cheaperBelow) continue; // kept for a later row; the staircase is unchanged
+    // The new step replaces a step of equal second weight and the heavier steps it beats.
+    const from = lo > 0 && stepWeight[lo - 1] === second ? lo - 1 : lo;
+    let end = lo;
+    while (end < steps && stepCost[end]! >= c) end++;
+    const removed = end - from;
+    if (removed !== 1) {
+      stepWeight.copyWithin(from + 1, end, steps);
+      stepCost.copyWithin(from + 1, end, steps);
+      stepState.copyWithin(from + 1, end, steps);
     }
+    steps += 1 - removed;
+    stepWeight[from] = second;
+    stepCost[from] = c;
+    stepState[from] = s;
   }
   return keep.subarray(0, kept);
 }
