@@ -31,6 +31,22 @@ describe('mckp backend', () => {
     expect(outcome.objective).toBeCloseTo(0.0717851517920251, 12);
   });
 
+  it('reports a bound no greater than the optimum wherever it is stopped', () => {
+    const problem = prepareProblem(hardCase.input());
+    const { instance } = reduce(problem.items, problem.layers, problem.objective, problem.limits);
+    const optimum = 0.0717851517920251; // HiGHS, as above
+    const bounds = new Set<number>();
+    for (let timeLimitMs = 8; timeLimitMs <= 1024; timeLimitMs *= 2) {
+      const outcome = solveWithMckp(instance, { timeLimitMs, relativeGap: 0, ...steppingClock() });
+      if (outcome.status === 'time-limit') continue;
+      expect(outcome.bound!).toBeLessThanOrEqual(optimum + 1e-12);
+      expect(outcome.objective!).toBeGreaterThanOrEqual(optimum - 1e-12);
+      bounds.add(outcome.bound!);
+    }
+    // Stopped at several stages, with bounds that rise as the search gets further.
+    expect(bounds.size).toBeGreaterThan(2);
+  });
+
   it('stops at timeLimitMs with the best assignment found and its proven gap', () => {
     const input = hardCase.input();
     const plan = makePlan({ ...input, solver: { ...input.solver, timeLimitMs: 40 } }, steppingClock());

@@ -71,7 +71,7 @@ export function searchCore(
   const fixedWeight = new Float64Array(m);
   let fixedCost = 0;
   const fixedChoice = new Int32Array(items).fill(-1);
-  const core: { item: number; live: number[]; spread: number }[] = [];
+  const core: { item: number; live: number[]; spread: number; second: number }[] = [];
   for (let i = 0; i < items; i++) {
     const live: number[] = [];
     for (let o = start[i]!; o < start[i + 1]!; o++) if (reduced[o]! < threshold) live.push(o);
@@ -95,11 +95,13 @@ export function searchCore(
       }
       spread += (high - low) * price[k]!;
     }
-    core.push({ item: i, live, spread });
+    core.push({ item: i, live, spread, second: reduced[live[1]!]! });
   }
   // Coarse items (large priced spread) first: once they are decided, the rest is fine-grained,
-  // its bounds nearly tight, and states prune early.
-  core.sort((a, b) => b.spread - a.spread || a.item - b.item);
+  // its bounds nearly tight, and states prune early. Among equally coarse items (same shape),
+  // the dearest second option first: on the bench cases this creates the fewest states
+  // (MoE experts: 1.6M instead of 2.5M to prove a 1.3e-6 bound).
+  core.sort((a, b) => b.spread - a.spread || b.second - a.second || a.item - b.item);
 
   // Least weight the items from position t on can add, per row.
   const suffixMin = new Float64Array((core.length + 1) * m);

@@ -38,11 +38,13 @@ function provablyInfeasible(inst: FlatInstance): boolean {
 /**
  * Solves to optimality within limits.relativeGap (at least 1e-12), or to the deadline.
  *
- * The proof widens: the core program first enumerates only assignments whose reduced-cost sum
- * is below a small threshold T. If the best assignment known then costs at most
+ * The proof widens: the core program first enumerates only the assignments that cost less
+ * than L(mu) + T for a small threshold T. If the best assignment known then costs at most
  * L(mu) + T + allowance, no cheaper one exists outside what was enumerated and it is optimal;
  * otherwise T grows fourfold. Near-optimal incumbents are usually found in the first, cheap
- * rounds, and the proof then costs what proving that optimum costs.
+ * rounds, and the proof then costs what proving that optimum costs. Each completed round
+ * also raises the reported bound to the lesser of L(mu) + T and the incumbent, so an answer
+ * stopped by the deadline carries the best gap proven so far.
  */
 export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): SolveOutcome {
   const begin = limits.now();
@@ -53,6 +55,9 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   const dual = solveDual(inst, limits.now, begin + limits.timeLimitMs / 4);
   const { mu } = dual.best;
   const lowerBound = dual.best.value;
+  // A completed core program at threshold T has seen every assignment costing less than
+  // L(mu) + T, so the optimum is at least the lesser of that and the incumbent.
+  let searchedBelow = lowerBound;
   let nodes = dual.evaluations;
   const repaired = repair(inst, dual.best.choice);
   let incumbent: Assignment | undefined = repaired && improve(inst, repaired, mu);
@@ -66,6 +71,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
     });
     nodes += result.states;
     if (result.improved) incumbent = improve(inst, assignmentOf(inst, result.improved), mu);
+    if (result.complete && beam === undefined) searchedBelow = Math.max(searchedBelow, lowerBound + threshold);
     return result.complete;
   };
   const allowance = () => Math.max(limits.relativeGap * Math.abs(incumbent!.cost), 1e-12 * Math.max(1, Math.abs(incumbent!.cost)));
@@ -93,7 +99,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   }
   const final = incumbent!;
   const choice = Array.from(final.choice, (o) => inst.original[o]!);
-  const bound = proven ? Math.max(lowerBound, final.cost - allowance()) : lowerBound;
+  const bound = proven ? Math.max(lowerBound, final.cost - allowance()) : searchedBelow;
   return {
     status: proven ? 'optimal' : 'feasible',
     choice,
