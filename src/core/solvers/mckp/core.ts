@@ -20,7 +20,7 @@
  */
 import { CompletionBounds } from './completionBound.js';
 import { buildCoreItems, type LiveItem } from './coreItems.js';
-import { undominated } from './dominance.js';
+import { DominanceScratch, undominated } from './dominance.js';
 import type { FlatInstance } from './flat.js';
 
 export interface CoreSearchLimits {
@@ -126,6 +126,7 @@ export function searchCore(
     return bigger;
   };
 
+  const scratch = new DominanceScratch();
   // Current states and their successors, in buffers reused from stage to stage.
   let stateCost = new Float64Array(1024);
   let stateReduced = new Float64Array(1024);
@@ -177,7 +178,7 @@ export function searchCore(
     runStart[live.length] = next;
     created += next;
     if (next === 0) return { complete: true, states: created };
-    const keep = undominated(m, nextCost, nextWeight, runStart);
+    const keep = undominated(m, nextCost, nextWeight, runStart, scratch);
     if (keep.length > limits.maxStates) return { complete: false, states: created };
     count = keep.length;
     stateCost = grow(stateCost, count);

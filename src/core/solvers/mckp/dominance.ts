@@ -9,6 +9,26 @@
  * one sweep, for two or more rows with a staircase of the cheapest states by second weight.
  */
 
+/**
+ * Buffers reused from call to call: the program calls once per stage with up to hundreds of
+ * thousands of states, and fresh arrays each time keep the garbage collector busy. What
+ * undominated() returns is a view into them, valid until the next call.
+ */
+export class DominanceScratch {
+  private buffers = { a: new Int32Array(0), b: new Int32Array(0), keep: new Int32Array(0), stepState: new Int32Array(0) };
+  private floats = { stepWeight: new Float64Array(0), stepCost: new Float64Array(0) };
+
+  ints(name: keyof DominanceScratch['buffers'], size: number): Int32Array {
+    if (this.buffers[name].length < size) this.buffers[name] = new Int32Array(Math.max(size, 2 * this.buffers[name].length));
+    return this.buffers[name];
+  }
+
+  reals(name: keyof DominanceScratch['floats'], size: number): Float64Array {
+    if (this.floats[name].length < size) this.floats[name] = new Float64Array(Math.max(size, 2 * this.floats[name].length));
+    return this.floats[name];
+  }
+}
+
 /** Lexicographic order of states: weights row by row, then cost, then index. */
 function before(a: number, b: number, m: number, cost: Float64Array, weight: Float64Array): boolean {
   for (let k = 0; k < m; k++) {
@@ -23,11 +43,11 @@ function before(a: number, b: number, m: number, cost: Float64Array, weight: Flo
  * successors of one option: the previous stage's states, sorted, shifted by one vector), by
  * merging runs pairwise.
  */
-function mergeRuns(runStart: Int32Array, m: number, cost: Float64Array, weight: Float64Array): Int32Array {
+function mergeRuns(runStart: Int32Array, m: number, cost: Float64Array, weight: Float64Array, scratch: DominanceScratch): Int32Array {
   const count = runStart[runStart.length - 1]!;
-  let from = new Int32Array(count);
+  let from = scratch.ints('a', count);
   for (let s = 0; s < count; s++) from[s] = s;
-  let to = new Int32Array(count);
+  let to = scratch.ints('b', count);
   let bounds = Array.from(runStart);
   while (bounds.length > 2) {
     const merged = [0];
@@ -65,11 +85,11 @@ function mergeRuns(runStart: Int32Array, m: number, cost: Float64Array, weight: 
  * Indices (into cost and weight) of the states kept, in lexicographic order. States
  * runStart[r] .. runStart[r+1]-1 form run r, already in that order.
  */
-export function undominated(m: number, cost: Float64Array, weight: Float64Array, runStart: Int32Array): Int32Array {
+export function undominated(m: number, cost: Float64Array, weight: Float64Array, runStart: Int32Array, scratch = new DominanceScratch()): Int32Array {
   const count = runStart[runStart.length - 1]!;
-  const order = mergeRuns(runStart, m, cost, weight);
+  const order = mergeRuns(runStart, m, cost, weight, scratch).subarray(0, count);
   if (m === 0) return order.subarray(0, Math.min(1, count));
-  const keep = new Int32Array(count);
+  const keep = scratch.ints('keep', count);
   let kept = 0;
   if (m === 1) {
     let bestCost = Infinity;
@@ -84,9 +104,9 @@ export function undominated(m: number, cost: Float64Array, weight: Float64Array,
   // Sweep by the first weight. The staircase holds the states seen so far that no other beats
   // in (second weight, cost): second weight ascending, cost strictly descending, so the last
   // step at or below a second weight is the cheapest state there (the witness).
-  const stepWeight = new Float64Array(count);
-  const stepCost = new Float64Array(count);
-  const stepState = new Int32Array(count);
+  const stepWeight = scratch.reals('stepWeight', count);
+  const stepCost = scratch.reals('stepCost', count);
+  const stepState = scratch.ints('stepState', count);
   let steps = 0;
   let previous = -1;
   for (const s of order) {

@@ -27,38 +27,58 @@ function dominates(inst: ChoiceInstance['items'][number]['options'], a: number, 
   const x = inst[a]!;
   const y = inst[b]!;
   if (x.cost > y.cost) return false;
-  for (let k = 0; k < x.weights.length; k++) if (x.weights[k]! > y.weights[k]!) return false;
-  const identical = x.cost === y.cost && x.weights.every((w, k) => w === y.weights[k]);
+  let identical = x.cost === y.cost;
+  for (let k = 0; k < x.weights.length; k++) {
+    if (x.weights[k]! > y.weights[k]!) return false;
+    if (x.weights[k] !== y.weights[k]) identical = false;
+  }
   return !identical || a < b;
 }
 
 export function flatten(instance: ChoiceInstance): FlatInstance {
   const rows = instance.capacities.length;
-  const kept: { item: number; option: number }[] = [];
-  const start = new Int32Array(instance.items.length + 1);
+  const itemCount = instance.items.length;
+  // First pass: which options survive, and where each item's options start.
+  let total = 0;
+  for (const item of instance.items) total += item.options.length;
+  const survives = new Uint8Array(total);
+  const start = new Int32Array(itemCount + 1);
+  let kept = 0;
+  let index = 0;
   instance.items.forEach((item, i) => {
-    start[i] = kept.length;
-    item.options.forEach((_, j) => {
-      const dominated = item.options.some((_, other) => other !== j && dominates(item.options, other, j));
-      if (!dominated) kept.push({ item: i, option: j });
-    });
-  });
-  start[instance.items.length] = kept.length;
-  const cost = new Float64Array(kept.length);
-  const weight = new Float64Array(kept.length * rows);
-  const original = new Int32Array(kept.length);
-  let largestCost = 0;
-  const largestWeight = new Float64Array(rows);
-  kept.forEach(({ item, option }, o) => {
-    const source = instance.items[item]!.options[option]!;
-    cost[o] = source.cost;
-    largestCost = Math.max(largestCost, Math.abs(source.cost));
-    original[o] = option;
-    for (let k = 0; k < rows; k++) {
-      weight[o * rows + k] = source.weights[k]!;
-      largestWeight[k] = Math.max(largestWeight[k]!, Math.abs(source.weights[k]!));
+    start[i] = kept;
+    for (let j = 0; j < item.options.length; j++, index++) {
+      let dominated = false;
+      for (let other = 0; other < item.options.length && !dominated; other++) dominated = other !== j && dominates(item.options, other, j);
+      if (!dominated) {
+        survives[index] = 1;
+        kept++;
+      }
     }
   });
+  start[itemCount] = kept;
+  const cost = new Float64Array(kept);
+  const weight = new Float64Array(kept * rows);
+  const original = new Int32Array(kept);
+  let largestCost = 0;
+  const largestWeight = new Float64Array(rows);
+  let o = 0;
+  index = 0;
+  for (const item of instance.items) {
+    for (let j = 0; j < item.options.length; j++, index++) {
+      if (!survives[index]) continue;
+      const source = item.options[j]!;
+      cost[o] = source.cost;
+      largestCost = Math.max(largestCost, Math.abs(source.cost));
+      original[o] = j;
+      for (let k = 0; k < rows; k++) {
+        const w = source.weights[k]!;
+        weight[o * rows + k] = w;
+        if (Math.abs(w) > largestWeight[k]!) largestWeight[k] = Math.abs(w);
+      }
+      o++;
+    }
+  }
   const capacity = Float64Array.from(instance.capacities);
   const rowScale = new Float64Array(rows);
   for (let k = 0; k < rows; k++) {
@@ -66,6 +86,6 @@ export function flatten(instance: ChoiceInstance): FlatInstance {
     rowScale[k] = byCapacity > 0 ? byCapacity : largestWeight[k]! > 0 ? largestWeight[k]! : 1;
   }
   const costScale = largestCost > 0 ? largestCost : 1;
-  for (let o = 0; o < cost.length; o++) cost[o] = cost[o]! / costScale;
-  return { items: instance.items.length, rows, start, cost, weight, original, capacity, rowScale, costScale };
+  for (let n = 0; n < cost.length; n++) cost[n] = cost[n]! / costScale;
+  return { items: itemCount, rows, start, cost, weight, original, capacity, rowScale, costScale };
 }

@@ -54,19 +54,30 @@ export function evaluate(inst: FlatInstance, mu: Float64Array): LagrangianPoint 
   return { mu: Float64Array.from(mu), value, choice, used };
 }
 
-/** Exact maximizer of L for one row, by the greedy over hull slopes (the LP optimum). */
+/**
+ * Exact maximizer of L for one row, by the greedy over hull slopes (the LP optimum): the
+ * increments of every item's lower hull are taken best efficiency first until the row is full,
+ * and the multiplier is the efficiency of the first that does not fit, e* = the largest
+ * efficiency e with (sum of increments of efficiency >= e) > room. Found by binary search over
+ * the sorted efficiencies (typed arrays; no per-increment objects).
+ */
 function singleRowDual(inst: FlatInstance): Float64Array {
   const { items, start, cost, weight, capacity, rowScale } = inst;
-  // Per item: options by weight ascending; the lower hull's increments (dw > 0, dc < 0).
-  const slopes: { efficiency: number; dw: number }[] = [];
+  const efficiency = new Float64Array(cost.length);
+  const increment = new Float64Array(cost.length);
+  let segments = 0;
   let base = 0;
+  const options: number[] = [];
+  const hull: number[] = [];
   for (let i = 0; i < items; i++) {
-    const options: number[] = [];
+    options.length = 0;
     for (let o = start[i]!; o < start[i + 1]!; o++) options.push(o);
     options.sort((a, b) => weight[a]! - weight[b]! || cost[a]! - cost[b]!);
     base += weight[options[0]!]!;
-    const hull: number[] = [options[0]!];
-    for (const o of options.slice(1)) {
+    hull.length = 0;
+    hull.push(options[0]!);
+    for (let j = 1; j < options.length; j++) {
+      const o = options[j]!;
       if (cost[o]! >= cost[hull[hull.length - 1]!]!) continue; // heavier and no cheaper
       while (hull.length >= 2) {
         const a = hull[hull.length - 2]!;
@@ -80,17 +91,27 @@ function singleRowDual(inst: FlatInstance): Float64Array {
     }
     for (let h = 1; h < hull.length; h++) {
       const dw = weight[hull[h]!]! - weight[hull[h - 1]!]!;
-      const dc = cost[hull[h]!]! - cost[hull[h - 1]!]!;
-      slopes.push({ efficiency: -dc / dw, dw });
+      efficiency[segments] = -(cost[hull[h]!]! - cost[hull[h - 1]!]!) / dw;
+      increment[segments++] = dw;
     }
   }
-  slopes.sort((a, b) => b.efficiency - a.efficiency);
-  let residual = capacity[0]! - base;
-  for (const slope of slopes) {
-    if (slope.dw <= residual) residual -= slope.dw;
-    else return Float64Array.of(Math.max(0, slope.efficiency) * rowScale[0]!);
+  const room = capacity[0]! - base;
+  const incrementAtLeast = (e: number) => {
+    let sum = 0;
+    for (let j = 0; j < segments; j++) if (efficiency[j]! >= e) sum += increment[j]!;
+    return sum;
+  };
+  const sorted = efficiency.slice(0, segments).sort();
+  // Everything fits (or nothing to take): the row does not bind.
+  if (segments === 0 || incrementAtLeast(sorted[0]!) <= room) return Float64Array.of(0);
+  let lo = 0; // incrementAtLeast(sorted[lo]) > room
+  let hi = segments - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (incrementAtLeast(sorted[mid]!) > room) lo = mid;
+    else hi = mid - 1;
   }
-  return Float64Array.of(0);
+  return Float64Array.of(Math.max(0, sorted[lo]!) * rowScale[0]!);
 }
 
 export interface DualResult {
