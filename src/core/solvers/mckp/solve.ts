@@ -18,6 +18,8 @@ import { assignmentOf, improve, repair, type Assignment } from './primal.js';
 
 /** Most states the core program holds at once: with their successors, about 60 MB at two rows. */
 export const MAX_CORE_STATES = 200_000;
+/** States per stage of the heuristic beam pass. */
+const BEAM_WIDTH = 16;
 
 function provablyInfeasible(inst: FlatInstance): boolean {
   for (let k = 0; k < inst.rows; k++) {
@@ -60,17 +62,18 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   let nodes = dual.evaluations;
   const repaired = repair(inst, dual.best.choice);
   let incumbent: Assignment | undefined = repaired && improve(inst, repaired, mu);
-  const core = (threshold: number) => {
+  const core = (threshold: number, beam?: number) => {
     const result = searchCore(inst, mu, incumbent?.cost ?? Infinity, threshold, {
       now: limits.now,
       deadline,
       maxStates: MAX_CORE_STATES,
+      beam,
       lagrangianValue: lowerBound,
     });
     nodes += result.states;
-    // The best assignment below the threshold: no move improves it without leaving the
-    // threshold, so there is nothing for improve() to do.
-    if (result.improved) incumbent = assignmentOf(inst, result.improved);
+    // A full round's answer is the best below its threshold, which no move improves without
+    // leaving it; a beam's answer is only good, and the greedy moves may still improve it.
+    if (result.improved) incumbent = beam === undefined ? assignmentOf(inst, result.improved) : improve(inst, assignmentOf(inst, result.improved), mu);
     if (result.complete) searchedBelow = Math.max(searchedBelow, lowerBound + threshold);
     return result.complete;
   };
@@ -86,6 +89,9 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   } else if (closed() <= 0) {
     proven = true;
   } else {
+    // A quick beam pass (small cores only, see core.ts) usually finds the optimum, so that the
+    // proof rounds stop at its threshold instead of overshooting it.
+    core(closed(), BEAM_WIDTH);
     for (let threshold = closed() / 64; !proven && limits.now() < deadline; threshold *= 2) {
       if (closed() <= 0) {
         proven = true;
