@@ -20,6 +20,8 @@
  * bound), which keeps memory linear in the core for cores of thousands of items.
  */
 
+import { lowerHull } from './hull.js';
+
 /** Table entries (breakpoints times rows) the checkpoints of all rows may hold together. */
 const MAX_ENTRIES = 2_000_000;
 
@@ -118,30 +120,27 @@ function rowTable(items: CoreItemOptions, price: ArrayLike<number>, k: number, m
   const itemBaseWeight = new Float64Array(T);
   const leastCost = new Float64Array(T);
   const segments: { t: number; dw: number; dc: number; efficiency: number }[] = [];
+  const hull: number[] = [];
+  const order: number[] = [];
   for (let t = 0; t < T; t++) {
-    const points = live[t]!.map((o) => {
-      let c = cost[o]!;
-      for (let l = 0; l < m; l++) if (l !== k) c += price[l]! * weight[o * m + l]!;
-      return { w: weight[o * m + k]!, c };
+    // Per live option j: row k's weight, and the cost with the other rows priced.
+    const options = live[t]!;
+    const w = options.map((o) => weight[o * m + k]!);
+    const c = options.map((o) => {
+      let priced = cost[o]!;
+      for (let l = 0; l < m; l++) if (l !== k) priced += price[l]! * weight[o * m + l]!;
+      return priced;
     });
-    points.sort((a, b) => a.w - b.w || a.c - b.c);
-    leastCost[t] = Math.min(...points.map((p) => p.c));
-    const hull = [points[0]!];
-    for (const q of points.slice(1)) {
-      if (q.c >= hull[hull.length - 1]!.c) continue; // heavier and no cheaper
-      while (hull.length >= 2) {
-        const a = hull[hull.length - 2]!;
-        const b = hull[hull.length - 1]!;
-        if ((b.w - a.w) * (q.c - a.c) - (b.c - a.c) * (q.w - a.w) <= 0) hull.pop(); // b above a-q
-        else break;
-      }
-      hull.push(q);
-    }
-    itemBaseCost[t] = hull[0]!.c;
-    itemBaseWeight[t] = hull[0]!.w;
+    order.length = 0;
+    for (let j = 0; j < options.length; j++) order.push(j);
+    order.sort((a, b) => w[a]! - w[b]! || c[a]! - c[b]!);
+    leastCost[t] = Math.min(...c);
+    lowerHull(order, w, c, hull);
+    itemBaseCost[t] = c[hull[0]!]!;
+    itemBaseWeight[t] = w[hull[0]!]!;
     for (let h = 1; h < hull.length; h++) {
-      const dw = hull[h]!.w - hull[h - 1]!.w;
-      const dc = hull[h]!.c - hull[h - 1]!.c;
+      const dw = w[hull[h]!]! - w[hull[h - 1]!]!;
+      const dc = c[hull[h]!]! - c[hull[h - 1]!]!;
       segments.push({ t, dw, dc, efficiency: -dc / dw });
     }
   }

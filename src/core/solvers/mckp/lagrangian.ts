@@ -10,6 +10,7 @@
  * a linear program in m+1 variables (cutModel.ts).
  */
 import { maximizeCutModel } from './cutModel.js';
+import { lowerHull } from './hull.js';
 import type { FlatInstance } from './flat.js';
 
 
@@ -74,21 +75,7 @@ function singleRowDual(inst: FlatInstance): Float64Array {
     for (let o = start[i]!; o < start[i + 1]!; o++) options.push(o);
     options.sort((a, b) => weight[a]! - weight[b]! || cost[a]! - cost[b]!);
     base += weight[options[0]!]!;
-    hull.length = 0;
-    hull.push(options[0]!);
-    for (let j = 1; j < options.length; j++) {
-      const o = options[j]!;
-      if (cost[o]! >= cost[hull[hull.length - 1]!]!) continue; // heavier and no cheaper
-      while (hull.length >= 2) {
-        const a = hull[hull.length - 2]!;
-        const b = hull[hull.length - 1]!;
-        // b is above the segment a-o: drop it.
-        const cross = (weight[b]! - weight[a]!) * (cost[o]! - cost[a]!) - (cost[b]! - cost[a]!) * (weight[o]! - weight[a]!);
-        if (cross <= 0) hull.pop();
-        else break;
-      }
-      hull.push(o);
-    }
+    lowerHull(options, weight, cost, hull);
     for (let h = 1; h < hull.length; h++) {
       const dw = weight[hull[h]!]! - weight[hull[h - 1]!]!;
       efficiency[segments] = -(cost[hull[h]!]! - cost[hull[h - 1]!]!) / dw;
