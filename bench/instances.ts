@@ -145,7 +145,7 @@ export function resnet50SixBits(): ModelDescriptor {
 export interface BenchCase {
   name: string;
   input: () => PlanInput;
-  /** Median of this many runs for mckp (javascript-lp-solver runs once). */
+  /** Median of this many runs, for either backend (a backend slower than 5 s a run is measured once). */
   runs: number;
   /** Whether javascript-lp-solver is tried on it, and why not. */
   lpSolver: boolean;
@@ -191,13 +191,13 @@ export const BENCH_CASES: BenchCase[] = [
         { metric: 'bops', fraction: 0.4 },
         { metric: 'latencyMs', fraction: 0.5 },
       ]),
-    runs: 11,
+    runs: 21,
     lpSolver: true,
   },
   {
     name: 'llama-2-70b-shaped, 560 layers x 8 candidates, 2 budgets: size 0.3, bops 0.25',
     input: () => plan(llama2_70bShaped(), [{ metric: 'sizeBytes', fraction: 0.3 }, { metric: 'bops', fraction: 0.25 }]),
-    runs: 11,
+    runs: 21,
     lpSolver: false,
     lpSolverSkip: '4,480 binaries: solver-notes.md measured no answer within its limit from 224 layers x 6 on',
   },

@@ -45,8 +45,9 @@ function measure(caseIndex: number, backend: 'mckp' | 'lp-solver', runs: number)
   let status = 'error';
   // The first run is reported apart (cold: the JIT has not compiled the solver yet), and the
   // peak memory is taken right after it: the process's whole footprint for building the model
-  // and solving it once. Then unmeasured warm-up runs, up to 20 or 3 s, so that the median is
-  // the steady state of a running service; a case slower than 5 s a run is measured once.
+  // and solving it once. Then unmeasured warm-up runs, up to 100 or 5 s (the JIT needs 50 to 75
+  // runs of a millisecond case to settle), so that the median is the steady state of a running
+  // service; a case slower than 5 s a run is measured once.
   // No forced collections between runs: a full gc() discards the JIT's work and makes every
   // run half cold, which a service never sees.
   const solveOnce = () => makePlan({ ...input, solver: { ...input.solver, backend, timeLimitMs } }, { now: () => performance.now() });
@@ -58,8 +59,8 @@ function measure(caseIndex: number, backend: 'mckp' | 'lp-solver', runs: number)
     coldMs = cold.solver.timeMs;
     firstRunRssMB = process.resourceUsage().maxRSS / 1024;
     slow = coldMs >= 5000;
-    const warmUntil = performance.now() + 3000;
-    for (let warm = 0; !slow && warm < 20 && performance.now() < warmUntil; warm++) {
+    const warmUntil = performance.now() + 5000;
+    for (let warm = 0; !slow && warm < 100 && performance.now() < warmUntil; warm++) {
       solveOnce();
     }
   } catch {
@@ -155,7 +156,7 @@ if (args[0] === '--frontier-child') {
       console.log(`  lp-solver  not run: ${benchCase.lpSolverSkip}`);
       return;
     }
-    const reference = runChild(index, 'lp-solver', 3);
+    const reference = runChild(index, 'lp-solver', benchCase.runs);
     console.log(`  ${format(reference)}`);
     if (typeof ours !== 'string' && typeof reference !== 'string' && reference.runs > 0) {
       const same = Math.abs(ours.objective - reference.objective) <= 1e-9 * Math.max(1, Math.abs(reference.objective));

@@ -104,12 +104,16 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   }
   const final = incumbent!;
   const choice = Array.from(final.choice, (o) => inst.original[o]!);
-  const bound = proven ? Math.max(lowerBound, final.cost - allowance()) : searchedBelow;
+  // Proven within the allowance, and at least what the completed rounds showed: when the
+  // optimum lies below the last round's threshold, that round found it, and the bound is the
+  // objective up to the proof's floating-point tolerance (1e-12).
+  const tolerance = 1e-12 * Math.max(1, Math.abs(final.cost));
+  const bound = Math.min(Math.max(proven ? final.cost - allowance() : lowerBound, searchedBelow), final.cost - tolerance);
   return {
     status: proven ? 'optimal' : 'feasible',
     choice,
     objective: final.cost * inst.costScale,
-    bound: Math.min(bound, final.cost) * inst.costScale,
+    bound: bound * inst.costScale,
     nodes,
   };
 }
