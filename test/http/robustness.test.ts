@@ -4,7 +4,8 @@ import { readConfig } from '../../src/config.js';
 import { Plan } from '../../src/contract/plan.js';
 import { startApp } from '../support/app.js';
 
-// A solve that cannot prove its optimum and so runs until its time limit.
+// A long solve: the DeepSeek-V3 seed (45,034 layers) takes seconds to prepare and solve, a
+// time limit or not.
 const longSolve = (timeLimitMs: number) => ({
   seed: 'deepseek-v3',
   candidates: ['int2-g128/fp16', 'int3-g128/fp16', 'int4-g128/fp16', 'fp8-e4m3/fp8-e4m3', 'int8/int8'],
@@ -40,7 +41,7 @@ describe('solves run off the event loop', () => {
     expect(refused.body.detail).toMatch(/MAX_QUEUE/);
     const long = await running;
     expect(long.status).toBe(200);
-    expect(long.body.status).toBe('feasible');
+    expect(['optimal', 'feasible']).toContain(long.body.status);
     expect((await queued).status).toBe(200);
   });
 });
@@ -85,7 +86,7 @@ describe('limits and ceilings', () => {
 
 describe('the server-wide ceiling', () => {
   it('caps every solve at SOLVE_TIME_CEILING_MS', async () => {
-    const { app, http } = await startApp({ config: { SOLVE_TIME_CEILING_MS: 300 } });
+    const { app, http } = await startApp({ config: { SOLVE_TIME_CEILING_MS: 150 } });
     try {
       // Asking for ten minutes, it stops at the ceiling with the best plan found and its gap.
       const plan = Plan.parse((await http.post('/v1/plans').send(longSolve(600_000)).expect(200)).body);

@@ -1,14 +1,19 @@
 /**
  * The items of the core program, with interchangeable items merged.
  *
- * Items whose two live options have the same weights as another item's two (the experts of a
- * mixture-of-experts model, the blocks of a transformer) differ only in cost. Of any n of them
- * moved from their first option to their second, the n with the least reduced cost are the
- * cheapest, and the weights are the same whichever n move. So a group of such items is one
- * item whose options are "the n cheapest move", n = 0, 1, ... while the reduced costs summed
- * stay below the threshold: a few dozen options instead of thousands of two-option stages,
+ * Items whose live options have the same weights as another item's (the experts of a
+ * mixture-of-experts model, the blocks of a transformer) differ only in cost. Which of them
+ * move from their cheapest option (the base) to which alternative changes the cost only: the
+ * weights depend on how many move to each alternative. So a group of such items is one item
+ * whose options are count vectors, each costing the cheapest way to realise it (groupTable.ts),
+ * while that stays below the threshold: a few dozen options instead of thousands of stages,
  * each of which the program would otherwise spend a pass over every state on.
  */
+
+import { groupChoice, groupTable, type GroupMoves, type GroupTable } from './groupTable.js';
+
+/** Most table entries (members x count vectors) a merged group may need; larger ones stay apart. */
+const MAX_GROUP_ENTRIES = 4_000_000;
 
 export interface CoreItem {
   /** Option ids (into CoreItems' arrays), by reduced cost. */
@@ -37,9 +42,9 @@ export interface LiveItem {
 }
 
 interface Group {
-  members: number[]; // instance items, by reduced cost of their second option
-  base: number[]; // their first options
-  alternative: number[]; // their second options
+  members: number[]; // instance items
+  base: number[]; // their cheapest options
+  alternatives: number[][]; // per member, its option for each alternative slot
 }
 
 export function buildCoreItems(
@@ -51,36 +56,33 @@ export function buildCoreItems(
   const { rows: m } = source;
   const weightKey = (o: number) => Array.from(source.weight.subarray(o * m, o * m + m)).join(',');
   const groups = new Map<string, Group>();
-  const singles: LiveItem[] = [];
   for (const entry of liveItems) {
-    if (entry.live.length !== 2) {
-      singles.push(entry);
-      continue;
-    }
-    const [base, alternative] = entry.live as [number, number];
-    const key = `${weightKey(base)};${weightKey(alternative)}`;
-    const group = groups.get(key) ?? { members: [], base: [], alternative: [] };
+    // Alternatives in a slot order that depends on their weights only.
+    const [base, ...others] = entry.live as [number, ...number[]];
+    const slotted = others.map((o) => ({ o, key: weightKey(o) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    const key = `${weightKey(base)};${slotted.map((x) => x.key).join(';')}`;
+    const group = groups.get(key) ?? { members: [], base: [], alternatives: [] };
     group.members.push(entry.item);
     group.base.push(base);
-    group.alternative.push(alternative);
+    group.alternatives.push(slotted.map((x) => x.o));
     groups.set(key, group);
   }
 
   const cost: number[] = [];
   const weight: number[] = [];
   const reduced: number[] = [];
-  // What option id stands for: an instance option of one item (owner >= 0), or the first
-  // `moved` members of group -owner-1 moved to their second option.
+  // What option id stands for: an instance option of one item (owner >= 0), or count vector
+  // `optionOrVector` of merged group -owner-1.
   const owner: number[] = [];
-  const optionOrMoved: number[] = [];
-  const grouped: { members: number[]; base: number[]; alternative: number[] }[] = [];
+  const optionOrVector: number[] = [];
+  const merged: { group: Group; moves: GroupMoves; table: GroupTable }[] = [];
   const items: CoreItem[] = [];
   const addOption = (c: number, w: ArrayLike<number>, rc: number, who: number, what: number): number => {
     cost.push(c);
     for (let k = 0; k < m; k++) weight.push(w[k]!);
     reduced.push(rc);
     owner.push(who);
-    optionOrMoved.push(what);
+    optionOrVector.push(what);
     return cost.length - 1;
   };
   const spreadOf = (live: number[]) => {
@@ -97,42 +99,58 @@ export function buildCoreItems(
     return spread;
   };
 
-  // A group of one is an item like any other.
-  for (const [key, group] of groups) {
-    if (group.members.length > 1) continue;
-    singles.push({ item: group.members[0]!, live: [group.base[0]!, group.alternative[0]!] });
-    groups.delete(key);
-  }
-  singles.sort((a, b) => a.item - b.item);
-  for (const { item, live: options } of singles) {
-    const live = options.map((o) => addOption(source.cost[o]!, source.weight.subarray(o * m, o * m + m), source.reduced[o]!, item, o));
-    items.push({ live, spread: spreadOf(live), second: source.reduced[options[1]!]!, first: item });
-  }
   for (const group of groups.values()) {
-    const order = group.members.map((_, j) => j);
-    order.sort((a, b) => source.reduced[group.alternative[a]!]! - source.reduced[group.alternative[b]!]! || group.members[a]! - group.members[b]!);
-    const members = order.map((j) => group.members[j]!);
-    const base = order.map((j) => group.base[j]!);
-    const alternative = order.map((j) => group.alternative[j]!);
-    // Option n: the first n members (least reduced cost) take their second option.
-    let c = 0;
+    const slots = group.alternatives[0]!.length;
+    const moves: GroupMoves = {
+      members: group.members.length,
+      slots,
+      reduced: new Float64Array(group.members.length * slots),
+      costChange: new Float64Array(group.members.length * slots),
+    };
+    group.members.forEach((_, i) => {
+      const base = group.base[i]!;
+      group.alternatives[i]!.forEach((o, j) => {
+        moves.reduced[i * slots + j] = source.reduced[o]! - source.reduced[base]!;
+        moves.costChange[i * slots + j] = source.cost[o]! - source.cost[base]!;
+      });
+    });
+    const table = group.members.length > 1 ? groupTable(moves, threshold, MAX_GROUP_ENTRIES) : undefined;
+    if (!table) {
+      // A group of one, or too large a table: its members are items like any other.
+      group.members.forEach((item, i) => {
+        const options = [group.base[i]!, ...group.alternatives[i]!].sort((a, b) => source.reduced[a]! - source.reduced[b]! || a - b);
+        const live = options.map((o) => addOption(source.cost[o]!, source.weight.subarray(o * m, o * m + m), source.reduced[o]!, item, o));
+        items.push({ live, spread: spreadOf(live), second: source.reduced[options[1]!]!, first: item });
+      });
+      continue;
+    }
+    // The group with every member at its base, then each count vector's change.
+    let baseCost = 0;
+    const baseWeight = new Float64Array(m);
+    for (const o of group.base) {
+      baseCost += source.cost[o]!;
+      for (let k = 0; k < m; k++) baseWeight[k] = baseWeight[k]! + source.weight[o * m + k]!;
+    }
+    const shift = Array.from({ length: slots }, (_, j) => {
+      const [base, alternative] = [group.base[0]!, group.alternatives[0]![j]!];
+      return Array.from({ length: m }, (_, k) => source.weight[alternative * m + k]! - source.weight[base * m + k]!);
+    });
+    const id = merged.push({ group, moves, table }) - 1;
+    const vectors: number[] = [];
+    for (let index = 0; index < table.size; index++) if (table.reduced[index]! < threshold) vectors.push(index);
+    vectors.sort((a, b) => table.reduced[a]! - table.reduced[b]! || a - b);
     const w = new Float64Array(m);
-    for (let j = 0; j < members.length; j++) {
-      c += source.cost[base[j]!]!;
-      for (let k = 0; k < m; k++) w[k] = w[k]! + source.weight[base[j]! * m + k]!;
-    }
-    const live: number[] = [];
-    const id = grouped.push({ members, base, alternative }) - 1;
-    let rc = 0;
-    for (let n = 0; n <= members.length && rc < threshold; n++) {
-      live.push(addOption(c, w, rc, -id - 1, n));
-      if (n === members.length) break;
-      c += source.cost[alternative[n]!]! - source.cost[base[n]!]!;
-      for (let k = 0; k < m; k++) w[k] = w[k]! + source.weight[alternative[n]! * m + k]! - source.weight[base[n]! * m + k]!;
-      rc += source.reduced[alternative[n]!]! - source.reduced[base[n]!]!;
-    }
-    const second = reduced[live[1]!]!;
-    items.push({ live, spread: spreadOf(live), second, first: Math.min(...members) });
+    const live = vectors.map((index) => {
+      w.set(baseWeight);
+      for (let j = 0; j < slots; j++) {
+        const n = Math.floor(index / table.stride[j]!) % table.radix[j]!;
+        for (let k = 0; k < m; k++) w[k] = w[k]! + n * shift[j]![k]!;
+      }
+      return addOption(baseCost + table.costChange[index]!, w, table.reduced[index]!, -id - 1, index);
+    });
+    // Every member has an alternative below the threshold, so there are at least two vectors.
+    const first = group.members.reduce((a, b) => Math.min(a, b));
+    items.push({ live, spread: spreadOf(live), second: reduced[live[1] ?? live[0]!]!, first });
   }
   return {
     items,
@@ -141,12 +159,12 @@ export function buildCoreItems(
     reduced: Float64Array.from(reduced),
     apply: (id, choice) => {
       if (owner[id]! >= 0) {
-        choice[owner[id]!] = optionOrMoved[id]!;
+        choice[owner[id]!] = optionOrVector[id]!;
         return;
       }
-      const { members, base, alternative } = grouped[-owner[id]! - 1]!;
-      const moved = optionOrMoved[id]!;
-      for (let j = 0; j < members.length; j++) choice[members[j]!] = j < moved ? alternative[j]! : base[j]!;
+      const { group, moves, table } = merged[-owner[id]! - 1]!;
+      const slots = groupChoice(table, moves, threshold, optionOrVector[id]!);
+      group.members.forEach((item, i) => (choice[item] = slots[i]! < 0 ? group.base[i]! : group.alternatives[i]![slots[i]!]!));
     },
   };
 }
