@@ -101,7 +101,11 @@ export function searchCore(
     for (const entry of liveItems) liveOptions += entry.live.length;
     if (liveOptions > BEAM_MAX_OPTIONS) return { complete: false, states: 0 };
   }
+  // Setting up a large core takes a while: the clock is read between the steps.
+  const late = () => limits.now() > limits.deadline;
+  if (late()) return { complete: false, states: 0 };
   const coreItems = buildCoreItems(liveItems, { cost, weight, reduced, rows: m }, price, threshold);
+  if (late()) return { complete: false, states: 0 };
   const { cost: optionCost, weight: optionWeight, reduced: optionReduced } = coreItems;
   const core = coreItems.items;
   // Coarse items (large priced spread) first: once they are decided, the rest is fine-grained,
@@ -132,6 +136,7 @@ export function searchCore(
   // Room left after the fixed items, with the same tolerance as roomLimit.
   const room = Array.from(capacity, (cap, k) => cap - fixedWeight[k]! + 1e-12 * Math.max(1, Math.abs(cap)));
   const completion = new CompletionBounds({ live: core.map((entry) => entry.live), cost: optionCost, weight: optionWeight, rows: m }, price, room);
+  if (late()) return { complete: false, states: 0 };
   const boundFrom = fixedCost;
 
   // Trail of choices, for reconstruction: entry = (parent entry, option).
@@ -161,7 +166,7 @@ export function searchCore(
   let truncated = false;
 
   for (let t = 0; t < core.length; t++) {
-    if (limits.now() > limits.deadline) return { complete: false, states: created };
+    if (late()) return { complete: false, states: created };
     const { live } = core[t]!;
     const most = count * live.length;
     nextCost = grow(nextCost, most);
@@ -174,6 +179,7 @@ export function searchCore(
     // Successors option by option: each run keeps the states' lexicographic order (dominance.ts).
     const runStart = new Int32Array(live.length + 1);
     for (let j = 0; j < live.length; j++) {
+      if (j > 0 && count * j > 100_000 && late()) return { complete: false, states: created };
       const o = live[j]!;
       runStart[j] = next;
       for (let s = 0; s < count; s++) {
@@ -197,6 +203,7 @@ export function searchCore(
     }
     runStart[live.length] = next;
     created += next;
+    if (late()) return { complete: false, states: created };
     if (next === 0) return { complete: !truncated, states: created };
     let keep = undominated(m, nextCost, nextWeight, runStart, scratch);
     if (limits.beam !== undefined && keep.length > limits.beam) {

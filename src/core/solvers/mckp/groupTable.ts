@@ -14,6 +14,13 @@
 
 export interface GroupTable {
   slots: number;
+  /**
+   * The members that may move: for each alternative j, the K cheapest for it, K the sum of the
+   * largest useful counts. Another member moved to j could swap with one of those K that is
+   * left at its base (at most K - 1 of them are moved elsewhere or to j) at no higher cost, so
+   * the rest stay at their base in some cheapest choice for every vector.
+   */
+  movers: Int32Array;
   /** Largest useful count per alternative, plus one. */
   radix: Int32Array;
   stride: Int32Array;
@@ -33,28 +40,36 @@ export interface GroupMoves {
   costChange: Float64Array;
 }
 
-/** The table, or undefined when it would hold more than `maxEntries` (members x vectors for the way back). */
+/** The table, or undefined when it would hold more than `maxEntries` (movers x vectors for the way back). */
 export function groupTable(moves: GroupMoves, threshold: number, maxEntries: number): GroupTable | undefined {
   const { members, slots } = moves;
-  // Per alternative, how many members can move before the cheapest of them reach the threshold.
+  // Per alternative, the members by its reduced cost, and how many can move before the
+  // cheapest of them reach the threshold.
   const radix = new Int32Array(slots);
+  const byCost: number[][] = [];
   for (let j = 0; j < slots; j++) {
-    const costs: number[] = [];
-    for (let i = 0; i < members; i++) if (moves.reduced[i * slots + j]! < threshold) costs.push(moves.reduced[i * slots + j]!);
-    costs.sort((a, b) => a - b);
+    const order: number[] = [];
+    for (let i = 0; i < members; i++) if (moves.reduced[i * slots + j]! < threshold) order.push(i);
+    order.sort((a, b) => moves.reduced[a * slots + j]! - moves.reduced[b * slots + j]! || a - b);
     let n = 0;
     let sum = 0;
-    while (n < costs.length && sum + costs[n]! < threshold) sum += costs[n++]!;
+    while (n < order.length && sum + moves.reduced[order[n]! * slots + j]! < threshold) sum += moves.reduced[order[n++]! * slots + j]!;
     radix[j] = n + 1;
+    byCost.push(order);
   }
+  let useful = 0;
+  for (let j = 0; j < slots; j++) useful += radix[j]! - 1;
+  const chosen = new Set<number>();
+  for (let j = 0; j < slots; j++) for (const i of byCost[j]!.slice(0, useful)) chosen.add(i);
+  const movers = Int32Array.from([...chosen].sort((a, b) => a - b));
   const stride = new Int32Array(slots);
   let size = 1;
   for (let j = 0; j < slots; j++) {
     stride[j] = size;
     size *= radix[j]!;
-    if (size * members > maxEntries) return undefined;
+    if (size * movers.length > maxEntries) return undefined;
   }
-  const table: GroupTable = { slots, radix, stride, size, reduced: new Float64Array(size).fill(Infinity), costChange: new Float64Array(size) };
+  const table: GroupTable = { slots, movers, radix, stride, size, reduced: new Float64Array(size).fill(Infinity), costChange: new Float64Array(size) };
   fill(table, moves, threshold);
   return table;
 }
@@ -62,29 +77,30 @@ export function groupTable(moves: GroupMoves, threshold: number, maxEntries: num
 /** Per member, the alternative it takes (-1: its base) in the cheapest choice for vector `index`. */
 export function groupChoice(table: GroupTable, moves: GroupMoves, threshold: number, index: number): Int32Array {
   const scratch: GroupTable = { ...table, reduced: new Float64Array(table.size).fill(Infinity), costChange: new Float64Array(table.size) };
-  const taken = new Uint8Array(moves.members * table.size);
+  const taken = new Uint8Array(table.movers.length * table.size);
   fill(scratch, moves, threshold, taken);
   const choice = new Int32Array(moves.members).fill(-1);
-  for (let i = moves.members - 1; i >= 0; i--) {
-    const slot = taken[i * table.size + index]! - 1;
+  for (let position = table.movers.length - 1; position >= 0; position--) {
+    const slot = taken[position * table.size + index]! - 1;
     if (slot >= 0) {
-      choice[i] = slot;
+      choice[table.movers[position]!] = slot;
       index -= table.stride[slot]!;
     }
   }
   return choice;
 }
 
-/** The knapsack, member by member; `taken` records each member's move (slot + 1) per vector. */
+/** The knapsack, mover by mover; `taken` records each mover's move (slot + 1) per vector. */
 function fill(table: GroupTable, moves: GroupMoves, threshold: number, taken?: Uint8Array): void {
-  const { slots, radix, stride, size, reduced, costChange } = table;
+  const { slots, movers, radix, stride, size, reduced, costChange } = table;
   reduced[0] = 0;
   // Whether vector index has n_j >= 1, per alternative.
   const hasMove = new Uint8Array(size * slots);
   for (let index = 0; index < size; index++) {
     for (let j = 0; j < slots; j++) hasMove[index * slots + j] = Math.floor(index / stride[j]!) % radix[j]! > 0 ? 1 : 0;
   }
-  for (let i = 0; i < moves.members; i++) {
+  for (let position = 0; position < movers.length; position++) {
+    const i = movers[position]!;
     // Descending, so that every index - stride_j still holds the value before this member.
     for (let index = size - 1; index > 0; index--) {
       let best = reduced[index]!;
@@ -105,7 +121,7 @@ function fill(table: GroupTable, moves: GroupMoves, threshold: number, taken?: U
         reduced[index] = best;
         costChange[index] = bestChange;
       }
-      if (taken) taken[i * size + index] = move;
+      if (taken) taken[position * size + index] = move;
     }
   }
 }

@@ -53,7 +53,8 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   const inst = flatten(instance);
   if (provablyInfeasible(inst)) return { status: 'infeasible', nodes: 0 };
 
-  const dual = solveDual(inst, limits.now, begin + limits.timeLimitMs / 4);
+  // Half the time at most for the bound: without a good one no gap is worth reporting.
+  const dual = solveDual(inst, limits.now, begin + limits.timeLimitMs / 2);
   const { mu } = dual.best;
   const lowerBound = dual.best.value;
   // A completed core program at threshold T has seen every assignment costing less than
