@@ -8,16 +8,15 @@
  * passes the threshold (incumbent - allowance - L(mu) for a proof, less to search cheaply).
  *
  * The core items (interchangeable ones merged, coreItems.ts) are then enumerated as a dynamic
- * program over partial assignments (states: cost and weight per row), in Pisinger's spirit:
- * a state is dropped when its reduced-cost sum
- * reaches the threshold, when the remaining items cannot bring it back under a capacity, when
- * its completion bound (completionBound.ts) reaches L(mu) + threshold, or when another state is
- * no worse in cost and every weight (dominance; exact for one or two rows, checked against one
- * witness for more). Since every assignment costs at least L(mu) plus its reduced costs, a
- * completed program has considered every assignment costing less than L(mu) + threshold, and
- * none of them beats the best one it returns (or the incumbent). Memory and time are bounded by
- * `maxStates` and the deadline; hitting either leaves the proof undone and the caller reports
- * the gap.
+ * program over partial assignments (states: cost and weight per row), in Pisinger's spirit: a
+ * state is dropped when its reduced-cost sum reaches the threshold, when the remaining items
+ * cannot bring it back under a capacity, when its completion bound (completionBound.ts) reaches
+ * L(mu) + threshold, or when another state is no worse in cost and every weight (dominance.ts;
+ * exact for one or two rows, checked against one witness for more). Since every assignment
+ * costs at least L(mu) plus its reduced costs, a completed program has considered every
+ * assignment costing less than L(mu) + threshold, and none of them beats the best one it
+ * returns (or the incumbent). Memory and time are bounded by `maxStates` and the deadline;
+ * hitting either leaves the proof undone and the caller reports the gap.
  */
 import { CompletionBounds } from './completionBound.js';
 import { buildCoreItems, type LiveItem } from './coreItems.js';

@@ -13,7 +13,6 @@ import { maximizeCutModel } from './cutModel.js';
 import { lowerHull } from './hull.js';
 import type { FlatInstance } from './flat.js';
 
-
 /** Cuts kept in the model, and the relative accuracy at which the dual search stops. */
 const MAX_CUTS = 40;
 const DUAL_TOLERANCE = 1e-10;

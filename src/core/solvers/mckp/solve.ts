@@ -42,10 +42,11 @@ function provablyInfeasible(inst: FlatInstance): boolean {
  * than L(mu) + T for a small threshold T. If the best assignment known then costs at most
  * L(mu) + T + allowance, no cheaper one exists outside what was enumerated and it is optimal;
  * otherwise T doubles. A round finds the best assignment below its threshold, so the optimum
- * turns up in the first round whose threshold exceeds it, and since the work grows much faster
- * than the threshold (fiftyfold for fourfold on the MoE case), doubling overshoots least. Each completed round
- * also raises the reported bound to the lesser of L(mu) + T and the incumbent, so an answer
- * stopped by the deadline carries the best gap proven so far.
+ * turns up in the first round whose threshold exceeds it; the work grows much faster than the
+ * threshold (45 times the states for 4 times the threshold on the MoE bench case), so doubling
+ * overshoots least. Each completed round also raises the reported bound to the lesser of
+ * L(mu) + T and the incumbent, so an answer stopped by the deadline carries the best gap
+ * proven so far.
  */
 export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): SolveOutcome {
   const begin = limits.now();
