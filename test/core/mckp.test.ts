@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../src/core/index.js';
 import { reduce } from '../../src/core/problem/instance.js';
 import { BENCH_CASES, llama2_70bShaped } from '../../bench/instances.js';
+import { searchCore } from '../../src/core/solvers/mckp/core.js';
+import { flatten } from '../../src/core/solvers/mckp/flat.js';
+import { solveDual } from '../../src/core/solvers/mckp/lagrangian.js';
 import { solveWithMckp } from '../../src/core/solvers/mckp/solve.js';
 
 /** A clock that advances one millisecond per reading: limits become a count of steps, not wall time. */
@@ -29,6 +32,18 @@ describe('mckp backend', () => {
     const outcome = solveWithMckp(instance, { timeLimitMs: 60_000, relativeGap: 0, now: () => performance.now() });
     expect(outcome.status).toBe('optimal');
     expect(outcome.objective).toBeCloseTo(0.0717851517920251, 12);
+  });
+
+  it('leaves a round incomplete rather than generate more successors than allowed', () => {
+    const problem = prepareProblem(hardCase.input());
+    const flat = flatten(reduce(problem.items, problem.layers, problem.objective, problem.limits).instance);
+    const dual = solveDual(flat, () => 0, 1);
+    const search = (maxSuccessors?: number) =>
+      searchCore(flat, dual.best.mu, Infinity, 1e-4, { now: () => 0, deadline: 1, maxStates: 200_000, maxSuccessors, lagrangianValue: dual.best.value });
+    expect(search().complete).toBe(true);
+    const capped = search(50);
+    expect(capped.complete).toBe(false);
+    expect(capped.improved).toBeUndefined();
   });
 
   it('reports a bound no greater than the optimum wherever it is stopped', () => {

@@ -42,6 +42,8 @@ export interface CoreSearchLimits {
   now: () => number;
   deadline: number;
   maxStates: number;
+  /** Most successors one stage may generate (default MAX_SUCCESSORS). */
+  maxSuccessors?: number;
   /**
    * Beam width: when set, each stage keeps only this many states (least reduced-cost sum first),
    * which turns the program into a fast heuristic that proves nothing (complete is false). It
@@ -159,6 +161,7 @@ export function searchCore(
   };
 
   const scratch = new DominanceScratch();
+  const successorCap = limits.maxSuccessors ?? MAX_SUCCESSORS;
   // Current states and their successors, in buffers reused from stage to stage.
   let stateCost = new Float64Array(1024);
   let stateReduced = new Float64Array(1024);
@@ -177,12 +180,12 @@ export function searchCore(
     if (late()) return { complete: false, states: created };
     const { live } = core[t]!;
     const most = count * live.length;
-    if (most > MAX_SUCCESSORS) return { complete: false, states: created };
-    nextCost = grow(nextCost, most, MAX_SUCCESSORS);
-    nextReduced = grow(nextReduced, most, MAX_SUCCESSORS);
-    nextWeight = grow(nextWeight, most * m, MAX_SUCCESSORS * m);
-    nextParent = grow(nextParent, most, MAX_SUCCESSORS);
-    nextOption = grow(nextOption, most, MAX_SUCCESSORS);
+    if (most > successorCap) return { complete: false, states: created };
+    nextCost = grow(nextCost, most, successorCap);
+    nextReduced = grow(nextReduced, most, successorCap);
+    nextWeight = grow(nextWeight, most * m, successorCap * m);
+    nextParent = grow(nextParent, most, successorCap);
+    nextOption = grow(nextOption, most, successorCap);
     const roomBase = (t + 1) * m;
     let next = 0;
     // Successors option by option: each run keeps the states' lexicographic order (dominance.ts).
