@@ -34,12 +34,15 @@ export interface CoreItemOptions {
 }
 
 interface RowTable {
-  /** Per position t: summed base points of the items from the next checkpoint on. */
+  /** Per position t: the index of the first checkpoint at or after t. */
   checkpointOf: Int32Array;
   /** Per position t: least priced cost and least row weight of items t .. checkpoint - 1. */
   gapCost: Float64Array;
   gapWeight: Float64Array;
-  /** Per checkpoint: base cost, base weight, cumulative increments (weight, cost) from 0. */
+  /**
+   * Per checkpoint: the summed base points (cost, row weight) of the items from it on, and their
+   * increments best efficiency first, cumulated (weight, cost) from 0.
+   */
   baseCost: Float64Array;
   baseWeight: Float64Array;
   cumWeight: Float64Array[];
@@ -54,7 +57,7 @@ export class CompletionBounds {
   /**
    * @param price   per-row prices (multiplier / row scale), all >= 0
    * @param room    capacity left after the fixed items, per row
-   * @param maxEntries  table entries allowed per row (fewer checkpoints beyond)
+   * @param maxEntries  table entries allowed for all rows together (fewer checkpoints beyond)
    */
   constructor(
     items: CoreItemOptions,
