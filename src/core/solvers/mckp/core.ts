@@ -131,22 +131,18 @@ export function searchCore(
       suffixMin[t * m + k] = suffixMin[(t + 1) * m + k]! + least;
     }
   }
-  // Largest weight a state may carry into position t and still complete, per row.
+  // Room left after the fixed items (capacities are met up to rounding, 1e-12 of them), and
+  // the largest weight a state may carry into position t and still complete, per row.
+  const room = Array.from(capacity, (cap, k) => cap - fixedWeight[k]! + 1e-12 * Math.max(1, Math.abs(cap)));
   const roomLimit = new Float64Array((core.length + 1) * m);
   for (let t = 0; t <= core.length; t++) {
-    for (let k = 0; k < m; k++) {
-      const cap = capacity[k]!;
-      roomLimit[t * m + k] = cap - fixedWeight[k]! - suffixMin[t * m + k]! + 1e-12 * Math.max(1, Math.abs(cap));
-    }
+    for (let k = 0; k < m; k++) roomLimit[t * m + k] = room[k]! - suffixMin[t * m + k]!;
   }
 
   // A state prunes when its completion bound reaches `ceiling` (see completionBound.ts).
   const ceiling = limits.lagrangianValue + threshold;
-  // Room left after the fixed items, with the same tolerance as roomLimit.
-  const room = Array.from(capacity, (cap, k) => cap - fixedWeight[k]! + 1e-12 * Math.max(1, Math.abs(cap)));
   const completion = new CompletionBounds({ live: core.map((entry) => entry.live), cost: optionCost, weight: optionWeight, rows: m }, price, room);
   if (late()) return { complete: false, states: 0 };
-  const boundFrom = fixedCost;
 
   // Trail of choices, for reconstruction: entry = (parent entry, option).
   let trailParent = new Int32Array(1 << 16);
@@ -205,7 +201,7 @@ export function searchCore(
         }
         if (!ok) continue;
         const c = stateCost[s]! + optionCost[o]!;
-        if (completion.reaches(t + 1, boundFrom + c, nextWeight, next * m, ceiling)) continue;
+        if (completion.reaches(t + 1, fixedCost + c, nextWeight, next * m, ceiling)) continue;
         nextCost[next] = c;
         nextReduced[next] = rc;
         nextParent[next] = stateTrail[s]!;

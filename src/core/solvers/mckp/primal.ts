@@ -98,17 +98,16 @@ export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array): As
   const price = Array.from(mu, (m, k) => Math.max(m, 1e-9) / rowScale[k]!);
   for (let pass = 0; pass < 32; pass++) {
     const moves: { item: number; option: number; ratio: number }[] = [];
-    // Moves that do not fit the slack at the start of the pass wait for the next one (a move
-    // that frees a row may let them in); on large models this skips almost every option.
-    const slack = Array.from(capacity, (cap, k) => cap - a.used[k]! + FEASIBILITY * Math.max(Math.abs(cap), Math.abs(a.used[k]!)));
+    // Moves that do not fit at the start of the pass wait for the next one (a move that frees
+    // a row may let them in); on large models this skips almost every option.
     for (let i = 0; i < inst.items; i++) {
       const from = a.choice[i]!;
       for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) {
         const gain = cost[from]! - cost[o]!;
         if (o === from || gain <= 0) continue;
-        let fitsSlack = true;
-        for (let k = 0; k < rows && fitsSlack; k++) fitsSlack = weight[o * rows + k]! - weight[from * rows + k]! <= slack[k]!;
-        if (!fitsSlack) continue;
+        let fitsNow = true;
+        for (let k = 0; k < rows && fitsNow; k++) fitsNow = fits(a.used[k]! + weight[o * rows + k]! - weight[from * rows + k]!, capacity[k]!);
+        if (!fitsNow) continue;
         let spend = 0;
         for (let k = 0; k < rows; k++) spend += price[k]! * Math.max(0, weight[o * rows + k]! - weight[from * rows + k]!);
         moves.push({ item: i, option: o, ratio: gain / Math.max(spend, 1e-300) });
