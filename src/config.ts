@@ -19,6 +19,7 @@ export const Config = z.object({
   SOLVER_THREADS: integer(1, 256, Math.max(1, availableParallelism())),
   MAX_QUEUE: integer(0, 100_000, 64),
   SOLVE_TIME_CEILING_MS: integer(100, 3_600_000, 120_000),
+  SOLVER_THREAD_MEMORY_MB: integer(64, 65_536, 2048),
   CORS_ORIGINS: z
     .string()
     .default('')

@@ -8,8 +8,8 @@ import { FrontierRequest } from '../contract/frontier.js';
 import type { Plan } from '../contract/plan.js';
 import { PlanRequest } from '../contract/request.js';
 import { CoreError, exportPlan, makeFrontier, makePlan, PLAN_EXPORTS, type PlanExport } from '../core/index.js';
-import { resolveModelAndHardware } from '../http/resolve.js';
-import { frontierInput, frontierTitle, planInput, renderFrontier } from '../http/toCore.js';
+import { resolveModelAndHardware } from '../service/resolve.js';
+import { frontierInput, frontierTitle, planInput, renderFrontier } from '../service/toCore.js';
 import { formatPathForCli, parseBudget } from './args.js';
 import { frontierSummary, planSummary } from './summary.js';
 import { loadSeedStore } from '../seeds/store.js';
@@ -201,7 +201,9 @@ export async function main(argv: string[], print: (text: string) => void = conso
     if (values.out) {
       if (!resolved && format !== 'json') throw new CliError(`--format ${format} needs the model locally; the server's seed ${request.seed} is unknown here`, EXIT_ERROR);
       try {
-        writeFileSync(values.out, format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : exportPlan(format as PlanExport, plan, resolved!.model).body);
+        const exported = format === 'json' ? undefined : exportPlan(format as PlanExport, plan, resolved!.model);
+        writeFileSync(values.out, exported ? exported.body : `${JSON.stringify(plan, null, 2)}\n`);
+        if (exported?.usage) console.error(`usage: ${exported.usage.replace('PLAN.txt', values.out)}`);
       } catch (error) {
         localError(error);
       }

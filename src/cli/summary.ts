@@ -1,6 +1,6 @@
 import type { Frontier } from '../contract/frontier.js';
 import type { Plan } from '../contract/plan.js';
-import { compactNumber } from '../http/render/svg.js';
+import { compactNumber } from '../service/render/svg.js';
 
 /** Layers shown one per row; larger plans show how many layers took each candidate. */
 const LAYER_ROWS = 60;

@@ -152,6 +152,11 @@ export const ProblemDetails = component(
       'Each invalid field: its path in the request and what is wrong with it.',
       [{ path: 'budgets[0].fraction', message: 'Too big: expected number to be <=1' }],
     ),
+    errorsTotal: doc(
+      z.number().int().optional(),
+      'How many invalid fields were found; errors lists the first 100. Validation stops after 1000, so 1000 means at least that many.',
+      1,
+    ),
     budgets: doc(
       z.array(UnreachableBudget).optional(),
       'For infeasible: every budget, its limit and the least value any assignment could reach on it alone.',

@@ -18,3 +18,29 @@ export function component<T extends z.ZodType>(id: string, schema: T, descriptio
 
 /** A finite number >= 0 (JSON cannot carry NaN; 1e999 parses as Infinity and is refused). */
 export const nonNegative = () => z.number().nonnegative();
+
+/** Longest name (layer, model, candidate, alias, record key) a request may use. */
+export const NAME_MAX_LENGTH = 256;
+/** Longest free text (a hardware profile's description or source) a request may use. */
+export const TEXT_MAX_LENGTH = 4096;
+
+/**
+ * Characters no name or text may hold: controls (C0 and C1, newlines and tabs among them),
+ * invisible formatting (bidi overrides, zero-width marks), unpaired surrogates and the Unicode
+ * line and paragraph separators. Names reach exports that are pasted into Python files and
+ * shell commands; such characters could forge a line there or hide code from a reader.
+ */
+const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+const hiddenCharacterMessage = 'control and invisible characters (newlines, tabs, bidi overrides, zero-width marks) are not allowed';
+
+const visible = (maxLength: number) =>
+  z
+    .string()
+    .min(1)
+    .max(maxLength)
+    .refine((text) => !HIDDEN_CHARACTERS.test(text), hiddenCharacterMessage);
+
+/** A name: 1-256 visible characters (no controls or invisible formatting). */
+export const name = () => visible(NAME_MAX_LENGTH);
+/** Free text: 1-4096 visible characters. */
+export const text = () => visible(TEXT_MAX_LENGTH);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { component, doc } from './doc.js';
+import { component, doc, name } from './doc.js';
 import { HardwareProfile } from './hardware.js';
 import { ModelDescriptor } from './model.js';
 import { Budget, CostMetric } from './request.js';
@@ -9,10 +9,10 @@ export const FrontierRequest = component(
   z
     .strictObject({
       model: ModelDescriptor.optional(),
-      seed: doc(z.string().min(1).optional(), 'Name of a built-in seed model to use instead of model.', 'llama-2-7b'),
-      hardware: doc(z.union([z.string().min(1), HardwareProfile]).optional(), 'A built-in hardware id or an inline HardwareProfile.', 'nvidia-h100'),
+      seed: doc(name().optional(), 'Name of a built-in seed model to use instead of model.', 'llama-2-7b'),
+      hardware: doc(z.union([name(), HardwareProfile]).optional(), 'A built-in hardware id or an inline HardwareProfile.', 'nvidia-h100'),
       candidates: doc(
-        z.array(z.string().min(1)).min(1).optional(),
+        z.array(name()).min(1).optional(),
         'Candidates every layer may take (intersected with each layer\'s list); default: the hardware\'s, else each layer\'s.',
         ['int4-g128/fp16', 'fp8-e4m3/fp8-e4m3', 'bf16/bf16'],
       ),

@@ -1,18 +1,19 @@
 import { z } from 'zod';
-import { component, doc } from './doc.js';
+import { component, doc, name, text } from './doc.js';
 
-const positive = () => z.number().positive();
+/** Hardware figures are positive and at most 1e9 in their units (no real chip comes near), so that no cost overflows. */
+const positive = () => z.number().positive().max(1e9);
 
 export const EnergyModel = component(
   'EnergyModel',
   z.strictObject({
     macPicojoules: doc(
-      z.record(z.string().min(1), positive()),
+      z.record(name(), positive()),
       'Energy of one multiply-accumulate per compute format, in picojoules.',
       { int8: 0.3, fp16: 1.5, fp32: 4.6 },
     ),
     dramPicojoulesPerByte: doc(positive(), 'Energy of moving one byte to or from DRAM, in picojoules.', 162.5),
-    source: doc(z.string().min(1), 'Where the figures come from.', 'Horowitz, ISSCC 2014, 45 nm'),
+    source: doc(text(), 'Where the figures come from.', 'Horowitz, ISSCC 2014, 45 nm'),
   }),
   'Per-operation and per-byte energy, for the energyJ metric.',
   { macPicojoules: { int8: 0.3, fp16: 1.5, fp32: 4.6 }, dramPicojoulesPerByte: 162.5, source: 'Horowitz, ISSCC 2014, 45 nm' },
@@ -21,17 +22,17 @@ export const EnergyModel = component(
 export const HardwareProfile = component(
   'HardwareProfile',
   z.strictObject({
-    id: doc(z.string().min(1).regex(/^[a-z0-9][a-z0-9-]*$/), 'Profile id (lower case, digits and dashes).', 'nvidia-t4'),
-    name: doc(z.string().min(1), 'Human-readable name of the chip.', 'NVIDIA T4 (Turing, TU104, 70 W)'),
+    id: doc(name().regex(/^[a-z0-9][a-z0-9-]*$/), 'Profile id (lower case, digits and dashes).', 'nvidia-t4'),
+    name: doc(text(), 'Human-readable name of the chip.', 'NVIDIA T4 (Turing, TU104, 70 W)'),
     memoryBandwidthGBps: doc(positive(), 'Peak DRAM bandwidth in GB/s (1e9 bytes per second).', 320),
     peakTeraOpsPerSecond: doc(
-      z.record(z.string().min(1), positive()),
+      z.record(name(), positive()),
       'Dense peak throughput per compute format, in tera-operations per second (no structured sparsity).',
       { fp16: 65, int8: 130, int4: 260 },
     ),
-    nativeFormats: doc(z.array(z.string().min(1)), 'Formats the chip computes in natively.', ['fp16', 'int8', 'int4']),
+    nativeFormats: doc(z.array(name()), 'Formats the chip computes in natively.', ['fp16', 'int8', 'int4']),
     defaultCandidates: doc(
-      z.array(z.string().min(1)).min(1),
+      z.array(name()).min(1),
       'Candidates used when a request names none.',
       ['int4/int4', 'int8/int8'],
     ),
@@ -47,7 +48,7 @@ export const HardwareProfile = component(
       ['macLuts'],
     ),
     sources: doc(
-      z.record(z.string().min(1), z.string().min(1)),
+      z.record(name(), text()),
       'The public source of each figure, keyed by the field it supports.',
       { memoryBandwidthGBps: 'NVIDIA T4 datasheet' },
     ),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { component, doc, nonNegative } from './doc.js';
+import { component, doc, name, nonNegative } from './doc.js';
 
 export const WeightStats = component(
   'WeightStats',
@@ -12,7 +12,7 @@ export const WeightStats = component(
   { absMax: 0.41, rms: 0.03 },
 );
 
-const perturbationMap = z.record(z.string().min(1), nonNegative());
+const perturbationMap = z.record(name(), nonNegative());
 
 export const LayerSensitivity = component(
   'LayerSensitivity',
@@ -33,7 +33,7 @@ export const LayerSensitivity = component(
       12.5,
     ),
     lossDelta: doc(
-      z.record(z.string().min(1), z.number()).optional(),
+      z.record(name(), z.number()).optional(),
       'Measured loss change when only this layer takes the candidate, per candidate id (Hubara et al., AIMET, MCT). Preferred over the Hessian score when present.',
       { 'int4/int4': 0.012 },
     ),
@@ -56,12 +56,12 @@ export const LayerSensitivity = component(
 export const Layer = component(
   'Layer',
   z.strictObject({
-    name: doc(z.string().min(1), 'Unique layer name, as the quantization toolkit knows it.', 'stage1.unit1.conv1'),
-    op: doc(z.string().min(1).optional(), 'Operator kind, informational (conv2d, linear, matmul, ...).', 'conv2d'),
-    params: doc(z.number().int().nonnegative(), 'Number of weight elements.', 36864),
-    macs: doc(nonNegative(), 'Multiply-accumulates per inference of one sample.', 115605504),
+    name: doc(name(), 'Unique layer name, as the quantization toolkit knows it (1-256 visible characters: no newlines, tabs or other control or invisible characters).', 'stage1.unit1.conv1'),
+    op: doc(name().optional(), 'Operator kind, informational (conv2d, linear, matmul, ...).', 'conv2d'),
+    params: doc(z.number().int().nonnegative().max(1e15), 'Number of weight elements (at most 1e15).', 36864),
+    macs: doc(nonNegative().max(1e18), 'Multiply-accumulates per inference of one sample (at most 1e18).', 115605504),
     activationElements: doc(
-      nonNegative().optional(),
+      nonNegative().max(1e18).optional(),
       'Activation elements the layer reads and writes per sample (input + output). The roofline and energy models move them in the activation format; without it only weight traffic is counted.',
       401408,
     ),
@@ -76,28 +76,28 @@ export const Layer = component(
       16,
     ),
     inputs: doc(
-      z.array(z.string().min(1)).optional(),
+      z.array(name()).optional(),
       'Names of the producer layers whose outputs this layer reads.',
       ['stem.relu'],
     ),
     sensitivity: LayerSensitivity.optional(),
     latencyMs: doc(
-      z.record(z.string().min(1), nonNegative()).optional(),
+      z.record(name(), nonNegative()).optional(),
       'Measured latency of this layer per candidate id, in milliseconds (or the unit of your measurements; budgets use the same unit).',
       { 'int4/int4': 0.21, 'int8/int8': 0.36 },
     ),
     candidates: doc(
-      z.array(z.string().min(1)).min(1).optional(),
+      z.array(name()).min(1).optional(),
       'Candidates this layer may take. Omit to allow every candidate of the request or the hardware profile.',
       ['int4/int4', 'int8/int8'],
     ),
-    pin: doc(z.string().min(1).optional(), 'Fix this layer to one candidate (for example the first conv at int8/int8).', 'int8/int8'),
+    pin: doc(name().optional(), 'Fix this layer to one candidate (for example the first conv at int8/int8).', 'int8/int8'),
     aliases: doc(
       z
         .strictObject({
-          hawq: z.string().min(1).optional().meta({ description: 'Module name in HAWQ\'s bit_config.py (e.g. stage1.unit1.quant_convbn1).', example: 'stage1.unit1.quant_convbn1' }),
-          modelopt: z.string().min(1).optional().meta({ description: 'Module name in a ModelOpt hf_quant_config.json.', example: 'model.layers.0.self_attn.q_proj' }),
-          gguf: z.string().min(1).optional().meta({ description: 'GGUF tensor name for llama.cpp, without .weight.', example: 'blk.0.attn_q' }),
+          hawq: name().optional().meta({ description: 'Module name in HAWQ\'s bit_config.py (e.g. stage1.unit1.quant_convbn1).', example: 'stage1.unit1.quant_convbn1' }),
+          modelopt: name().optional().meta({ description: 'Module name in a ModelOpt hf_quant_config.json.', example: 'model.layers.0.self_attn.q_proj' }),
+          gguf: name().optional().meta({ description: 'GGUF tensor name for llama.cpp, without .weight.', example: 'blk.0.attn_q' }),
         })
         .optional(),
       'Names of this layer in the toolkits the plan exports to (?format=hawq, modelopt, llama-cpp); by default the layer name (and for llama.cpp the GGUF name mapped from a Hugging Face name).',
@@ -117,15 +117,18 @@ export const Layer = component(
 );
 export type Layer = z.infer<typeof Layer>;
 
+/** Names of layers that take one candidate together. */
+export const LayerGroup = z.array(name()).min(2);
+
 export const ModelDescriptor = component(
   'ModelDescriptor',
   z.strictObject({
-    name: doc(z.string().min(1), 'Model name.', 'resnet18'),
+    name: doc(name(), 'Model name (1-256 visible characters).', 'resnet18'),
     layers: doc(z.array(Layer).min(1), 'The quantizable layers, in graph order.', [
       { name: 'conv1', params: 9408, macs: 118013952, pin: 'int8/int8' },
     ]),
     groups: doc(
-      z.array(z.array(z.string().min(1)).min(2)).optional(),
+      z.array(LayerGroup).optional(),
       'Groups of layer names that must take the same candidate (for example layers sharing one quantized input).',
       [['stage2.unit1.conv1', 'stage2.unit1.shortcut']],
     ),

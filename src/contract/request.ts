@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { COST_METRICS } from '../core/costs/metric.js';
 import { SOLVER_BACKENDS } from '../core/solvers/backend.js';
-import { component, doc, nonNegative } from './doc.js';
+import { component, doc, name, nonNegative } from './doc.js';
 import { HardwareProfile } from './hardware.js';
 import { ModelDescriptor } from './model.js';
 
@@ -95,14 +95,14 @@ export const PlanRequest = component(
   z
     .strictObject({
       model: ModelDescriptor.optional(),
-      seed: doc(z.string().min(1).optional(), 'Name of a built-in seed model (GET /v1/seeds) to plan instead of model.', 'resnet18-hawq-v3'),
+      seed: doc(name().optional(), 'Name of a built-in seed model (GET /v1/seeds) to plan instead of model.', 'resnet18-hawq-v3'),
       hardware: doc(
-        z.union([z.string().min(1), HardwareProfile]).optional(),
+        z.union([name(), HardwareProfile]).optional(),
         'A built-in hardware id (GET /v1/hardware) or an inline HardwareProfile. Optional: without it every format is allowed.',
         'nvidia-t4',
       ),
       candidates: doc(
-        z.array(z.string().min(1)).min(1).optional(),
+        z.array(name()).min(1).optional(),
         'Candidates `<weight format>/<activation format>` (or aliases like w4a8) every layer may take, intersected with each layer\'s own list. Default: the hardware profile\'s default candidates, else each layer\'s list.',
         ['int4/int4', 'int8/int8'],
       ),

@@ -11,3 +11,4 @@ export { SOLVER_BACKENDS, type SolverBackendName } from './solvers/backend.js';
 export { ARCHITECTURE_SEEDS, architectureSeed, type ArchitectureSeed } from './seeds/architectureSeeds.js';
 export { makeFrontier, type FrontierInput } from './frontier/makeFrontier.js';
 export { exportPlan, PLAN_EXPORTS, type PlanExport } from './exports/exportPlan.js';
+export { csvRecord } from './exports/text.js';

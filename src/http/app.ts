@@ -8,7 +8,10 @@ import { CoreError } from '../core/index.js';
 import { loadSeedStore, type SeedStore } from '../seeds/store.js';
 import { SolverPool } from '../worker/pool.js';
 import { buildOpenApiDocument } from './openapi.js';
-import { CORE_ERROR_PROBLEM, HttpProblem, invalidRequest, sendProblem } from './problems.js';
+import { ServiceError } from '../service/errors.js';
+import { PoolError } from '../worker/poolError.js';
+import { registerJsonBody } from './jsonBody.js';
+import { CORE_ERROR_PROBLEM, HttpProblem, POOL_ERROR_PROBLEM, invalidRequest, sendProblem, serviceProblem } from './problems.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { frontierRoutes } from './routes/frontiers.js';
 import { planRoutes } from './routes/plans.js';
@@ -48,7 +51,7 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
     },
   });
   const seeds = options.seeds ?? loadSeedStore();
-  const pool = new SolverPool({ workers: config.SOLVER_THREADS, maxQueue: config.MAX_QUEUE, graceMs: OVERRUN_GRACE_MS });
+  const pool = new SolverPool({ workers: config.SOLVER_THREADS, maxQueue: config.MAX_QUEUE, graceMs: OVERRUN_GRACE_MS, threadMemoryMb: config.SOLVER_THREAD_MEMORY_MB });
   app.addHook('onClose', () => pool.close());
   // While shutting down, answers in flight close their connection, so that no idle keep-alive
   // socket holds the process open after its last response.
@@ -58,8 +61,8 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   });
   const document = buildOpenApiDocument();
 
-  // Bodies are JSON only: a text/plain body gets 415 rather than a confusing schema error.
-  app.removeContentTypeParser('text/plain');
+  // Bodies are JSON only (a text/plain body gets 415 rather than a confusing schema error).
+  registerJsonBody(app, config);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -72,13 +75,15 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
     await app.register(cors, {
       origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
       methods: ['GET', 'POST', 'OPTIONS'],
-      exposedHeaders: ['x-request-id', 'retry-after'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'bitplan-usage'],
       maxAge: 600,
     });
   }
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpProblem) return sendProblem(request, reply, error);
+    if (error instanceof ServiceError) return sendProblem(request, reply, serviceProblem(error));
+    if (error instanceof PoolError) return sendProblem(request, reply, new HttpProblem(POOL_ERROR_PROBLEM[error.reason], error.message));
     if (error instanceof CoreError) {
       const kind = CORE_ERROR_PROBLEM[error.code];
       if (kind === 'internal') request.log.error({ err: error }, 'core error');

@@ -1,6 +1,6 @@
 import { CoreError } from '../core/index.js';
-import { HttpProblem } from '../http/problems.js';
-import type { SolveResult, SolveTask } from './task.js';
+import { ServiceError } from '../service/errors.js';
+import type { SolveResult, SolveTask } from '../service/task.js';
 
 export interface TaskMessage {
   id: number;
@@ -10,21 +10,21 @@ export interface TaskMessage {
 /** An error as it crosses the thread boundary (structured clone keeps no classes). */
 export type WireError =
   | { type: 'core'; code: CoreError['code']; message: string; issues: CoreError['issues']; budgets: CoreError['budgets'] }
-  | { type: 'http'; kind: HttpProblem['kind']; detail: string; extra: HttpProblem['extra'] }
+  | { type: 'service'; code: ServiceError['code']; message: string; issues: ServiceError['issues']; issuesTotal: number }
   | { type: 'other'; message: string; stack?: string };
 
 export type ResultMessage = { id: number; ok: true; result: SolveResult } | { id: number; ok: false; error: WireError };
 
 export function toWire(error: unknown): WireError {
   if (error instanceof CoreError) return { type: 'core', code: error.code, message: error.message, issues: error.issues, budgets: error.budgets };
-  if (error instanceof HttpProblem) return { type: 'http', kind: error.kind, detail: error.detail, extra: error.extra };
+  if (error instanceof ServiceError) return { type: 'service', code: error.code, message: error.message, issues: error.issues, issuesTotal: error.issuesTotal };
   const e = error as Error;
   return { type: 'other', message: String(e?.message ?? error), stack: e?.stack };
 }
 
 export function fromWire(error: WireError): Error {
   if (error.type === 'core') return new CoreError(error.code, error.message, error.issues, error.budgets);
-  if (error.type === 'http') return new HttpProblem(error.kind, error.detail, error.extra);
+  if (error.type === 'service') return new ServiceError(error.code, error.message, error.issues, error.issuesTotal);
   const rebuilt = new Error(error.message);
   if (error.stack) rebuilt.stack = error.stack;
   return rebuilt;

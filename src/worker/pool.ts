@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
-import { HttpProblem, RETRY_AFTER_SECONDS } from '../http/problems.js';
-import { fromWire, type ResultMessage } from './messages.js';
-import type { SolveResult, SolveTask } from './task.js';
+import { Worker, type ResourceLimits, type Transferable } from 'node:worker_threads';
+import { fromWire, type ResultMessage, type TaskMessage } from './messages.js';
+import { PoolError } from './poolError.js';
+import type { SolveResult, SolveTask } from '../service/task.js';
 
 export interface PoolOptions {
   /** Worker threads (solves running at once). */
@@ -10,6 +10,8 @@ export interface PoolOptions {
   maxQueue: number;
   /** A worker still busy this long after its task's own time limit is ended and replaced. */
   graceMs: number;
+  /** Heap of each solver thread in MiB: a request that needs more fails alone (PoolError out-of-memory). */
+  threadMemoryMb: number;
 }
 
 interface Pending {
@@ -46,20 +48,21 @@ export class SolverPool {
   private spawn(): Worker {
     // From TypeScript sources (development, tests) a bootstrap registers tsx; a build runs worker.js.
     const fromSource = import.meta.url.endsWith('.ts');
+    const resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: this.options.threadMemoryMb };
     const worker = fromSource
-      ? new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href } })
-      : new Worker(new URL('./worker.js', import.meta.url));
+      ? new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href }, resourceLimits })
+      : new Worker(new URL('./worker.js', import.meta.url), { resourceLimits });
     worker.on('message', (message: ResultMessage) => this.settle(worker, message));
     worker.on('error', (error) => this.fail(worker, error));
     return worker;
   }
 
-  /** Runs a task on the next free worker; throws a 503 problem when the queue is full. */
+  /** Runs a task on the next free worker; rejects with PoolError overloaded when the queue is full. */
   run(task: SolveTask, timeLimitMs: number, heavy = false): Promise<SolveResult> {
-    if (this.closing) return Promise.reject(new HttpProblem('overloaded', 'the service is shutting down; retry on another instance'));
+    if (this.closing) return Promise.reject(new PoolError('shutting-down', 'the service is shutting down; retry on another instance'));
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
-        new HttpProblem('overloaded', `all ${this.options.workers} solver threads are busy and ${this.queue.length} requests are waiting (MAX_QUEUE); retry after ${RETRY_AFTER_SECONDS} s`),
+        new PoolError('overloaded', `all ${this.options.workers} solver threads are busy and ${this.queue.length} requests are waiting (MAX_QUEUE); retry after the Retry-After seconds`),
       );
     }
     return new Promise((resolve, reject) => {
@@ -90,7 +93,8 @@ export class SolverPool {
       const timer = setTimeout(() => this.overrun(slot), pending.limitMs + this.options.graceMs);
       timer.unref();
       slot.busy = { ...pending, timer };
-      slot.worker.postMessage({ id: pending.id, task: pending.task });
+      const message: TaskMessage = { id: pending.id, task: pending.task };
+      slot.worker.postMessage(message, transferables(pending.task));
     }
   }
 
@@ -111,7 +115,12 @@ export class SolverPool {
     if (!slot) return;
     if (slot.busy) {
       clearTimeout(slot.busy.timer);
-      slot.busy.reject(error);
+      const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      slot.busy.reject(
+        outOfMemory
+          ? new PoolError('out-of-memory', `the request needed more memory than a solver thread may use (SOLVER_THREAD_MEMORY_MB=${this.options.threadMemoryMb}); plan a smaller model, fewer candidates or fewer frontier points`)
+          : error,
+      );
       slot.busy = undefined;
     }
     void worker.terminate();
@@ -127,7 +136,7 @@ export class SolverPool {
     slot.busy = undefined;
     void slot.worker.terminate();
     slot.worker = this.spawn();
-    reject(new HttpProblem('overloaded', `the solve outlived its time limit by more than ${this.options.graceMs} ms and was stopped; retry with a smaller model or a looser relativeGap`));
+    reject(new PoolError('overrun', `the solve outlived its time limit by more than ${this.options.graceMs} ms and was stopped; retry with a smaller model or a looser relativeGap`));
     this.dispatch();
     this.drained();
   }
@@ -146,4 +155,11 @@ export class SolverPool {
     }
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
+}
+
+/** The buffer of an unparsed body moves to the thread instead of being copied (64 MiB at most), when it is the body's own. */
+function transferables(task: SolveTask): Transferable[] {
+  if (!('unparsed' in task.input)) return [];
+  const { json, ownsBuffer } = task.input.unparsed;
+  return ownsBuffer && json.buffer instanceof ArrayBuffer ? [json.buffer] : [];
 }

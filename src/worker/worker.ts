@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadSeedStore } from '../seeds/store.js';
 import { toWire, type ResultMessage, type TaskMessage } from './messages.js';
-import { runTask } from './task.js';
+import { runTask } from '../service/task.js';
 
 const seeds = loadSeedStore();
 parentPort!.on('message', ({ id, task }: TaskMessage) => {

@@ -7,6 +7,7 @@ import { EXIT_ERROR, EXIT_INFEASIBLE, EXIT_PLAN, run } from '../../src/cli/main.
 import { Frontier } from '../../src/contract/frontier.js';
 import { Plan } from '../../src/contract/plan.js';
 import { startListening } from '../support/app.js';
+import { readTensorTypeFile } from '../support/llamaCppGrammar.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bitplan-cli-'));
 
@@ -63,11 +64,11 @@ describe('bitplan CLI, in-process', () => {
     expect([...algos].every((a) => a === 'FP8' || a === 'W4A16_AWQ')).toBe(true);
     const gguf = join(dir, 'overrides.txt');
     await cli('plan', '--seed', 'llama-2-7b', '--candidates', 'int4-g128/fp16,int8/int8', '--budget', 'sizeBytes:0.5', '--format', 'llama-cpp', '--out', gguf, '--quiet');
-    const flags = readFileSync(gguf, 'utf8').split('\n').filter((l) => l.startsWith('--tensor-type'));
-    expect(flags).toHaveLength(226);
-    expect(flags.some((f) => f.startsWith("--tensor-type '^token_embd\\.weight$="))).toBe(true);
-    expect(flags.some((f) => f.startsWith("--tensor-type '^blk\\.31\\.ffn_down\\.weight$="))).toBe(true);
-    expect(flags.every((f) => /=(q4_0|q8_0)'$/.test(f))).toBe(true);
+    const entries = readTensorTypeFile(readFileSync(gguf, 'utf8'));
+    expect(entries).toHaveLength(226);
+    expect(entries.some((e) => e.source === '^token_embd\\.weight$')).toBe(true);
+    expect(entries.some((e) => e.source === '^blk\\.31\\.ffn_down\\.weight$')).toBe(true);
+    expect(entries.every((e) => e.type === 'q4_0' || e.type === 'q8_0')).toBe(true);
   });
 
   it('draws a frontier to CSV or SVG', async () => {

@@ -2,7 +2,7 @@ import type { ModelDescriptor } from '../../contract/model.js';
 import type { Plan } from '../../contract/plan.js';
 import { invalidInput } from '../errors.js';
 import { hawqBitConfig } from './hawq.js';
-import { llamaCppOverrides } from './llamaCpp.js';
+import { LLAMA_CPP_USAGE, llamaCppTensorTypes } from './llamaCpp.js';
 import { modelOptConfig } from './modelopt.js';
 import { planCsv } from './planCsv.js';
 
@@ -12,6 +12,8 @@ export type PlanExport = (typeof PLAN_EXPORTS)[number];
 export interface ExportedPlan {
   contentType: string;
   body: string;
+  /** How to use the file, where it cannot say so itself (the llama.cpp tensor-type file has no comments). */
+  usage?: string;
 }
 
 /** A layer the target toolkit cannot express, for the 400 that says so. */
@@ -38,7 +40,7 @@ export function exportPlan(format: PlanExport, plan: Plan, model: ModelDescripto
       exported = { contentType: 'application/json; charset=utf-8', body: modelOptConfig(plan, aliases, problems) };
       break;
     case 'llama-cpp':
-      exported = { contentType: 'text/plain; charset=utf-8', body: llamaCppOverrides(plan, aliases, problems) };
+      exported = { contentType: 'text/plain; charset=utf-8', body: llamaCppTensorTypes(plan, aliases, problems), usage: LLAMA_CPP_USAGE };
       break;
   }
   if (problems.length > 0) {

@@ -3,8 +3,8 @@ import { parseCandidate } from '../formats/candidate.js';
 import type { Aliases, UnexportableLayer } from './exportPlan.js';
 
 /**
- * The ggml tensor type closest to a weight format (llama.cpp GGML_QUANT_SIZES; shared/reference/
- * architectures-and-exports.md B3.3). ggml's integer types carry their own block scales
+ * The ggml tensor type closest to a weight format (llama.cpp gguf-py/gguf/constants.py
+ * GGML_QUANT_SIZES, https://github.com/ggml-org/llama.cpp). ggml's integer types carry their own block scales
  * (q4_0: fp16 per 32, 4.5 bits), so the file is a little larger than the plan's sizeBytes.
  */
 const GGML_TYPE: Record<string, string> = {
@@ -47,19 +47,34 @@ const HF_TO_GGUF: [RegExp, string][] = [
   [/^model\.layers\.(\d+)\.block_sparse_moe\.experts\.\d+\.w2$/, 'blk.$1.ffn_down_exps'],
 ];
 
-export function ggufName(layerName: string): string {
+/** Layer names that already are GGUF tensor names (without `.weight`). */
+const GGUF_STYLE = /^(token_embd|output|blk\.\d+\.[a-z0-9_]+)$/;
+/**
+ * What a tensor name may hold in the export: llama-quantize splits the file on whitespace and
+ * each token at its first '=', and lower-cases the pattern; GGUF tensor names are lower-case
+ * letters, digits, '.', '_' and '-'.
+ */
+const GGUF_TENSOR = /^[a-z0-9_.-]+$/;
+
+/** The GGUF tensor name of a layer: a Hugging Face module name mapped, a GGUF-style name as it is, else undefined. */
+export function ggufName(layerName: string): string | undefined {
   for (const [pattern, replacement] of HF_TO_GGUF) if (pattern.test(layerName)) return layerName.replace(pattern, replacement);
-  return layerName;
+  return GGUF_STYLE.test(layerName) ? layerName : undefined;
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** How to use the export; the answer carries it in the Bitplan-Usage header, the CLI on stderr. */
+export const LLAMA_CPP_USAGE = 'llama-quantize --tensor-type-file PLAN.txt model-f16.gguf model-mixed.gguf Q8_0';
 
 /**
- * llama-quantize --tensor-type overrides, one fully anchored pattern per GGUF tensor so the
- * result does not depend on first- or last-match precedence (B3.1). GGUF stores all experts of
- * a MoE block as one tensor: their layers must agree (tie them with groups to plan that way).
+ * The plan as llama-quantize's --tensor-type-file: one `pattern=type` line per GGUF tensor and
+ * nothing else (the file is split on whitespace and has no comment syntax; llama.cpp PR
+ * #18572). Each pattern is fully anchored, `^blk\.0\.attn_q\.weight$`, so the result does not
+ * depend on first- or last-match precedence, which changed between llama.cpp versions. GGUF
+ * stores all experts of a MoE block as one tensor: their layers must agree (tie them with groups
+ * to plan that way). A model whose layers have no GGUF names (not a GGUF-style transformer, and
+ * no aliases.gguf) is refused layer by layer.
  */
-export function llamaCppOverrides(plan: Plan, aliases: Aliases, problems: UnexportableLayer[]): string {
+export function llamaCppTensorTypes(plan: Plan, aliases: Aliases, problems: UnexportableLayer[]): string {
   const byTensor = new Map<string, { type: string; layers: string[] }>();
   for (const layer of plan.layers) {
     const weight = parseCandidate(layer.candidate)!.weight;
@@ -69,6 +84,18 @@ export function llamaCppOverrides(plan: Plan, aliases: Aliases, problems: Unexpo
       continue;
     }
     const tensor = aliases.get(layer.name)?.gguf ?? ggufName(layer.name);
+    if (tensor === undefined) {
+      problems.push({
+        layer: layer.name,
+        candidate: layer.candidate,
+        reason: 'has no GGUF tensor name: the llama-cpp export is for GGUF-style transformers; name layers as Hugging Face modules (model.layers.0.self_attn.q_proj, ...) or GGUF tensors (blk.0.attn_q), or give aliases.gguf',
+      });
+      continue;
+    }
+    if (!GGUF_TENSOR.test(tensor)) {
+      problems.push({ layer: layer.name, candidate: layer.candidate, reason: `GGUF tensor name ${JSON.stringify(tensor)} may hold only lower-case letters, digits, '.', '_' and '-'` });
+      continue;
+    }
     const entry = byTensor.get(tensor);
     if (!entry) byTensor.set(tensor, { type, layers: [layer.name] });
     else if (entry.type !== type) {
@@ -79,6 +106,6 @@ export function llamaCppOverrides(plan: Plan, aliases: Aliases, problems: Unexpo
       });
     } else entry.layers.push(layer.name);
   }
-  const flags = [...byTensor.entries()].map(([tensor, { type }]) => `--tensor-type '^${escapeRegex(tensor)}\\.weight$=${type}'`);
-  return `# bitplan plan: ${byTensor.size} tensors. Usage:\n# llama-quantize ${'$'}(grep -v '^#' THIS_FILE | tr '\\n' ' ') model-f16.gguf model-mixed.gguf Q8_0\n${flags.join('\n')}\n`;
+  const lines = [...byTensor.entries()].map(([tensor, { type }]) => `^${tensor.replace(/\./g, '\\.')}\\.weight$=${type}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import type { Plan } from '../../contract/plan.js';
 import { COST_METRICS } from '../costs/metric.js';
+import { csvRecord } from './text.js';
 
 /** The plan as CSV, one row per layer: name, candidate, weight and activation formats, sensitivity and costs. */
 export function planCsv(plan: Plan): string {
@@ -7,9 +8,7 @@ export function planCsv(plan: Plan): string {
   const header = ['layer', 'candidate', 'weight', 'activation', 'pinned', 'sensitivity', 'sensitivitySource', ...metrics];
   const rows = plan.layers.map((layer) => {
     const [weight, activation] = layer.candidate.split('/');
-    return [layer.name, layer.candidate, weight, activation, layer.pinned, layer.sensitivity, layer.sensitivitySource, ...metrics.map((m) => layer.costs[m] ?? '')]
-      .map((value) => (/[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value)))
-      .join(',');
+    return csvRecord([layer.name, layer.candidate, weight!, activation!, layer.pinned, layer.sensitivity, layer.sensitivitySource, ...metrics.map((m) => layer.costs[m] ?? '')]);
   });
-  return `${[header.join(','), ...rows].join('\n')}\n`;
+  return `${[csvRecord(header), ...rows].join('\n')}\n`;
 }

@@ -78,6 +78,21 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     return { candidate, score, costs: layerCosts(layer, candidate, compute, costContext), compute };
   };
 
+  // Evidence and costs are summed over layers: a value that is not finite would make every total NaN.
+  const finite = (made: LayerOption | undefined, path: string): LayerOption | undefined => {
+    if (!made) return undefined;
+    if (!Number.isFinite(made.score.value)) {
+      issues.push({ path: `${path}.sensitivity`, message: `the sensitivity at ${made.candidate.id} is ${made.score.value}, too large to add up; scale the evidence down` });
+      return undefined;
+    }
+    const overflow = Object.entries(made.costs).find(([, value]) => value !== undefined && !Number.isFinite(value));
+    if (overflow) {
+      issues.push({ path, message: `${overflow[0]} at ${made.candidate.id} is ${overflow[1]}: params, macs, activationElements or the hardware figures are too large to cost` });
+      return undefined;
+    }
+    return made;
+  };
+
   const layers = model.layers.map((layer, index): PlannableLayer => {
     const path = `${context.modelPath}.layers[${index}]`;
     if (layer.pin !== undefined) {
@@ -85,7 +100,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       const scored = scoreCandidate(layer, candidate);
       const score: Score = typeof scored === 'string' ? { value: 0, source: 'none (pinned)' } : scored;
       if (typeof scored !== 'string') noteEstimates(layer.name, scored);
-      const pinned = option(layer, candidate, score);
+      const pinned = finite(option(layer, candidate, score), path);
       return { layer, pinned: true, options: pinned ? [pinned] : [] };
     }
     const allowed = allowedCandidates(layer.candidates, requested);
@@ -109,7 +124,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
         continue;
       }
       noteEstimates(layer.name, scored);
-      const made = option(layer, candidate, scored);
+      const made = finite(option(layer, candidate, scored), path);
       if (made) options.push(made);
     }
     return { layer, pinned: false, options };

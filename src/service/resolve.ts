@@ -2,12 +2,12 @@ import type { HardwareProfile } from '../contract/hardware.js';
 import type { ModelDescriptor } from '../contract/model.js';
 import { findHardware } from '../core/index.js';
 import type { SeedStore } from '../seeds/store.js';
-import { HttpProblem } from './problems.js';
+import { notFound } from './errors.js';
 
 const unknownSeed = (name: string, seeds: SeedStore) =>
-  new HttpProblem('not-found', `no seed named "${name}"; GET /v1/seeds lists them (${seeds.names().join(', ')})`);
+  notFound(`no seed named "${name}"; GET /v1/seeds lists them (${seeds.names().join(', ')})`);
 const unknownHardware = (id: string) =>
-  new HttpProblem('not-found', `no hardware profile "${id}"; GET /v1/hardware lists them, or pass an inline HardwareProfile`);
+  notFound(`no hardware profile "${id}"; GET /v1/hardware lists them, or pass an inline HardwareProfile`);
 
 /** The model (inline or a seed) and hardware (an id or inline) a request names; 404 for unknown names. */
 export function resolveModelAndHardware(

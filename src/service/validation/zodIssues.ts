@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { invalidRequest } from './problems.js';
+import type { FieldIssue } from '../../core/index.js';
 
 /** `budgets[0].fraction` from zod's ['budgets', 0, 'fraction']. */
 export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
@@ -20,18 +20,14 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** Parses `input` with `schema`; throws a 400 problem naming every failing field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, prefix = ''): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw invalidRequest(
-    result.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({
-            path: formatPath([...issue.path, key], prefix),
-            message: `unknown field "${key}"; the fields allowed here are in the schema at /openapi.json`,
-          }))
-        : [{ path: formatPath(issue.path, prefix), message: issueMessage(issue) }],
-    ),
+/** zod's issues as field issues (an unknown key is one issue per key), paths under `prefix`. */
+export function fieldIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldIssue[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: formatPath([...issue.path, key], prefix),
+          message: `unknown field "${key}"; the fields allowed here are in the schema at /openapi.json`,
+        }))
+      : [{ path: formatPath(issue.path, prefix), message: issueMessage(issue) }],
   );
 }

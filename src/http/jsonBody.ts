@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { INLINE_JSON_BYTES, type JsonBytes } from '../service/intake.js';
+import { parseJsonBytes } from '../service/validation/jsonBytes.js';
+import { jsonBodyLimits, type Limits } from '../service/validation/limits.js';
+import { HttpProblem, invalidRequest } from './problems.js';
+
+/**
+ * JSON bodies: up to INLINE_JSON_BYTES parsed here (scanned first, see scanJson), larger ones
+ * kept as bytes for a solver thread to parse, so that no body holds the event loop for long.
+ * A compressed body (Content-Encoding other than identity) is refused with 415 before it is read.
+ */
+export function registerJsonBody(app: FastifyInstance, limits: Limits & { BODY_LIMIT_BYTES: number }): void {
+  app.addHook('onRequest', async (request) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      throw new HttpProblem('unsupported-media-type', `Content-Encoding: ${encoding.slice(0, 40)} is not supported; send the body uncompressed (identity)`);
+    }
+  });
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  const bodyLimits = jsonBodyLimits(limits);
+  app.addContentTypeParser('application/json', (request, payload, done) => {
+    collectBody(payload, Number(request.headers['content-length']), limits.BODY_LIMIT_BYTES).then((body) => {
+      if (body.json.length > INLINE_JSON_BYTES) return done(null, body);
+      try {
+        done(null, parseJsonBytes(body.json, bodyLimits));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    }, (error: Error) => done(error, undefined));
+  });
+}
+
+/**
+ * Reads a body into one buffer allocated for it (of Content-Length, else grown by doubling),
+ * copying each chunk as it arrives: a single 64 MiB Buffer.concat at the end would hold the event
+ * loop for about 40 ms. The buffer belongs to this body alone, so it can move to a solver thread.
+ * Mirrors Fastify's own reader: 413 beyond the limit, 400 when the length differs from
+ * Content-Length.
+ */
+function collectBody(payload: NodeJS.ReadableStream, contentLength: number, limit: number): Promise<JsonBytes> {
+  const tooLarge = () => new HttpProblem('payload-too-large', `the body is larger than ${limit} bytes; the limit is set by BODY_LIMIT_BYTES`);
+  if (contentLength > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    let buffer = new Uint8Array(Number.isNaN(contentLength) ? 64 * 1024 : contentLength);
+    let received = 0;
+    const stop = (error?: Error) => {
+      payload.removeListener('data', onData);
+      payload.removeListener('end', onEnd);
+      payload.removeListener('error', onEnd);
+      if (error) reject(error);
+    };
+    const onData = (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      if (received + bytes.length > limit) return stop(tooLarge());
+      if (received + bytes.length > buffer.length) {
+        if (!Number.isNaN(contentLength)) return stop(invalidRequest([{ path: '(body)', message: 'the body is longer than its Content-Length' }]));
+        const grown = new Uint8Array(Math.min(limit, Math.max(buffer.length * 2, received + bytes.length)));
+        grown.set(buffer.subarray(0, received));
+        buffer = grown;
+      }
+      buffer.set(bytes, received);
+      received += bytes.length;
+    };
+    const onEnd = (error?: Error) => {
+      stop(error && Object.assign(error, { statusCode: 400 }));
+      if (error) return;
+      if (!Number.isNaN(contentLength) && received !== contentLength) return reject(invalidRequest([{ path: '(body)', message: 'the body is shorter than its Content-Length' }]));
+      resolve({ json: buffer.subarray(0, received), ownsBuffer: true });
+    };
+    payload.on('data', onData);
+    payload.on('end', onEnd);
+    payload.on('error', onEnd);
+    payload.resume();
+  });
+}

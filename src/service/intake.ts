@@ -1,0 +1,69 @@
+import type { Config } from '../config.js';
+import { FrontierRequest } from '../contract/frontier.js';
+import { PlanRequest } from '../contract/request.js';
+import type { SeedStore } from '../seeds/store.js';
+import { checkNames } from './resolve.js';
+import { parseBounded } from './validation/boundedParse.js';
+import { parseJsonBytes } from './validation/jsonBytes.js';
+import { checkLimits, jsonBodyLimits, modelBulkFields, type Limits } from './validation/limits.js';
+
+/**
+ * A request body not yet parsed: bodies above INLINE_JSON_BYTES travel to a solver thread as
+ * bytes and are parsed and validated there, so that the event loop never spends long on one.
+ */
+export interface JsonBytes {
+  json: Uint8Array;
+  /** The view's buffer belongs to this body alone, so it can move to a thread instead of being copied. */
+  ownsBuffer?: boolean;
+}
+
+/** Bodies up to this size are parsed and validated on the event loop (a few milliseconds at most). */
+export const INLINE_JSON_BYTES = 256 * 1024;
+
+export function isJsonBytes(body: unknown): body is JsonBytes {
+  return typeof body === 'object' && body !== null && (body as JsonBytes).json instanceof Uint8Array;
+}
+
+/** The parsed body of a request: JSON bytes are parsed here (bounded, see scanJson). */
+function parsedBody(body: unknown, limits: Limits): unknown {
+  return isJsonBytes(body) ? parseJsonBytes(body.json, jsonBodyLimits(limits)) : body;
+}
+
+/** A validated plan request within the configured limits; a 400 or 413 otherwise. */
+export function readPlanRequest(body: unknown, limits: Limits): PlanRequest {
+  const request = parseBounded(PlanRequest, modelBulkFields(limits), parsedBody(body, limits));
+  checkLimits(request, limits);
+  return request;
+}
+
+/** A validated frontier request within the configured limits; a 400 or 413 otherwise. */
+export function readFrontierRequest(body: unknown, limits: Limits): FrontierRequest {
+  const request = parseBounded(FrontierRequest, modelBulkFields(limits), parsedBody(body, limits));
+  checkLimits(request, limits);
+  return request;
+}
+
+/** What admitting a request needs to know of the configuration. */
+export type IntakeLimits = Limits & Pick<Config, 'SOLVE_TIME_CEILING_MS'>;
+
+/**
+ * A request ready for the solver: validated, within the limits, its seed and hardware known
+ * (404 otherwise), its time limit capped by the server-wide SOLVE_TIME_CEILING_MS.
+ */
+export function admitPlan(body: unknown, limits: IntakeLimits, seeds: SeedStore): PlanRequest {
+  return capTimeLimit(named(readPlanRequest(body, limits), seeds), limits);
+}
+
+/** A frontier request ready for the solver (see admitPlan). */
+export function admitFrontier(body: unknown, limits: IntakeLimits, seeds: SeedStore): FrontierRequest {
+  return capTimeLimit(named(readFrontierRequest(body, limits), seeds), limits);
+}
+
+function named<T extends PlanRequest | FrontierRequest>(request: T, seeds: SeedStore): T {
+  checkNames(request, seeds);
+  return request;
+}
+
+function capTimeLimit<T extends PlanRequest | FrontierRequest>(request: T, limits: IntakeLimits): T {
+  return { ...request, solver: { ...request.solver, timeLimitMs: Math.min(request.solver.timeLimitMs, limits.SOLVE_TIME_CEILING_MS) } };
+}

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import { IssueSink } from './issueSink.js';
+import { checkStructure, valueAt, type BulkArray } from './structure.js';
+import { fieldIssues, formatPath } from './zodIssues.js';
+
+/** A bulk array and the schema of its elements. */
+export interface BulkField extends BulkArray {
+  element: z.ZodType;
+}
+
+/**
+ * Parses a request body with `schema`, at a cost bounded whatever the body holds:
+ * 1. checkStructure: caps on every array, object, string and depth (413 for a bulk array over
+ *    its limit);
+ * 2. each bulk array (the layers, the tie groups) element by element, stopping once
+ *    ISSUES_COUNTED_MAX invalid fields are found: zod alone would collect every issue of a
+ *    million bad layers before answering;
+ * 3. the whole body with each bulk array cut to its first element, and the elements parsed in
+ *    step 2 put back. The bulk arrays' schemas must therefore carry no refinement over the whole
+ *    array (cross-layer checks belong to the core, which sees the model whole).
+ * Throws a 400 listing at most ISSUES_LISTED_MAX fields, with the total found.
+ */
+export function parseBounded<T extends z.ZodType>(schema: T, bulk: readonly BulkField[], body: unknown): z.infer<T> {
+  const sink = new IssueSink();
+  checkStructure(body, bulk, sink);
+  sink.throwIfAny();
+
+  const parsed = new Map<BulkField, unknown[]>();
+  for (const field of bulk) {
+    const elements = valueAt(body, field.path);
+    if (!Array.isArray(elements) || elements.length <= 1) continue; // step 3 checks it as it is
+    const out: unknown[] = [];
+    for (let i = 0; i < elements.length && !sink.full; i++) {
+      const result = field.element.safeParse(elements[i]);
+      if (result.success) out.push(result.data);
+      else for (const issue of fieldIssues(result.error.issues, formatPath([...field.path, i]))) sink.add(issue);
+    }
+    parsed.set(field, out);
+  }
+  sink.throwIfAny();
+
+  let shortened = body;
+  for (const field of parsed.keys()) shortened = replaceAt(shortened, field.path, (valueAt(body, field.path) as unknown[]).slice(0, 1));
+  const result = schema.safeParse(shortened);
+  if (!result.success) {
+    for (const issue of fieldIssues(result.error.issues)) sink.add(issue);
+    sink.throwIfAny();
+  }
+  let data: unknown = result.data;
+  for (const [field, elements] of parsed) data = replaceAt(data, field.path, elements);
+  return data as z.infer<T>;
+}
+
+/** A copy of `body` with the value at `path` replaced (shallow copies along the path only). */
+function replaceAt(body: unknown, path: readonly string[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const node = body as Record<string, unknown>;
+  const [key, ...rest] = path;
+  return { ...node, [key!]: replaceAt(node[key!], rest, value) };
+}

@@ -1,0 +1,42 @@
+import type { FieldIssue } from '../../core/index.js';
+import { ServiceError } from '../errors.js';
+
+/** Validation stops once it has found this many invalid fields. */
+export const ISSUES_COUNTED_MAX = 1000;
+/** An answer lists at most this many of them (errorsTotal says how many were found). */
+export const ISSUES_LISTED_MAX = 100;
+
+/**
+ * Collects a request's invalid fields up to ISSUES_COUNTED_MAX. Validation asks `full` between
+ * steps and stops there, so a body of a million bad layers costs as much as one of a thousand,
+ * and the answer stays small.
+ */
+export class IssueSink {
+  readonly listed: FieldIssue[] = [];
+  total = 0;
+
+  add(issue: FieldIssue): void {
+    if (this.full) return;
+    this.total++;
+    if (this.listed.length < ISSUES_LISTED_MAX) this.listed.push(issue);
+  }
+
+  get full(): boolean {
+    return this.total >= ISSUES_COUNTED_MAX;
+  }
+
+  /** Throws the 400 when anything was collected. */
+  throwIfAny(): void {
+    if (this.total > 0) throw invalidRequest(this.listed, this.total);
+  }
+}
+
+/** A 400 naming the invalid fields: the first ISSUES_LISTED_MAX of `total`. */
+export function invalidRequest(issues: FieldIssue[], total = issues.length): ServiceError {
+  const stopped = total >= ISSUES_COUNTED_MAX ? `at least ${total} fields are invalid (validation stops there)` : undefined;
+  const count = stopped ?? (total === 1 ? '1 field is invalid' : `${total} fields are invalid`);
+  const listed = issues.slice(0, ISSUES_LISTED_MAX);
+  const first = listed[0];
+  const shown = total > listed.length ? `; the first ${listed.length} are listed` : '';
+  return new ServiceError('BITPLAN_ERR_INVALID_REQUEST', first ? `${count}${shown}; first: ${first.path}: ${first.message}` : count, listed, total);
+}
