@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { makeFrontier, makePlan } from '../src/core/index.js';
-import { BENCH_CASES, llama2_70bShaped } from './instances.js';
+import { BENCH_CASES, llama2_70bShaped } from '../test/support/instances.js';
 
 interface Measurement {
   backend: string;
@@ -83,7 +83,7 @@ function measure(caseIndex: number, backend: 'mckp' | 'lp-solver', runs: number)
     runs: times.length,
     gap: last?.gap ?? Number.NaN,
     nodes: last?.solver.nodes ?? 0,
-    objective: last?.objective.sensitivity ?? Number.NaN,
+    objective: last?.objective.value ?? Number.NaN,
     maxRssMB: Number.isNaN(firstRunRssMB) ? process.resourceUsage().maxRSS / 1024 : firstRunRssMB,
     coldMs,
   };

@@ -1,4 +1,105 @@
-import type { Budget } from '../contract/request.js';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Budget } from '../core/index.js';
+import { CliError, EXIT_ERROR } from './errors.js';
+
+export const USAGE = `usage:
+  bitplan plan     (--seed NAME | --model FILE.json) [options]
+  bitplan frontier (--seed NAME | --model FILE.json) --axis METRIC [options]
+
+options:
+  --hardware ID|FILE.json    built-in profile id (nvidia-t4, nvidia-h100, ...) or a profile file
+  --candidates a,b,...       candidates every layer may take, e.g. int4/int4,int8/int8
+  --budget METRIC<=VALUE     absolute budget, e.g. sizeBytes<=6.5e6 (repeatable)
+  --budget METRIC:FRACTION   relative budget, e.g. bops:0.5 (cheapest + 0.5 x range)
+  --minimize METRIC          minimize a cost instead of sensitivity (needs --max-sensitivity)
+  --max-sensitivity X        bound on total sensitivity when minimizing a cost
+  --batch N                  batch size for roofline latency and energy
+  --allow-emulated           allow candidates the hardware does not run natively
+  --backend auto|mckp|lp-solver
+  --time-limit MS            solver time limit
+  --gap X                    accepted relative gap
+  --format F                 what --out writes: plan: json, hawq, modelopt, llama-cpp, csv;
+                             frontier: json, csv, svg (default json)
+  --out FILE                 write the plan or frontier there
+  --axis METRIC              frontier axis (sizeBytes, avgBits, bops, latencyMs, energyJ, macLuts)
+  --points N                 frontier budgets (default 50); --all for every Pareto point
+  --server URL               ask a bitplan server instead of solving in-process
+  --quiet                    no summary on stdout
+
+exit codes: 0 a plan or frontier, 2 infeasible budgets, 1 any other error`;
+
+/** What a command line asks for: the request body (the JSON the HTTP API takes) and where the answer goes. */
+export interface CommandLine {
+  command: 'plan' | 'frontier';
+  body: Record<string, unknown>;
+  format: string;
+  out?: string;
+  server?: string;
+  quiet: boolean;
+}
+
+const OPTIONS = {
+  seed: { type: 'string' },
+  model: { type: 'string' },
+  hardware: { type: 'string' },
+  candidates: { type: 'string' },
+  budget: { type: 'string', multiple: true },
+  minimize: { type: 'string' },
+  'max-sensitivity': { type: 'string' },
+  batch: { type: 'string' },
+  'allow-emulated': { type: 'boolean' },
+  backend: { type: 'string' },
+  'time-limit': { type: 'string' },
+  gap: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  axis: { type: 'string' },
+  points: { type: 'string' },
+  all: { type: 'boolean' },
+  server: { type: 'string' },
+  quiet: { type: 'boolean' },
+} as const;
+
+/** The command line, or undefined when it names no command (the usage is printed). */
+export function parseCommandLine(argv: string[]): CommandLine | undefined {
+  const [command, ...rest] = argv;
+  if (command !== 'plan' && command !== 'frontier') return undefined;
+  const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true });
+  const body: Record<string, unknown> = {};
+  if (values.seed) body.seed = values.seed;
+  if (values.model) body.model = readJson(values.model);
+  if (values.hardware) body.hardware = values.hardware.endsWith('.json') ? readJson(values.hardware) : values.hardware;
+  if (values.candidates) body.candidates = values.candidates.split(',').map((c) => c.trim()).filter(Boolean);
+  body.budgets = (values.budget ?? []).map((text) => {
+    const budget = parseBudget(text);
+    if (!budget) throw new CliError(`--budget ${text}: expected METRIC<=VALUE (absolute) or METRIC:FRACTION (relative), e.g. sizeBytes<=6.5e6 or bops:0.5`, EXIT_ERROR);
+    return budget;
+  });
+  if (values['allow-emulated']) body.allowEmulated = true;
+  if (values.batch) body.batchSize = Number(values.batch);
+  const solver: Record<string, unknown> = {};
+  if (values['time-limit']) solver.timeLimitMs = Number(values['time-limit']);
+  if (values.gap) solver.relativeGap = Number(values.gap);
+  if (command === 'plan') {
+    if (values.backend) solver.backend = values.backend;
+    if (values.minimize) body.objective = { minimize: values.minimize, ...(values['max-sensitivity'] ? { maxSensitivity: Number(values['max-sensitivity']) } : {}) };
+  } else {
+    body.axis = values.axis;
+    if (values.points) body.points = Number(values.points);
+    if (values.all) body.all = true;
+  }
+  if (Object.keys(solver).length > 0) body.solver = solver;
+  return { command, body, format: values.format ?? 'json', out: values.out, server: values.server, quiet: values.quiet ?? false };
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`, EXIT_ERROR);
+  }
+}
 
 const ABSOLUTE = /^\s*([A-Za-z]+)\s*<=\s*([-+0-9.eE]+)\s*$/;
 const RELATIVE = /^\s*([A-Za-z]+)\s*:\s*([-+0-9.eE]+)\s*$/;
@@ -10,9 +111,4 @@ export function parseBudget(text: string): Budget | undefined {
   const relative = RELATIVE.exec(text);
   if (relative) return { metric: relative[1] as Budget['metric'], fraction: Number(relative[2]) };
   return undefined;
-}
-
-/** Request paths in CLI terms: `budgets[0].max` is the first --budget. */
-export function formatPathForCli(path: string): string {
-  return path.replace(/^budgets[.[](\d+)\]?/, (_, k: string) => `--budget #${Number(k) + 1}`);
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { component, doc } from './doc.js';
+import { component, describes, doc } from './doc.js';
+import type * as core from '../core/index.js';
 import { ModelDescriptor } from './model.js';
 
-export const NumericFormatInfo = component(
+export const NumericFormatInfo = describes<core.NumericFormat & { effectiveBits: number }>()(component(
   'NumericFormat',
   z.strictObject({
     id: doc(z.string(), 'Format id used in candidates.', 'int4-g128'),
@@ -33,7 +34,7 @@ export const NumericFormatInfo = component(
     description: '4-bit symmetric integer with one fp16 scale per 128 elements',
     source: 'shared/reference/formats-and-hardware.md 1.4',
   },
-);
+));
 
 export const FormatList = component(
   'FormatList',
@@ -49,7 +50,7 @@ export const FormatList = component(
   { formats: [], customMinifloats: 'eXmY' },
 );
 
-export const SeedProvenance = component(
+export const SeedProvenance = describes<core.SeedProvenance>()(component(
   'SeedProvenance',
   z.strictObject({
     source: doc(z.string(), 'Where the figures come from.', 'HAWQ-V3 public repository (MIT license)'),
@@ -58,7 +59,7 @@ export const SeedProvenance = component(
   }),
   'Where a seed model comes from.',
   { source: 'HAWQ-V3', synthetic: false, notes: '' },
-);
+));
 
 export const SeedSummary = component(
   'SeedSummary',
@@ -81,7 +82,7 @@ export const SeedList = component(
   { seeds: [] },
 );
 
-export const Seed = component(
+export const Seed = describes<core.Seed>()(component(
   'Seed',
   z.strictObject({
     name: doc(z.string(), 'Seed name.', 'resnet18-hawq-v3'),
@@ -96,7 +97,7 @@ export const Seed = component(
     provenance: { source: 'HAWQ-V3', synthetic: false, notes: '' },
     model: { name: 'resnet18', layers: [{ name: 'conv1', params: 9408, macs: 118013952, pin: 'int8/int8' }] },
   },
-);
+));
 export type Seed = z.infer<typeof Seed>;
 
 export const Health = component(

@@ -44,3 +44,18 @@ const visible = (maxLength: number) =>
 export const name = () => visible(NAME_MAX_LENGTH);
 /** Free text: 1-4096 visible characters. */
 export const text = () => visible(TEXT_MAX_LENGTH);
+
+type Equals<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
+type Simplify<T> = T extends object ? { [K in keyof T]: Simplify<T[K]> } : T;
+
+/** True when a schema's output is exactly the type T: every field, its type and whether it is optional. */
+export type Describes<S extends z.ZodType, T> = Equals<Simplify<z.output<S>>, Simplify<T>>;
+
+/**
+ * Holds a schema to the core type it describes: `describes<core.Layer>()(schema)` does not
+ * compile ("Expected 2 arguments") when the schema and the type differ in any field, so the
+ * contract and the core cannot drift apart.
+ */
+export function describes<T>() {
+  return <S extends z.ZodType>(schema: S, ..._schemaDiffersFromTheCoreType: Describes<S, T> extends true ? [] : [never]): S => schema;
+}

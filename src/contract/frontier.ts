@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { component, doc, name } from './doc.js';
+import { component, describes, doc, name } from './doc.js';
+import type * as core from '../core/index.js';
 import { HardwareProfile } from './hardware.js';
 import { ModelDescriptor } from './model.js';
 import { Budget, CostMetric } from './request.js';
@@ -64,7 +65,7 @@ export const FrontierRequest = component(
 );
 export type FrontierRequest = z.infer<typeof FrontierRequest>;
 
-export const FrontierPoint = component(
+export const FrontierPoint = describes<core.FrontierPoint>()(component(
   'FrontierPoint',
   z.strictObject({
     cost: doc(z.number(), 'Total of the axis metric, in its unit.', 5.8e6),
@@ -80,7 +81,7 @@ export const FrontierPoint = component(
   }),
   'One point of the frontier.',
   { cost: 5.8e6, sensitivity: 3.1, status: 'optimal', gap: 0, source: 'budget', assignment: [1, 0, 0, 1] },
-);
+));
 export type FrontierPoint = z.infer<typeof FrontierPoint>;
 
 export const BaselinePoint = component(

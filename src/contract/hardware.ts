@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { component, doc, name, text } from './doc.js';
+import { component, describes, doc, name, text } from './doc.js';
+import type * as core from '../core/index.js';
 
 /** Hardware figures are positive and at most 1e9 in their units (no real chip comes near), so that no cost overflows. */
 const positive = () => z.number().positive().max(1e9);
 
-export const EnergyModel = component(
+export const EnergyModel = describes<core.EnergyModel>()(component(
   'EnergyModel',
   z.strictObject({
     macPicojoules: doc(
@@ -17,9 +18,9 @@ export const EnergyModel = component(
   }),
   'Per-operation and per-byte energy, for the energyJ metric.',
   { macPicojoules: { int8: 0.3, fp16: 1.5, fp32: 4.6 }, dramPicojoulesPerByte: 162.5, source: 'Horowitz, ISSCC 2014, 45 nm' },
-);
+));
 
-export const HardwareProfile = component(
+export const HardwareProfile = describes<core.HardwareProfile>()(component(
   'HardwareProfile',
   z.strictObject({
     id: doc(name().regex(/^[a-z0-9][a-z0-9-]*$/), 'Profile id (lower case, digits and dashes).', 'nvidia-t4'),
@@ -63,7 +64,7 @@ export const HardwareProfile = component(
     defaultCandidates: ['int4/int4', 'int8/int8'],
     sources: { memoryBandwidthGBps: 'NVIDIA T4 datasheet' },
   },
-);
+));
 export type HardwareProfile = z.infer<typeof HardwareProfile>;
 
 export const HardwareList = component(

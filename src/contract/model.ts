@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { component, doc, name, nonNegative } from './doc.js';
+import { component, describes, doc, name, nonNegative } from './doc.js';
+import type * as core from '../core/index.js';
 
-export const WeightStats = component(
+export const WeightStats = describes<core.WeightStats>()(component(
   'WeightStats',
   z.strictObject({
     absMax: doc(nonNegative(), 'Largest absolute weight value of the layer.', 0.41),
@@ -10,11 +11,11 @@ export const WeightStats = component(
   }),
   'Weight statistics of a layer, used to estimate a quantization perturbation that was neither measured nor extrapolable: n x step^2 / 12 for each format\'s grid (per-tensor or per-group integer steps from absMax, or from the group\'s expected maximum min(absMax, rms sqrt(2 ln g)); floating-point steps relative to the value, 2^(-2m) rms^2 / 24, plus the subnormal grid near zero). The README gives the derivation.',
   { absMax: 0.41, rms: 0.03 },
-);
+));
 
 const perturbationMap = z.record(name(), nonNegative());
 
-export const LayerSensitivity = component(
+export const LayerSensitivity = describes<core.LayerSensitivity>()(component(
   'LayerSensitivity',
   z.strictObject({
     hessianTrace: doc(
@@ -51,9 +52,9 @@ export const LayerSensitivity = component(
   }),
   'Evidence about how much quantizing this layer hurts. Used in the order lossDelta, then hessianTrace (else hessianEigenvalue) x perturbation (+ the activation term); a perturbation not given is extrapolated (integer formats, uniform-noise law) or estimated from weightStats, and the plan says so.',
   { hessianTrace: 0.0686, perturbation: { int4: 6.743, int8: 0.0235 } },
-);
+));
 
-export const Layer = component(
+export const Layer = describes<core.Layer>()(component(
   'Layer',
   z.strictObject({
     name: doc(name(), 'Unique layer name, as the quantization toolkit knows it (1-256 visible characters: no newlines, tabs or other control or invisible characters).', 'stage1.unit1.conv1'),
@@ -114,13 +115,13 @@ export const Layer = component(
     latencyMs: { 'int4/int4': 0.21, 'int8/int8': 0.36 },
     candidates: ['int4/int4', 'int8/int8'],
   },
-);
+));
 export type Layer = z.infer<typeof Layer>;
 
 /** Names of layers that take one candidate together. */
 export const LayerGroup = z.array(name()).min(2);
 
-export const ModelDescriptor = component(
+export const ModelDescriptor = describes<core.ModelDescriptor>()(component(
   'ModelDescriptor',
   z.strictObject({
     name: doc(name(), 'Model name (1-256 visible characters).', 'resnet18'),
@@ -147,5 +148,5 @@ export const ModelDescriptor = component(
       },
     ],
   },
-);
+));
 export type ModelDescriptor = z.infer<typeof ModelDescriptor>;

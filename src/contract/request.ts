@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { COST_METRICS } from '../core/costs/metric.js';
 import { SOLVER_BACKENDS } from '../core/solvers/backend.js';
-import { component, doc, name, nonNegative } from './doc.js';
+import { component, describes, doc, name, nonNegative } from './doc.js';
+import type * as core from '../core/index.js';
 import { HardwareProfile } from './hardware.js';
 import { ModelDescriptor } from './model.js';
 
@@ -12,7 +13,7 @@ export const CostMetric = component(
   'sizeBytes',
 );
 
-export const Budget = component(
+export const Budget = describes<core.Budget>()(component(
   'Budget',
   z
     .strictObject({
@@ -31,10 +32,10 @@ export const Budget = component(
     }),
   'An upper limit on one cost metric of the whole plan.',
   { metric: 'sizeBytes', fraction: 0.5 },
-);
+));
 export type Budget = z.infer<typeof Budget>;
 
-export const Objective = component(
+export const Objective = describes<core.Objective>()(component(
   'Objective',
   z
     .strictObject({
@@ -63,10 +64,10 @@ export const Objective = component(
     }),
   'The objective: minimize total sensitivity under the budgets, or minimize one cost under a sensitivity bound.',
   { minimize: 'sensitivity' },
-);
+));
 export type Objective = z.infer<typeof Objective>;
 
-export const SolverOptions = component(
+export const SolverOptions = describes<core.SolverOptions>()(component(
   'SolverOptions',
   z.strictObject({
     backend: doc(
@@ -87,7 +88,7 @@ export const SolverOptions = component(
   }),
   'How to solve.',
   { backend: 'auto', timeLimitMs: 10000, relativeGap: 0 },
-);
+));
 export type SolverOptions = z.infer<typeof SolverOptions>;
 
 export const PlanRequest = component(

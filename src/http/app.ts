@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_CONFIG, type Config } from '../config.js';
 import { CoreError } from '../core/index.js';
-import { loadSeedStore, type SeedStore } from '../seeds/store.js';
+import { loadSeedStore, type SeedStore } from '../service/seedStore.js';
 import { SolverPool } from '../worker/pool.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { ServiceError } from '../service/errors.js';

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { FrontierRequest } from '../contract/frontier.js';
 import { PlanRequest } from '../contract/request.js';
-import type { SeedStore } from '../seeds/store.js';
+import type { SeedStore } from './seedStore.js';
 import { checkNames } from './resolve.js';
 import { parseBounded } from './validation/boundedParse.js';
 import { parseJsonBytes } from './validation/jsonBytes.js';

@@ -1,7 +1,7 @@
 import type { HardwareProfile } from '../contract/hardware.js';
 import type { ModelDescriptor } from '../contract/model.js';
 import { findHardware } from '../core/index.js';
-import type { SeedStore } from '../seeds/store.js';
+import type { SeedStore } from './seedStore.js';
 import { notFound } from './errors.js';
 
 const unknownSeed = (name: string, seeds: SeedStore) =>

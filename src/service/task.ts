@@ -1,10 +1,11 @@
 import type { FrontierRequest } from '../contract/frontier.js';
 import type { PlanRequest } from '../contract/request.js';
-import { exportPlan, makeFrontier, makePlan, type PlanExport } from '../core/index.js';
-import { frontierInput, frontierTitle, planInput, renderFrontier } from './toCore.js';
+import { makeFrontier, makePlan, type PlanExport } from '../core/index.js';
+import { renderFrontier, renderPlan, type FrontierRepresentation, type RenderedAnswer } from './render/answer.js';
+import { frontierInput, planInput } from './toCore.js';
 import { admitFrontier, admitPlan, isJsonBytes, type IntakeLimits, type JsonBytes } from './intake.js';
 import { isHeavy, resolveModelAndHardware } from './resolve.js';
-import type { SeedStore } from '../seeds/store.js';
+import type { SeedStore } from './seedStore.js';
 
 /**
  * A request as it reaches a solver thread: admitted on the event loop already (small bodies),
@@ -15,18 +16,13 @@ export type TaskInput<T> = { admitted: T } | { unparsed: JsonBytes; limits: Inta
 /** Work a solver worker does. */
 export type SolveTask =
   | { kind: 'plan'; input: TaskInput<PlanRequest>; format: PlanExport }
-  | { kind: 'frontier'; input: TaskInput<FrontierRequest>; representation: 'json' | 'csv' | 'svg' };
+  | { kind: 'frontier'; input: TaskInput<FrontierRequest>; representation: FrontierRepresentation };
 
 /**
  * The answer, already serialized: a plan of 45,000 layers is megabytes of JSON, and writing it
  * on the solver thread keeps the event loop free for other requests.
  */
-export interface SolveResult {
-  contentType: string;
-  body: string;
-  /** How to use an export that cannot say so itself (answered in the Bitplan-Usage header). */
-  usage?: string;
-}
+export type SolveResult = RenderedAnswer;
 
 const clock = { now: () => performance.now() };
 
@@ -35,12 +31,11 @@ export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
   if (task.kind === 'plan') {
     const request = 'admitted' in task.input ? task.input.admitted : admitPlan(task.input.unparsed, task.input.limits, seeds);
     const resolved = resolveModelAndHardware(request, seeds);
-    return exportPlan(task.format, makePlan(planInput(request, resolved), clock), resolved.model);
+    return renderPlan(makePlan(planInput(request, resolved), clock), task.format);
   }
   const request = 'admitted' in task.input ? task.input.admitted : admitFrontier(task.input.unparsed, task.input.limits, seeds);
   const resolved = resolveModelAndHardware(request, seeds);
-  const frontier = makeFrontier(frontierInput(request, resolved), clock);
-  return renderFrontier(frontier, task.representation, frontierTitle(resolved.model.name, request.axis, resolved.hardware?.id));
+  return renderFrontier(makeFrontier(frontierInput(request, resolved), clock), task.representation);
 }
 
 /** A task ready for the solver pool: what to run, how long it may take, whether it is heavy. */
@@ -61,7 +56,7 @@ export function planTask(body: unknown, format: PlanExport, limits: IntakeLimits
 }
 
 /** The task of a frontier request (see planTask). */
-export function frontierTask(body: unknown, representation: 'json' | 'csv' | 'svg', limits: IntakeLimits, seeds: SeedStore): QueuedTask {
+export function frontierTask(body: unknown, representation: FrontierRepresentation, limits: IntakeLimits, seeds: SeedStore): QueuedTask {
   if (isJsonBytes(body)) return { task: { kind: 'frontier', input: { unparsed: body, limits }, representation }, timeLimitMs: limits.SOLVE_TIME_CEILING_MS, heavy: true };
   const admitted = admitFrontier(body, limits, seeds);
   return { task: { kind: 'frontier', input: { admitted }, representation }, timeLimitMs: admitted.solver.timeLimitMs, heavy: isHeavy(admitted, seeds) };

@@ -1,6 +1,6 @@
 // A solver worker: runs plans and frontiers off the service's event loop.
 import { parentPort } from 'node:worker_threads';
-import { loadSeedStore } from '../seeds/store.js';
+import { loadSeedStore } from '../service/seedStore.js';
 import { toWire, type ResultMessage, type TaskMessage } from './messages.js';
 import { runTask } from '../service/task.js';
 

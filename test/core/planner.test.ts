@@ -10,7 +10,7 @@ const BACKENDS = ['mckp', 'lp-solver'] as const;
 
 function planOrInfeasible(input: PlanInput): number | 'infeasible' {
   try {
-    return makePlan(input, clock).objective[input.objective.minimize]!;
+    return makePlan(input, clock).objective.value;
   } catch (error) {
     if (error instanceof CoreError && error.code === 'BITPLAN_ERR_INFEASIBLE') return 'infeasible';
     throw error;

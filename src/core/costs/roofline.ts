@@ -1,5 +1,5 @@
-import type { HardwareProfile } from '../../contract/hardware.js';
-import type { Layer } from '../../contract/model.js';
+import type { HardwareProfile } from '../hardware/profile.js';
+import type { Layer } from '../model/model.js';
 import type { Candidate } from '../formats/candidate.js';
 import { effectiveBits, type NumericFormat } from '../formats/format.js';
 

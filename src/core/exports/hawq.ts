@@ -1,33 +1,31 @@
-import type { Plan } from '../../contract/plan.js';
-import { parseCandidate } from '../formats/candidate.js';
-import type { Aliases, UnexportableLayer } from './exportPlan.js';
+import type { PlanResult } from '../plan/planResult.js';
+import type { UnexportableLayer } from './unexportable.js';
 import { commentText, pythonString } from './text.js';
 
 /**
- * HAWQ's bit_config.py entry (Zhen-Dong/HAWQ, quant_train.py reads
- * bit_config_dict["bit_config_" + arch + "_" + quant_scheme]; shared/reference/
- * architectures-and-exports.md B1): one plain int per weight module (tuples are unsafe there).
+ * HAWQ's bit_config.py entry (https://github.com/Zhen-Dong/HAWQ: quant_train.py reads
+ * bit_config_dict["bit_config_" + arch + "_" + quant_scheme] from bit_config.py): one plain int per weight module (tuples are unsafe there).
  * Keys are the layers' `aliases.hawq`, else their names, written as Python string literals in
  * printable ASCII (text.ts), so that the file holds no code but the dict. HAWQ quantizes
  * per-tensor integers only, so other formats are refused.
  */
-export function hawqBitConfig(plan: Plan, modelName: string, aliases: Aliases, problems: UnexportableLayer[]): string {
+export function hawqBitConfig(plan: PlanResult, problems: UnexportableLayer[]): string {
+  const { modelName } = plan;
   const arch = modelName.replace(/[^A-Za-z0-9_]/g, '_');
   const lines = [
-    `# bitplan plan for ${commentText(modelName)}: ${plan.layers.length} layers, total sensitivity ${plan.objective.sensitivity ?? plan.totals.sensitivity}.`,
+    `# bitplan plan for ${commentText(modelName)}: ${plan.layers.length} layers, total sensitivity ${plan.totals.sensitivity}.`,
     '# Add to HAWQ bit_config.py and run quant_train.py -a <arch> --quant-scheme bitplan.',
     '# Weight bit-widths per module; HAWQ\'s shipped configs give the activation quantizer feeding',
     '# a conv the same bit-width as its weights.',
     `bit_config_dict["bit_config_${arch}_bitplan"] = {`,
   ];
   for (const layer of plan.layers) {
-    const candidate = parseCandidate(layer.candidate)!;
-    const weight = candidate.weight;
+    const weight = layer.candidate.weight;
     if (weight.kind !== 'integer' || weight.blockSize !== null) {
-      problems.push({ layer: layer.name, candidate: layer.candidate, reason: 'HAWQ quantizes weights to per-tensor or per-channel integers (int2..int8); exclude this candidate or export another format' });
+      problems.push({ layer, reason: 'HAWQ quantizes weights to per-tensor or per-channel integers (int2..int8); exclude this candidate or export another format' });
       continue;
     }
-    const key = aliases.get(layer.name)?.hawq ?? layer.name;
+    const key = layer.aliases?.hawq ?? layer.name;
     lines.push(`    ${pythonString(key)}: ${weight.elementBits},`);
   }
   lines.push('}');

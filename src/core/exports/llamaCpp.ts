@@ -1,6 +1,5 @@
-import type { Plan } from '../../contract/plan.js';
-import { parseCandidate } from '../formats/candidate.js';
-import type { Aliases, UnexportableLayer } from './exportPlan.js';
+import type { PlanResult } from '../plan/planResult.js';
+import type { UnexportableLayer } from './unexportable.js';
 
 /**
  * The ggml tensor type closest to a weight format (llama.cpp gguf-py/gguf/constants.py
@@ -74,34 +73,32 @@ export const LLAMA_CPP_USAGE = 'llama-quantize --tensor-type-file PLAN.txt model
  * to plan that way). A model whose layers have no GGUF names (not a GGUF-style transformer, and
  * no aliases.gguf) is refused layer by layer.
  */
-export function llamaCppTensorTypes(plan: Plan, aliases: Aliases, problems: UnexportableLayer[]): string {
+export function llamaCppTensorTypes(plan: PlanResult, problems: UnexportableLayer[]): string {
   const byTensor = new Map<string, { type: string; layers: string[] }>();
   for (const layer of plan.layers) {
-    const weight = parseCandidate(layer.candidate)!.weight;
+    const weight = layer.candidate.weight;
     const type = GGML_TYPE[weight.id];
     if (!type) {
-      problems.push({ layer: layer.name, candidate: layer.candidate, reason: `llama.cpp has no tensor type for ${weight.id}; it takes ${Object.keys(GGML_TYPE).join(', ')}` });
+      problems.push({ layer, reason: `llama.cpp has no tensor type for ${weight.id}; it takes ${Object.keys(GGML_TYPE).join(', ')}` });
       continue;
     }
-    const tensor = aliases.get(layer.name)?.gguf ?? ggufName(layer.name);
+    const tensor = layer.aliases?.gguf ?? ggufName(layer.name);
     if (tensor === undefined) {
       problems.push({
-        layer: layer.name,
-        candidate: layer.candidate,
+        layer,
         reason: 'has no GGUF tensor name: the llama-cpp export is for GGUF-style transformers; name layers as Hugging Face modules (model.layers.0.self_attn.q_proj, ...) or GGUF tensors (blk.0.attn_q), or give aliases.gguf',
       });
       continue;
     }
     if (!GGUF_TENSOR.test(tensor)) {
-      problems.push({ layer: layer.name, candidate: layer.candidate, reason: `GGUF tensor name ${JSON.stringify(tensor)} may hold only lower-case letters, digits, '.', '_' and '-'` });
+      problems.push({ layer, reason: `GGUF tensor name ${JSON.stringify(tensor)} may hold only lower-case letters, digits, '.', '_' and '-'` });
       continue;
     }
     const entry = byTensor.get(tensor);
     if (!entry) byTensor.set(tensor, { type, layers: [layer.name] });
     else if (entry.type !== type) {
       problems.push({
-        layer: layer.name,
-        candidate: layer.candidate,
+        layer,
         reason: `GGUF stores it in tensor ${tensor} with ${entry.layers[0]}, planned as ${entry.type}; one tensor has one type: tie these layers with groups`,
       });
     } else entry.layers.push(layer.name);

@@ -1,6 +1,6 @@
-import type { Plan } from '../../contract/plan.js';
-import { parseCandidate } from '../formats/candidate.js';
-import type { Aliases, UnexportableLayer } from './exportPlan.js';
+import type { Candidate } from '../formats/candidate.js';
+import type { PlanResult } from '../plan/planResult.js';
+import type { UnexportableLayer } from './unexportable.js';
 
 type QuantAlgo = { quant_algo: string; group_size?: number; has_zero_point?: boolean; pre_quant_scale?: boolean };
 
@@ -8,11 +8,11 @@ const AWQ = { has_zero_point: false, pre_quant_scale: true };
 
 /**
  * The per-layer entry of NVIDIA ModelOpt's mixed-precision hf_quant_config.json
- * (process_layer_quant_config; shared/reference/architectures-and-exports.md B2), or null for
+ * (modelopt/torch/export/quant_utils.py process_layer_quant_config, https://github.com/NVIDIA/TensorRT-Model-Optimizer), or null for
  * a layer left unquantized (16/32-bit floats), or undefined when ModelOpt has no such format.
  */
-export function modelOptAlgo(candidateId: string): QuantAlgo | null | undefined {
-  const { weight: w, activation: a } = parseCandidate(candidateId)!;
+export function modelOptAlgo(candidate: Candidate): QuantAlgo | null | undefined {
+  const { weight: w, activation: a } = candidate;
   const wideFloat = (id: string) => id === 'fp16' || id === 'bf16' || id === 'fp32';
   if (wideFloat(w.id) && wideFloat(a.id)) return null;
   if (w.id === 'fp8-e4m3' && a.id === 'fp8-e4m3') return { quant_algo: 'FP8' };
@@ -31,16 +31,15 @@ export function modelOptAlgo(candidateId: string): QuantAlgo | null | undefined 
 }
 
 /** The plan as a ModelOpt MIXED_PRECISION hf_quant_config.json (keys: aliases.modelopt, else the layer name). */
-export function modelOptConfig(plan: Plan, aliases: Aliases, problems: UnexportableLayer[]): string {
+export function modelOptConfig(plan: PlanResult, problems: UnexportableLayer[]): string {
   const quantizedLayers: Record<string, QuantAlgo> = {};
   const excluded: string[] = [];
   for (const layer of plan.layers) {
-    const name = aliases.get(layer.name)?.modelopt ?? layer.name;
+    const name = layer.aliases?.modelopt ?? layer.name;
     const algo = modelOptAlgo(layer.candidate);
     if (algo === undefined) {
       problems.push({
-        layer: layer.name,
-        candidate: layer.candidate,
+        layer,
         reason: 'ModelOpt has no such format; it takes fp8-e4m3/fp8-e4m3, int8/int8, int8/fp16, int4-gN/fp16, int4-gN/fp8-e4m3, nvfp4/nvfp4, nvfp4/fp16, nvfp4/fp8-e4m3, mxfp4/fp8-e4m3, mxfp8/mxfp8 or 16/32-bit floats (unquantized)',
       });
     } else if (algo === null) {

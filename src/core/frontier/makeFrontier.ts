@@ -1,16 +1,16 @@
-import type { HardwareProfile } from '../../contract/hardware.js';
-import type { Frontier, FrontierPoint } from '../../contract/frontier.js';
-import type { ModelDescriptor } from '../../contract/model.js';
-import type { Budget } from '../../contract/request.js';
 import { METRIC_UNITS, type CostMetric } from '../costs/metric.js';
 import { CoreError } from '../errors.js';
-import type { Clock } from '../plan/makePlan.js';
-import { infeasible, prepareProblem } from '../plan/makePlan.js';
+import type { Candidate } from '../formats/candidate.js';
+import type { HardwareProfile } from '../hardware/profile.js';
+import type { ModelDescriptor } from '../model/model.js';
+import { infeasible, solvePlan } from '../plan/solvePlan.js';
 import { verifyAssignment } from '../plan/verify.js';
-import { expandChoice, reduce } from '../problem/instance.js';
-import { optionValue } from '../problem/rows.js';
-import { solveWithMckp } from '../solvers/mckp/solve.js';
-import { withinCapacity } from '../solvers/instance.js';
+import type { Budget } from '../problem/budget.js';
+import { expandChoice, instanceFor } from '../problem/instance.js';
+import { prepareProblem, reducedFor, type PreparedProblem } from '../problem/prepare.js';
+import { optionValue, quantityRange, type ResolvedLimit } from '../problem/rows.js';
+import { relativeGap, withinCapacity, type Clock } from '../solvers/instance.js';
+import type { BaselinePoint, FrontierPoint, FrontierResult } from './frontierResult.js';
 import { supportedPoints, type HullPoint } from './hull.js';
 import { kneeIndex } from './knee.js';
 import { allParetoPoints } from './pareto.js';
@@ -33,49 +33,35 @@ export interface FrontierInput {
 /**
  * The frontier of total sensitivity against `axis`, the other budgets held: the supported points
  * (exact, from one hull sweep) merged with the exact optimum at `points` evenly spaced axis
- * budgets, or with `all`, every Pareto-optimal point. Every point is verified on the per-layer
- * problem like a plan; dominated points are dropped.
+ * budgets, each solved like a plan (solvePlan), or with `all`, every Pareto-optimal point. Every
+ * point is verified on the per-layer problem; dominated points are dropped.
  */
-export function makeFrontier(input: FrontierInput, clock: Clock): Frontier {
+export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult {
   const start = clock.now();
-  const problem = prepareProblem({
-    model: input.model,
-    modelPath: input.modelPath,
-    hardware: input.hardware,
-    candidates: input.candidates,
-    allowEmulated: input.allowEmulated,
-    // The axis is the last row; its limit is set per point.
-    budgets: [...input.budgets, { metric: input.axis, max: 0 }],
-    objective: { minimize: 'sensitivity' },
-    batchSize: input.batchSize,
-    solver: { backend: 'mckp', ...input.solver },
-  });
-  const { layers, items, limits, model } = problem;
-  const axisRow = limits.length - 1;
-  const others = limits.slice(0, axisRow);
+  const problem = prepareProblem({ ...input, objective: { minimize: 'sensitivity' }, axes: [input.axis] });
+  const { layers, items, limits: others, model } = problem;
   if (others.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) throw infeasible(others, 'the other budgets cannot be met');
-  const reduced = reduce(items, layers, 'sensitivity', limits);
-  const { instance } = reduced;
-  const fixedAxis = -instance.capacities[axisRow]!; // reduce subtracted the fixed items from the placeholder 0
-  const cheapest = limits[axisRow]!.leastReachable;
-  const mostExpensive = instance.items.reduce((sum, item) => sum + Math.max(...item.options.map((o) => o.weights[axisRow]!)), fixedAxis);
+  const range = quantityRange(items, layers, input.axis);
+  const axisLimit = (limit: number): ResolvedLimit => ({ quantity: input.axis, limit, leastReachable: range.least });
+  const withAxis = [...others, axisLimit(Infinity)];
+  const reduced = reducedFor(problem, withAxis.map((limit) => limit.quantity));
+  const instance = instanceFor(reduced, withAxis);
+  const axisRow = others.length;
 
-  // Candidate ids the assignments index, in order of first appearance.
-  const candidateIds: string[] = [];
+  // Candidates the assignments index, in order of first appearance.
+  const candidates: Candidate[] = [];
   const candidateIndex = new Map<string, number>();
   for (const { options } of layers) {
     for (const option of options) {
       if (!candidateIndex.has(option.candidate.id)) {
-        candidateIndex.set(option.candidate.id, candidateIds.length);
-        candidateIds.push(option.candidate.id);
+        candidateIndex.set(option.candidate.id, candidates.length);
+        candidates.push(option.candidate);
       }
     }
   }
-
   const collected: FrontierPoint[] = [];
-  const accept = (choice: ArrayLike<number>, status: FrontierPoint['status'], gap: number, source: FrontierPoint['source']) => {
-    const assignment = expandChoice(items, reduced, choice);
-    const verified = verifyAssignment(model, layers, assignment, 'sensitivity', [...others, { ...limits[axisRow]!, limit: Infinity }]);
+  const accept = (assignment: number[], status: FrontierPoint['status'], gap: number, source: FrontierPoint['source']) => {
+    const verified = verifyAssignment(model, layers, assignment, 'sensitivity', withAxis);
     collected.push({
       cost: verified.used[axisRow]!,
       sensitivity: verified.objective,
@@ -102,44 +88,51 @@ export function makeFrontier(input: FrontierInput, clock: Clock): Frontier {
         `the exact frontier has more than maxPoints=${input.maxPoints} Pareto-optimal points (a partial frontier reached ${all.exceeded}); raise maxPoints (up to 100000) or ask for points evenly spaced budgets with all=false`,
       );
     }
-    for (const point of all) accept(point.choice, 'optimal', 0, 'pareto');
+    for (const point of all) accept(expandChoice(items, reduced, point.choice), 'optimal', 0, 'pareto');
     supportedTotal = supportedPoints(instance, axisRow, 1).total;
   } else {
     const hull = supportedPoints(instance, axisRow, input.maxPoints);
     supportedTotal = hull.total;
-    for (const point of hull.points) if (meetsOthers(point)) accept(point.choice, 'optimal', 0, 'supported');
+    for (const point of hull.points) if (meetsOthers(point)) accept(expandChoice(items, reduced, point.choice), 'optimal', 0, 'supported');
     const deadline = start + input.solver.timeLimitMs;
     for (let j = 0; j < input.points; j++) {
-      const budget = cheapest + ((mostExpensive - cheapest) * j) / (input.points - 1);
       const remaining = deadline - clock.now();
       if (remaining <= 0) break;
-      const capacities = [...instance.capacities];
-      capacities[axisRow] = budget - fixedAxis;
-      const outcome = solveWithMckp(
-        { items: instance.items, capacities },
-        { timeLimitMs: remaining / (input.points - j), relativeGap: input.solver.relativeGap, now: clock.now },
-      );
+      const budget = range.least + ((range.most - range.least) * j) / (input.points - 1);
+      const solver = { backend: 'mckp' as const, timeLimitMs: remaining / (input.points - j), relativeGap: input.solver.relativeGap };
       solves++;
-      if (!outcome.choice) continue; // infeasible under the other budgets, or out of time
-      const objective = outcome.objective ?? 0;
-      const gap = Math.max(0, (objective - (outcome.bound ?? objective)) / Math.max(Math.abs(objective), Number.MIN_VALUE));
-      accept(outcome.choice, outcome.status === 'optimal' ? 'optimal' : 'feasible', gap, 'budget');
+      const solution = solveOrSkip(problem, [...others, axisLimit(budget)], solver, clock);
+      if (!solution) continue;
+      accept(solution.verified.options, solution.status, solution.gap, 'budget');
     }
   }
 
   const points = nonDominated(collected);
   return {
+    modelName: model.name,
+    ...(input.hardware ? { hardwareId: input.hardware.id } : {}),
     axis: input.axis,
     unit: METRIC_UNITS[input.axis],
     layers: layers.map((l) => l.layer.name),
-    candidates: candidateIds,
+    candidates,
     points,
     knee: kneeIndex(points),
-    baselines: baselines(problem, candidateIds, axisRow),
+    baselines: baselines(problem, candidates, input.axis, others),
     supportedPoints: supportedTotal,
     solver: { timeMs: clock.now() - start, solves },
     warnings: problem.warnings,
   };
+}
+
+/** A budget point's plan, or undefined when the point is infeasible under the other budgets or ran out of time. */
+function solveOrSkip(problem: PreparedProblem, limits: ResolvedLimit[], solver: Parameters<typeof solvePlan>[2], clock: Clock) {
+  try {
+    const solution = solvePlan(problem, limits, solver, clock);
+    return { ...solution, gap: relativeGap(solution.verified.objective, solution.bound) };
+  } catch (error) {
+    if (error instanceof CoreError && (error.code === 'BITPLAN_ERR_INFEASIBLE' || error.code === 'BITPLAN_ERR_NO_SOLUTION_IN_TIME')) return undefined;
+    throw error;
+  }
 }
 
 /** Sorted by cost; a point stays only if it is strictly less sensitive than every cheaper one. */
@@ -155,18 +148,19 @@ function nonDominated(points: FrontierPoint[]): FrontierPoint[] {
   return kept;
 }
 
-function baselines(problem: ReturnType<typeof prepareProblem>, candidateIds: string[], axisRow: number): Frontier['baselines'] {
-  const { layers, limits } = problem;
-  const out: Frontier['baselines'] = [];
-  for (const id of candidateIds) {
-    const chosen = layers.map((plannable) => (plannable.pinned ? plannable.options[0] : plannable.options.find((o) => o.candidate.id === id)));
+/** Every unpinned layer at one candidate (pinned layers keep their pin), for each candidate all unpinned layers allow. */
+function baselines(problem: PreparedProblem, candidates: Candidate[], axis: CostMetric, others: ResolvedLimit[]): BaselinePoint[] {
+  const { layers } = problem;
+  const out: BaselinePoint[] = [];
+  for (const candidate of candidates) {
+    const chosen = layers.map((plannable) => (plannable.pinned ? plannable.options[0] : plannable.options.find((o) => o.candidate.id === candidate.id)));
     if (chosen.some((option) => option === undefined)) continue;
-    const total = (quantity: (typeof limits)[number]['quantity']) => chosen.reduce((sum, option) => sum + (optionValue(option!, quantity) ?? 0), 0);
+    const total = (quantity: ResolvedLimit['quantity']) => chosen.reduce((sum, option) => sum + (optionValue(option!, quantity) ?? 0), 0);
     out.push({
-      candidate: id,
-      cost: total(limits[axisRow]!.quantity),
+      candidate,
+      cost: total(axis),
       sensitivity: total('sensitivity'),
-      meetsBudgets: limits.slice(0, axisRow).every((limit) => withinCapacity(total(limit.quantity), limit.limit)),
+      meetsBudgets: others.every((limit) => withinCapacity(total(limit.quantity), limit.limit)),
     });
   }
   return out;

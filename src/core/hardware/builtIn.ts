@@ -1,4 +1,4 @@
-import type { HardwareProfile } from '../../contract/hardware.js';
+import type { HardwareProfile } from './profile.js';
 import { horowitzEnergy } from './horowitz.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { HardwareProfile } from '../../contract/hardware.js';
+import type { HardwareProfile } from './profile.js';
 import { findFormat } from '../formats/registry.js';
 
 /**

@@ -1,21 +1,17 @@
-import type { BudgetUse, Plan } from '../../contract/plan.js';
 import { COST_METRICS } from '../costs/metric.js';
+import type { PreparedProblem } from '../problem/prepare.js';
 import { itemValue, optionValue, type Quantity } from '../problem/rows.js';
-import { withinCapacity } from '../solvers/instance.js';
-import type { PreparedProblem } from './makePlan.js';
+import { relativeGap, withinCapacity } from '../solvers/instance.js';
+import type { BudgetUse, PlannedLayer, PlanResult } from './planResult.js';
+import type { PlanSolution } from './solvePlan.js';
 import type { VerifiedAssignment } from './verify.js';
 
-export interface SolveSummary {
-  status: Plan['status'];
-  bound: number;
-  solver: Plan['solver'];
-}
-
 /** The plan a client reads: per-layer choices, totals, how each budget is used. */
-export function describePlan(problem: PreparedProblem, verified: VerifiedAssignment, summary: SolveSummary): Plan {
-  const { layers, limits, objective } = problem;
+export function describePlan(problem: PreparedProblem, solution: PlanSolution): PlanResult {
+  const { layers, limits, objective, model } = problem;
+  const { verified } = solution;
   const chosen = layers.map((plannable, i) => plannable.options[verified.options[i]!]!);
-  const totals: Plan['totals'] = {};
+  const totals: PlanResult['totals'] = {};
   for (const quantity of ['sensitivity', ...COST_METRICS] as Quantity[]) {
     const values = chosen.map((option) => optionValue(option, quantity));
     if (values.every((value) => value !== undefined)) totals[quantity] = values.reduce((a, b) => a! + b!, 0);
@@ -28,31 +24,33 @@ export function describePlan(problem: PreparedProblem, verified: VerifiedAssignm
     slack: limit.limit - verified.used[k]!,
     binding: blocked[k]!,
   }));
-  const scale = Math.max(Math.abs(verified.objective), Number.MIN_VALUE);
   return {
-    status: summary.status,
-    objective: { [objective]: verified.objective },
-    bound: summary.bound,
-    gap: Math.max(0, (verified.objective - summary.bound) / scale),
+    modelName: model.name,
+    status: solution.status,
+    objective: { quantity: objective, value: verified.objective },
+    bound: solution.bound,
+    gap: relativeGap(verified.objective, solution.bound),
     totals,
     budgets,
-    layers: layers.map((plannable, i) => {
+    layers: layers.map((plannable, i): PlannedLayer => {
       const option = chosen[i]!;
       const { avgBits: _share, ...costs } = option.costs;
+      const { layer } = plannable;
       return {
-        name: plannable.layer.name,
-        candidate: option.candidate.id,
+        name: layer.name,
+        ...(layer.aliases ? { aliases: layer.aliases } : {}),
+        candidate: option.candidate,
         sensitivity: option.score.value,
         sensitivitySource: option.score.source,
         pinned: plannable.pinned,
-        ...(option.compute ? { computesIn: option.compute.format.id + (option.compute.native ? '' : ' (emulated)') } : {}),
+        ...(option.compute ? { computesIn: { format: option.compute.format, native: option.compute.native } } : {}),
         costs: {
           ...Object.fromEntries(Object.entries(costs).filter(([, value]) => value !== undefined)),
-          avgBits: plannable.layer.params > 0 ? (costs.sizeBytes * 8) / plannable.layer.params : 0,
+          avgBits: layer.params > 0 ? (costs.sizeBytes * 8) / layer.params : 0,
         },
       };
     }),
-    solver: summary.solver,
+    solver: solution.solver,
     warnings: problem.warnings,
   };
 }

@@ -1,4 +1,4 @@
-import type { ModelDescriptor } from '../../contract/model.js';
+import type { ModelDescriptor } from '../model/model.js';
 import { CoreError } from '../errors.js';
 import type { PlannableLayer } from '../problem/layerOptions.js';
 import { optionValue, type Quantity, type ResolvedLimit } from '../problem/rows.js';

@@ -1,4 +1,4 @@
-import type { ModelDescriptor } from '../../contract/model.js';
+import type { ModelDescriptor } from '../model/model.js';
 import type { FieldIssue } from '../errors.js';
 import type { PlannableLayer } from './layerOptions.js';
 

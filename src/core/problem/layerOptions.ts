@@ -1,5 +1,5 @@
-import type { HardwareProfile } from '../../contract/hardware.js';
-import type { Layer, ModelDescriptor } from '../../contract/model.js';
+import type { HardwareProfile } from '../hardware/profile.js';
+import type { Layer, ModelDescriptor } from '../model/model.js';
 import { layerCosts, type LayerCosts } from '../costs/layerCosts.js';
 import { computePlan, type ComputePlan } from '../hardware/computeFormat.js';
 import type { FieldIssue } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { Layer, ModelDescriptor } from '../../contract/model.js';
+import type { Layer, ModelDescriptor } from '../model/model.js';
 import { CANDIDATE_HINT, parseCandidate } from '../formats/candidate.js';
 import { FORMAT_ID_HINT, findFormat } from '../formats/registry.js';
 import type { FieldIssue } from '../errors.js';

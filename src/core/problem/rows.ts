@@ -1,4 +1,4 @@
-import type { Budget, Objective } from '../../contract/request.js';
+import type { Budget, Objective } from './budget.js';
 import type { CostMetric } from '../costs/metric.js';
 import type { FieldIssue } from '../errors.js';
 import type { Item } from './items.js';
@@ -58,33 +58,36 @@ export function checkQuantityKnown(
   }
 }
 
+/** The least and the most any assignment reaches on one quantity (each item at its extremes). */
+export function quantityRange(items: Item[], layers: PlannableLayer[], quantity: Quantity): { least: number; most: number } {
+  let least = 0;
+  let most = 0;
+  for (const item of items) {
+    let low = Infinity;
+    let high = -Infinity;
+    for (let j = 0; j < item.candidateIds.length; j++) {
+      const value = itemValue(item, layers, j, quantity);
+      low = Math.min(low, value);
+      high = Math.max(high, value);
+    }
+    least += low;
+    most += high;
+  }
+  return { least, most };
+}
+
 /**
  * Resolves each budget (and the objective's sensitivity bound) to an absolute limit.
  * A fraction f means least + f x (most - least), the least and most reachable over the items.
  */
-export function resolveLimits(
-  budgets: Budget[],
-  objective: Objective,
-  items: Item[],
-  layers: PlannableLayer[],
-): ResolvedLimit[] {
-  const range = (quantity: Quantity) => {
-    let least = 0;
-    let most = 0;
-    for (const item of items) {
-      const values = item.candidateIds.map((_, j) => itemValue(item, layers, j, quantity));
-      least += Math.min(...values);
-      most += Math.max(...values);
-    }
-    return { least, most };
-  };
+export function resolveLimits(budgets: Budget[], objective: Objective, items: Item[], layers: PlannableLayer[]): ResolvedLimit[] {
   const limits = budgets.map((budget): ResolvedLimit => {
-    const { least, most } = range(budget.metric);
+    const { least, most } = quantityRange(items, layers, budget.metric);
     const limit = budget.max ?? least + budget.fraction! * (most - least);
     return { quantity: budget.metric, limit, leastReachable: least };
   });
   if (objective.minimize !== 'sensitivity') {
-    limits.push({ quantity: 'sensitivity', limit: objective.maxSensitivity!, leastReachable: range('sensitivity').least });
+    limits.push({ quantity: 'sensitivity', limit: objective.maxSensitivity!, leastReachable: quantityRange(items, layers, 'sensitivity').least });
   }
   return limits;
 }

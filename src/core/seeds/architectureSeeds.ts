@@ -1,4 +1,4 @@
-import type { Seed } from '../../contract/catalog.js';
+import type { Seed } from './seed.js';
 import { bertBase } from './architectures/bert.js';
 import { llama, LLAMA_2_70B, LLAMA_2_7B } from './architectures/llama.js';
 import { mobilenetV2 } from './architectures/mobilenetV2.js';

@@ -1,5 +1,5 @@
-import type { Seed } from '../../contract/catalog.js';
-import type { Layer } from '../../contract/model.js';
+import type { Seed } from './seed.js';
+import type { Layer } from '../model/model.js';
 
 /** The shape of seeds/hawq-v3/*.json (HAWQ-V3's ILP notebook arrays; see its README). */
 export interface HawqV3Data {

@@ -1,4 +1,4 @@
-import type { Layer } from '../../contract/model.js';
+import type { Layer } from '../model/model.js';
 import type { Candidate } from '../formats/candidate.js';
 import type { NumericFormat } from '../formats/format.js';
 import { findFormat } from '../formats/registry.js';

@@ -27,6 +27,11 @@ export interface SolveOutcome {
   nodes: number;
 }
 
+/** Milliseconds from an arbitrary origin; the shell passes the clock in, so the core stays pure. */
+export interface Clock {
+  now: () => number;
+}
+
 export interface SolveLimits {
   timeLimitMs: number;
   relativeGap: number;
@@ -39,4 +44,9 @@ export const BUDGET_RELATIVE_TOLERANCE = 1e-12;
 
 export function withinCapacity(used: number, capacity: number): boolean {
   return used <= capacity + BUDGET_RELATIVE_TOLERANCE * Math.max(Math.abs(capacity), Math.abs(used));
+}
+
+/** (value - bound) / |value|: how far a value may be above the optimum, relative to it. */
+export function relativeGap(value: number, bound: number): number {
+  return Math.max(0, (value - bound) / Math.max(Math.abs(value), Number.MIN_VALUE));
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { BUILT_IN_FORMATS, BUILT_IN_HARDWARE, effectiveBits, findHardware } from '../../core/index.js';
-import type { SeedStore } from '../../seeds/store.js';
+import type { SeedStore } from '../../service/seedStore.js';
 import { HttpProblem } from '../problems.js';
 
 export function catalogRoutes(app: FastifyInstance, seeds: SeedStore): void {

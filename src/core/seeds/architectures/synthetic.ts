@@ -1,4 +1,4 @@
-import type { Layer } from '../../../contract/model.js';
+import type { Layer } from '../../model/model.js';
 
 /**
  * The rule that makes the synthetic sensitivities of the architecture seeds, written once so

@@ -5,10 +5,10 @@
  * over four decades (seeded) times the format's relative squared error.
  */
 import { readFileSync } from 'node:fs';
-import type { Layer, ModelDescriptor } from '../src/contract/model.js';
-import type { PlanInput } from '../src/core/index.js';
-import { hawqV3Seed, type HawqV3Data } from '../src/core/index.js';
-import { projectPath } from '../src/projectRoot.js';
+import type { Layer, ModelDescriptor } from '../../src/core/index.js';
+import type { PlanInput } from '../../src/core/index.js';
+import { hawqV3Seed, type HawqV3Data } from '../../src/core/index.js';
+import { projectPath } from '../../src/projectRoot.js';
 
 /** Deterministic PRNG (mulberry32). */
 function random(seed: number): () => number {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Seed } from '../contract/catalog.js';
+import type { Seed } from '../core/index.js';
 import { ARCHITECTURE_SEEDS, architectureSeed, hawqV3Seed, type HawqV3Data } from '../core/index.js';
 import { projectPath } from '../projectRoot.js';
 

@@ -1,0 +1,44 @@
+import { CoreError, type FieldIssue } from '../core/index.js';
+import { ServiceError } from '../service/errors.js';
+
+export const EXIT_PLAN = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_INFEASIBLE = 2;
+
+/** A failure the CLI reports on stderr, with the exit code a CI step reads. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A problem+json body from a server. */
+export interface ProblemBody {
+  type?: string;
+  detail?: string;
+  errors?: FieldIssue[];
+}
+
+function withIssues(head: string, issues: FieldIssue[] = []): string {
+  return [head, ...issues.map((issue) => `  ${formatPathForCli(issue.path)}: ${issue.message}`)].join('\n');
+}
+
+/** A server's problem as a CLI error: exit 2 for infeasible budgets, 1 otherwise. */
+export function problemError(problem: ProblemBody, status: number): CliError {
+  return new CliError(withIssues(`error ${status}: ${problem.detail ?? 'request failed'}`, problem.errors), problem.type === '/problems/infeasible' ? EXIT_INFEASIBLE : EXIT_ERROR);
+}
+
+/** An error of the in-process pipeline as a CLI error (others pass through). */
+export function localError(error: unknown): unknown {
+  if (error instanceof CoreError) return new CliError(withIssues(`error: ${error.message}`, error.issues), error.code === 'BITPLAN_ERR_INFEASIBLE' ? EXIT_INFEASIBLE : EXIT_ERROR);
+  if (error instanceof ServiceError) return new CliError(withIssues(`error: ${error.message}`, error.issues), EXIT_ERROR);
+  return error;
+}
+
+/** Request paths in CLI terms: `budgets[0].max` is the first --budget. */
+export function formatPathForCli(path: string): string {
+  return path.replace(/^budgets[.[](\d+)\]?/, (_, k: string) => `--budget #${Number(k) + 1}`);
+}

@@ -1,0 +1,55 @@
+import type { CostMetric } from '../costs/metric.js';
+import type { Candidate } from '../formats/candidate.js';
+import type { NumericFormat } from '../formats/format.js';
+import type { LayerAliases } from '../model/model.js';
+import type { Quantity } from '../problem/rows.js';
+import type { SensitivitySource } from '../sensitivity/source.js';
+import type { SolverBackendName } from '../solvers/backend.js';
+
+/**
+ * A plan as the core makes it: formats as objects, so that exporters and renderings read them
+ * without parsing ids. src/service maps it to the wire Plan once.
+ */
+export interface PlanResult {
+  modelName: string;
+  /** optimal: proven within the requested gap; feasible: stopped before (bound and gap say how far). */
+  status: 'optimal' | 'feasible';
+  objective: { quantity: Quantity; value: number };
+  /** Proven lower bound on the objective. */
+  bound: number;
+  /** (objective - bound) / |objective|. */
+  gap: number;
+  totals: Partial<Record<Quantity, number>>;
+  budgets: BudgetUse[];
+  layers: PlannedLayer[];
+  solver: SolverReport;
+  warnings: string[];
+}
+
+export interface PlannedLayer {
+  name: string;
+  aliases?: LayerAliases;
+  candidate: Candidate;
+  sensitivity: number;
+  sensitivitySource: SensitivitySource;
+  pinned: boolean;
+  /** With a hardware profile: the format the layer computes in, and whether natively. */
+  computesIn?: { format: NumericFormat; native: boolean };
+  /** Costs at the chosen candidate; avgBits is the layer's own bits per weight. */
+  costs: Partial<Record<CostMetric, number>>;
+}
+
+export interface BudgetUse {
+  metric: Quantity;
+  limit: number;
+  used: number;
+  slack: number;
+  /** This budget blocks at least one single-layer change that would improve the objective. */
+  binding: boolean;
+}
+
+export interface SolverReport {
+  backend: Exclude<SolverBackendName, 'auto'>;
+  timeMs: number;
+  nodes: number;
+}

@@ -1,0 +1,65 @@
+import { CoreError } from '../errors.js';
+import { expandChoice, instanceFor } from '../problem/instance.js';
+import { reducedFor, type PreparedProblem } from '../problem/prepare.js';
+import type { ResolvedLimit } from '../problem/rows.js';
+import type { SolverOptions } from '../solvers/backend.js';
+import { withinCapacity, type Clock } from '../solvers/instance.js';
+import { runBackend } from '../solvers/solve.js';
+import type { SolverReport } from './planResult.js';
+import { verifyAssignment, type VerifiedAssignment } from './verify.js';
+
+/** A verified assignment and what is proven about it. */
+export interface PlanSolution {
+  verified: VerifiedAssignment;
+  status: 'optimal' | 'feasible';
+  /** Proven lower bound on the objective (at most the objective). */
+  bound: number;
+  solver: SolverReport;
+}
+
+/**
+ * The one way the core solves: a prepared problem under `limits` (its own, or a frontier
+ * point's), reduced, solved by the named backend and verified against the per-layer problem
+ * before anything is answered. Throws infeasible (with every limit and the least value it could
+ * reach) or no-solution-in-time.
+ */
+export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], solver: SolverOptions, clock: Clock): PlanSolution {
+  if (limits.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) {
+    throw infeasible(limits, 'no assignment meets every budget: at least one budget is below the least value it could reach');
+  }
+  const reduced = reducedFor(problem, limits.map((limit) => limit.quantity));
+  const instance = instanceFor(reduced, limits);
+  const run = runBackend(solver.backend, instance, { ...solver, now: clock.now });
+  const { outcome } = run;
+  if (outcome.status === 'infeasible') {
+    throw infeasible(limits, 'no assignment meets all budgets together, although each alone is reachable');
+  }
+  if (!outcome.choice) {
+    throw new CoreError(
+      'BITPLAN_ERR_NO_SOLUTION_IN_TIME',
+      `the ${run.backend} solver found no assignment within timeLimitMs=${solver.timeLimitMs}; raise solver.timeLimitMs or loosen the budgets`,
+    );
+  }
+  const assignment = expandChoice(problem.items, reduced, outcome.choice);
+  const verified = verifyAssignment(problem.model, problem.layers, assignment, problem.objective, limits);
+  // A backend's own bound, else for a proven optimum the objective, else the budget-free minimum.
+  const budgetFree = instance.items.reduce((sum, item) => sum + Math.min(...item.options.map((o) => o.cost)), 0);
+  const instanceBound = outcome.bound ?? (outcome.status === 'optimal' ? verified.objective - reduced.fixedObjective : budgetFree);
+  const bound = Math.min(verified.objective, Math.max(instanceBound, budgetFree) + reduced.fixedObjective);
+  return {
+    verified,
+    status: outcome.status === 'optimal' ? 'optimal' : 'feasible',
+    bound,
+    solver: { backend: run.backend, timeMs: run.timeMs, nodes: outcome.nodes },
+  };
+}
+
+/** The 422 for budgets no assignment meets: every limit with the least value it could reach. */
+export function infeasible(limits: ResolvedLimit[], message: string): CoreError {
+  const budgets = limits.map((limit) => ({ metric: limit.quantity, limit: limit.limit, leastReachable: limit.leastReachable }));
+  const unreachable = budgets.filter((b) => !withinCapacity(b.leastReachable, b.limit));
+  const detail = unreachable.length > 0
+    ? unreachable.map((b) => `${b.metric} limit ${b.limit} is below the least reachable ${b.leastReachable}`).join('; ')
+    : message;
+  return new CoreError('BITPLAN_ERR_INFEASIBLE', detail, [], budgets);
+}

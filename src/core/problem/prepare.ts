@@ -1,0 +1,77 @@
+import type { CostMetric } from '../costs/metric.js';
+import { invalidInput, type FieldIssue } from '../errors.js';
+import type { HardwareProfile } from '../hardware/profile.js';
+import type { ModelDescriptor } from '../model/model.js';
+import type { Budget, Objective } from './budget.js';
+import { buildItems, type Item } from './items.js';
+import { layerOptions, type PlannableLayer } from './layerOptions.js';
+import { canonicalCandidates, normalizeModel } from './normalize.js';
+import { reduce, type ReducedProblem } from './instance.js';
+import { checkQuantityKnown, resolveLimits, type Quantity, type ResolvedLimit } from './rows.js';
+
+/** What a plan or a frontier is made of: the model, what it may take, and the limits. */
+export interface ProblemInput {
+  model: ModelDescriptor;
+  /** Path prefix of the model in the request, for error paths (`model`, or `seed(name)` for a seed). */
+  modelPath: string;
+  hardware?: HardwareProfile;
+  candidates?: string[];
+  allowEmulated?: boolean;
+  batchSize: number;
+  budgets: Budget[];
+  objective: Objective;
+  /** Costs the caller needs beyond the budgets and the objective (a frontier's axis). */
+  axes?: CostMetric[];
+}
+
+/** Everything a plan is made from, once the request has been checked. */
+export interface PreparedProblem {
+  model: ModelDescriptor;
+  layers: PlannableLayer[];
+  items: Item[];
+  objective: Quantity;
+  /** The budgets (and the objective's sensitivity bound), resolved to absolute limits. */
+  limits: ResolvedLimit[];
+  warnings: string[];
+  /** The reduction for a list of row quantities, made once per list (see reducedFor). */
+  reductions: Map<string, ReducedProblem>;
+}
+
+/** Checks the request against the model and builds the problem; throws invalid-input with every issue found. */
+export function prepareProblem(input: ProblemInput): PreparedProblem {
+  const modelIssues: FieldIssue[] = [];
+  const model = normalizeModel(input.model, modelIssues);
+  const issues: FieldIssue[] = modelIssues.map((issue) => ({ ...issue, path: `${input.modelPath}.${issue.path}` }));
+  const requested = input.candidates
+    ? canonicalCandidates(input.candidates, 'candidates', issues)
+    : input.hardware && canonicalCandidates(input.hardware.defaultCandidates, 'hardware.defaultCandidates', issues);
+  if (issues.length > 0) throw invalidInput(issues);
+
+  const { layers, warnings } = layerOptions(
+    model,
+    { requested, hardware: input.hardware, batchSize: input.batchSize, allowEmulated: input.allowEmulated ?? false, modelPath: input.modelPath },
+    issues,
+  );
+  const groupIssues: FieldIssue[] = [];
+  const items = buildItems(model, layers, groupIssues);
+  issues.push(...groupIssues.map((issue) => ({ ...issue, path: `${input.modelPath}.${issue.path}` })));
+  const objective: Quantity = input.objective.minimize;
+  input.budgets.forEach((budget, k) => checkQuantityKnown(layers, budget.metric, `budgets[${k}].metric`, issues, warnings));
+  if (objective !== 'sensitivity') checkQuantityKnown(layers, objective, 'objective.minimize', issues, warnings);
+  for (const axis of input.axes ?? []) checkQuantityKnown(layers, axis, 'axis', issues, warnings);
+  if (issues.length > 0) throw invalidInput(issues);
+
+  const limits = resolveLimits(input.budgets, input.objective, items, layers);
+  return { model, layers, items, objective, limits, warnings, reductions: new Map() };
+}
+
+/** The problem reduced for these row quantities, made once per distinct list. */
+export function reducedFor(problem: PreparedProblem, rows: readonly Quantity[]): ReducedProblem {
+  const key = rows.join(',');
+  let reduced = problem.reductions.get(key);
+  if (!reduced) {
+    reduced = reduce(problem.items, problem.layers, problem.objective, rows);
+    problem.reductions.set(key, reduced);
+  }
+  return reduced;
+}

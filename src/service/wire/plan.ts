@@ -1,0 +1,27 @@
+import type { Plan, PlannedLayer } from '../../contract/plan.js';
+import type { PlanResult } from '../../core/index.js';
+
+/** The core's plan as the wire Plan (src/contract/plan.ts): candidates and formats as ids. */
+export function wirePlan(result: PlanResult): Plan {
+  return {
+    status: result.status,
+    objective: { [result.objective.quantity]: result.objective.value },
+    bound: result.bound,
+    gap: result.gap,
+    totals: result.totals,
+    budgets: result.budgets,
+    layers: result.layers.map(
+      (layer): PlannedLayer => ({
+        name: layer.name,
+        candidate: layer.candidate.id,
+        sensitivity: layer.sensitivity,
+        sensitivitySource: layer.sensitivitySource,
+        pinned: layer.pinned,
+        ...(layer.computesIn ? { computesIn: layer.computesIn.format.id + (layer.computesIn.native ? '' : ' (emulated)') } : {}),
+        costs: layer.costs,
+      }),
+    ),
+    solver: result.solver,
+    warnings: result.warnings,
+  };
+}
