@@ -1,5 +1,7 @@
 import { readConfig } from './config.js';
 import { build } from './http/app.js';
+import { loadSeedStore } from './service/seedStore.js';
+import { SolverPool } from './worker/pool.js';
 
 let config;
 try {
@@ -8,7 +10,7 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-const app = await build({ logger: { level: config.LOG_LEVEL }, config });
+const app = await build({ runner: SolverPool.fromConfig(config), seeds: loadSeedStore(), logger: { level: config.LOG_LEVEL }, config });
 await app.listen({ port: config.PORT, host: config.HOST });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

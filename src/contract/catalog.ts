@@ -139,10 +139,29 @@ export const UnreachableBudget = component(
   { metric: 'sizeBytes', limit: 1e6, leastReachable: 5.8e6 },
 );
 
+export const ProblemType = component(
+  'ProblemType',
+  z.strictObject({
+    type: doc(z.string(), 'The type URI problems of this kind carry.', '/problems/infeasible'),
+    status: doc(z.number().int(), 'HTTP status of this kind.', 422),
+    title: doc(z.string(), 'Short summary of the kind.', 'Infeasible'),
+    about: doc(z.string(), 'What it means and what to do.', 'No assignment meets every budget; budgets lists each limit and the least value it could reach.'),
+    example: doc(z.string(), 'An example detail.', 'no assignment meets every budget: sizeBytes limit 1000000 is below the least reachable 6100160'),
+  }),
+  'A kind of problem: what a problem `type` means.',
+  {
+    type: '/problems/infeasible',
+    status: 422,
+    title: 'Infeasible',
+    about: 'No assignment meets every budget; budgets lists each limit and the least value it could reach.',
+    example: 'no assignment meets every budget: sizeBytes limit 1000000 is below the least reachable 6100160',
+  },
+);
+
 export const ProblemDetails = component(
   'ProblemDetails',
   z.strictObject({
-    type: doc(z.string(), 'A URI naming the kind of problem.', 'https://bitplan.dev/problems/invalid-request'),
+    type: doc(z.string(), 'A relative URI naming the kind of problem; GET it for what the kind means.', '/problems/invalid-request'),
     title: doc(z.string(), 'Short summary of the kind of problem.', 'Invalid request'),
     status: doc(z.number().int(), 'HTTP status code.', 400),
     detail: doc(z.string(), 'What went wrong in this request and what to do.', '2 fields are invalid'),
@@ -165,6 +184,6 @@ export const ProblemDetails = component(
     ),
   }),
   'An RFC 9457 problem details body (application/problem+json).',
-  { type: 'https://bitplan.dev/problems/invalid-request', title: 'Invalid request', status: 400, detail: '1 field is invalid' },
+  { type: '/problems/invalid-request', title: 'Invalid request', status: 400, detail: '1 field is invalid' },
 );
 export type ProblemDetails = z.infer<typeof ProblemDetails>;

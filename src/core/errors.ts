@@ -1,18 +1,22 @@
 /**
- * The core's error catalogue. Every failure the core can report is one of these codes; the HTTP
- * layer maps each code to a status and a problem type (src/http/problems.ts), the CLI to an exit code.
+ * The core's error catalogue, in the spirit of Fastify's lib/errors.js: every failure the core
+ * can report is one code with one message template (%s filled in order). src/http maps each code
+ * to a status and a problem type, the CLI to an exit code.
  */
-export type CoreErrorCode =
-  /** The request is well-formed JSON of the right shape but contradicts itself (unknown layer, bad pin, ...). */
-  | 'BITPLAN_ERR_INVALID_INPUT'
-  /** No assignment meets every budget. */
-  | 'BITPLAN_ERR_INFEASIBLE'
+export const CORE_ERRORS = {
+  /** The request is well-formed JSON of the right shape but contradicts itself (unknown layer, bad pin, ...): issues lists the fields. */
+  BITPLAN_ERR_INVALID_INPUT: '%s',
+  /** No assignment meets every budget: budgets lists each limit and the least value it could reach. */
+  BITPLAN_ERR_INFEASIBLE: 'no assignment meets every budget: %s',
   /** The solver stopped at its time limit before finding any assignment that passes verification. */
-  | 'BITPLAN_ERR_NO_SOLUTION_IN_TIME'
+  BITPLAN_ERR_NO_SOLUTION_IN_TIME: 'the %s solver found no assignment within timeLimitMs=%s; raise solver.timeLimitMs or loosen the budgets',
   /** A solver returned an assignment that failed verification: a bug, never a plan. */
-  | 'BITPLAN_ERR_SOLVER_ANSWER_REJECTED'
+  BITPLAN_ERR_SOLVER_ANSWER_REJECTED: 'solver answer rejected: %s',
   /** An `all` frontier has more Pareto-optimal points than the request's cap. */
-  | 'BITPLAN_ERR_FRONTIER_TOO_LARGE';
+  BITPLAN_ERR_FRONTIER_TOO_LARGE:
+    'the exact frontier has more than maxPoints=%s Pareto-optimal points (a partial frontier reached %s); raise maxPoints (up to 100000) or ask for evenly spaced budgets with all=false',
+} as const;
+export type CoreErrorCode = keyof typeof CORE_ERRORS;
 
 export interface FieldIssue {
   /** Path of the offending field, e.g. `model.layers[3].pin`. */
@@ -38,8 +42,28 @@ export class CoreError extends Error {
   }
 }
 
+/** A template with each %s replaced by the next value (the catalogues' message format). */
+export function fillTemplate(template: string, values: readonly (string | number)[]): string {
+  let next = 0;
+  return template.replace(/%s/g, () => String(values[next++] ?? ''));
+}
+
+/** The error of `code`, its message from the catalogue's template. */
+export function coreError(code: CoreErrorCode, values: readonly (string | number)[], details: { issues?: FieldIssue[]; budgets?: UnreachableBudget[] } = {}): CoreError {
+  return new CoreError(code, fillTemplate(CORE_ERRORS[code], values), details.issues, details.budgets);
+}
+
+/**
+ * "3 fields are invalid; first: path: message": how every layer summarises invalid fields.
+ * `total` counts them all when only the first are listed; `stoppedAt` is where counting stops.
+ */
+export function invalidFieldsSummary(listed: readonly FieldIssue[], total = listed.length, stoppedAt = Infinity): string {
+  const count = total >= stoppedAt ? `at least ${total} fields are invalid (validation stops there)` : total === 1 ? '1 field is invalid' : `${total} fields are invalid`;
+  const shown = total > listed.length ? `; the first ${listed.length} are listed` : '';
+  const first = listed[0];
+  return first ? `${count}${shown}; first: ${first.path}: ${first.message}` : count;
+}
+
 export function invalidInput(issues: FieldIssue[]): CoreError {
-  const count = issues.length === 1 ? '1 field is invalid' : `${issues.length} fields are invalid`;
-  const first = issues[0];
-  return new CoreError('BITPLAN_ERR_INVALID_INPUT', first ? `${count}: ${first.path}: ${first.message}` : count, issues);
+  return coreError('BITPLAN_ERR_INVALID_INPUT', [invalidFieldsSummary(issues)], { issues });
 }

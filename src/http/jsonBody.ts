@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { INLINE_JSON_BYTES, type JsonBytes } from '../service/intake.js';
 import { parseJsonBytes } from '../service/validation/jsonBytes.js';
 import { jsonBodyLimits, type Limits } from '../service/validation/limits.js';
-import { HttpProblem, invalidRequest } from './problems.js';
+import { httpProblem, invalidRequest } from './problems.js';
 
 /**
  * JSON bodies: up to INLINE_JSON_BYTES parsed here (scanned first, see scanJson), larger ones
@@ -13,7 +13,7 @@ export function registerJsonBody(app: FastifyInstance, limits: Limits & { BODY_L
   app.addHook('onRequest', async (request) => {
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-      throw new HttpProblem('unsupported-media-type', `Content-Encoding: ${encoding.slice(0, 40)} is not supported; send the body uncompressed (identity)`);
+      throw httpProblem('BITPLAN_ERR_CONTENT_ENCODING', [encoding.slice(0, 40)]);
     }
   });
   app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -38,7 +38,7 @@ export function registerJsonBody(app: FastifyInstance, limits: Limits & { BODY_L
  * Content-Length.
  */
 function collectBody(payload: NodeJS.ReadableStream, contentLength: number, limit: number): Promise<JsonBytes> {
-  const tooLarge = () => new HttpProblem('payload-too-large', `the body is larger than ${limit} bytes; the limit is set by BODY_LIMIT_BYTES`);
+  const tooLarge = () => httpProblem('BITPLAN_ERR_BODY_TOO_LARGE', [limit]);
   if (contentLength > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     let buffer = new Uint8Array(Number.isNaN(contentLength) ? 64 * 1024 : contentLength);

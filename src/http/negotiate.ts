@@ -1,17 +1,11 @@
-import { HttpProblem } from './problems.js';
+import { httpProblem } from './problems.js';
 
 /**
- * The representation to answer with: `?format=` when given (json, csv, svg), else the Accept
- * header's most preferred of `offered` (q-values honoured, first offered on ties and for * /*).
+ * The representation to answer with: the Accept header's most preferred of `offered` (q-values
+ * honoured; the first offered on ties, for * /* and without Accept); 406 when it names none.
  */
-export function negotiate<T extends string>(accept: string | undefined, format: string | undefined, offered: Record<string, T>): T {
-  const byFormat: Record<string, string> = { json: 'application/json', csv: 'text/csv', svg: 'image/svg+xml' };
+export function negotiate<T extends string>(accept: string | undefined, offered: Record<string, T>): T {
   const types = Object.keys(offered);
-  if (format !== undefined) {
-    const type = byFormat[format];
-    if (!type || !(type in offered)) throw new HttpProblem('invalid-request', `format=${format} is not offered here; use one of ${types.map((t) => Object.keys(byFormat).find((f) => byFormat[f] === t)).join(', ')}`, { errors: [{ path: 'format', message: `expected one of ${types.join(', ')}` }] });
-    return offered[type]!;
-  }
   if (!accept) return offered[types[0]!]!;
   const ranges = accept.split(',').map((part, order) => {
     const [range, ...params] = part.trim().split(';');
@@ -27,6 +21,6 @@ export function negotiate<T extends string>(accept: string | undefined, format: 
       if (!best || q > best.q || (q === best.q && order + specific < best.order)) best = { type, q, order: order + specific };
     }
   }
-  if (!best) throw new HttpProblem('not-acceptable', `Accept: ${accept} matches none of ${types.join(', ')}`);
+  if (!best) throw httpProblem('BITPLAN_ERR_NOT_ACCEPTABLE', [accept.slice(0, 200), types.join(', ')]);
   return offered[best.type]!;
 }

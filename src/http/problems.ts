@@ -1,86 +1,107 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ProblemDetails } from '../contract/catalog.js';
-import type { CoreErrorCode, FieldIssue } from '../core/index.js';
-import type { ServiceError, ServiceErrorCode } from '../service/errors.js';
+import { fillTemplate, type CoreErrorCode, type FieldIssue } from '../core/index.js';
+import type { ServiceErrorCode } from '../service/errors.js';
 import { invalidRequest as invalidRequestError } from '../service/validation/issueSink.js';
-import type { PoolErrorReason } from '../worker/poolError.js';
 
 /** Seconds a client told 503 should wait before retrying. */
 export const RETRY_AFTER_SECONDS = 2;
 
 /**
- * The HTTP layer's problem catalogue (RFC 9457). Each kind has a stable slug, a title and a
- * status; `type` is `/problems/<slug>`, which GET /problems/<slug> documents.
+ * The HTTP layer's problem catalogue (RFC 9457): each kind a stable slug, a status, a title, what
+ * it means and an example detail. `type` is `/problems/<slug>`, which GET /problems/<slug>
+ * documents; the OpenAPI document lists every kind under the routes that answer it.
  */
 export const PROBLEM_KINDS = {
-  'invalid-request': { status: 400, title: 'Invalid request', about: 'The body or a parameter is malformed or contradicts itself; errors lists each field with its path.' },
-  'not-found': { status: 404, title: 'Not found', about: 'No seed, hardware profile or route by that name; the detail says where to list what exists.' },
-  'payload-too-large': { status: 413, title: 'Payload too large', about: 'The body exceeds the configured limit (BODY_LIMIT_BYTES).' },
-  'unsupported-media-type': { status: 415, title: 'Unsupported media type', about: 'Send the body as application/json.' },
-  infeasible: { status: 422, title: 'Infeasible', about: 'No assignment meets every budget; budgets lists each limit and the least value it could reach.' },
-  'no-solution-in-time': { status: 422, title: 'No solution within the time limit', about: 'The solver stopped at solver.timeLimitMs before finding any verified assignment.' },
-  'frontier-too-large': { status: 422, title: 'Frontier too large', about: 'An all-points frontier has more points than maxPoints; raise it or ask for evenly spaced budgets.' },
-  'too-large-to-solve': { status: 422, title: 'Too large to solve', about: 'Solving the request needed more memory than a solver thread may use (SOLVER_THREAD_MEMORY_MB); plan a smaller model, fewer candidates or fewer frontier points.' },
-  'not-acceptable': { status: 406, title: 'Not acceptable', about: 'The Accept header names no representation this route has.' },
-  overloaded: { status: 503, title: 'Overloaded', about: 'Every solver thread is busy and the queue is full, the service is shutting down, or a solve overran its time limit; retry after the Retry-After seconds.' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed', about: 'The route exists with another method.' },
-  internal: { status: 500, title: 'Internal error', about: 'A bug in bitplan; the request id finds it in the logs.' },
+  'invalid-request': { status: 400, title: 'Invalid request', about: 'The body or a parameter is malformed or contradicts itself; errors lists each field with its path (the first 100; errorsTotal counts them).', example: '1 field is invalid; first: budgets[0].fraction: Too big: expected number to be <=1' },
+  'not-found': { status: 404, title: 'Not found', about: 'No seed, hardware profile or route by that name; the detail says where to list what exists.', example: 'no seed named "resnet19"; GET /v1/seeds lists them (resnet18-hawq-v3, resnet50-hawq-v3, ...)' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed', about: 'The route exists with another method; the Allow header lists them.', example: 'GET /v1/plans is not allowed; /v1/plans takes POST' },
+  'not-acceptable': { status: 406, title: 'Not acceptable', about: 'The Accept header names no representation this route has.', example: 'Accept: application/xml matches none of application/json, text/csv, image/svg+xml' },
+  'payload-too-large': { status: 413, title: 'Payload too large', about: 'The body exceeds a configured limit: BODY_LIMIT_BYTES, MAX_LAYERS, or more JSON values than such a model holds.', example: '"layers" has 150000 entries; this service takes at most MAX_LAYERS=100000' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type', about: 'Send the body as application/json, uncompressed.', example: 'Unsupported Media Type: text/plain; send Content-Type: application/json' },
+  infeasible: { status: 422, title: 'Infeasible', about: 'No assignment meets every budget; budgets lists each limit and the least value it could reach.', example: 'no assignment meets every budget: sizeBytes limit 1000000 is below the least reachable 6100160' },
+  'no-solution-in-time': { status: 422, title: 'No solution within the time limit', about: 'The solver stopped at solver.timeLimitMs before finding any verified assignment.', example: 'the mckp solver found no assignment within timeLimitMs=10; raise solver.timeLimitMs or loosen the budgets' },
+  'frontier-too-large': { status: 422, title: 'Frontier too large', about: 'An all-points frontier has more points than maxPoints; raise it or ask for evenly spaced budgets.', example: 'the exact frontier has more than maxPoints=100 Pareto-optimal points (a partial frontier reached 131); raise maxPoints (up to 100000) or ask for evenly spaced budgets with all=false' },
+  'too-large-to-solve': { status: 422, title: 'Too large to solve', about: 'Solving the request needed more memory than a solver thread may use (SOLVER_THREAD_MEMORY_MB); plan a smaller model, fewer candidates or fewer frontier points.', example: 'the request needed more memory than a solver thread may use (SOLVER_THREAD_MEMORY_MB=2048); plan a smaller model, fewer candidates or fewer frontier points' },
+  overloaded: { status: 503, title: 'Overloaded', about: 'Every solver thread is busy and the queue is full, the service is shutting down, or a solve overran its time limit; retry after the Retry-After seconds.', example: 'all 2 solver threads are busy and 64 requests are waiting (MAX_QUEUE); retry after the Retry-After seconds' },
+  internal: { status: 500, title: 'Internal error', about: 'A bug in bitplan; the request id finds it in the logs.', example: 'unexpected error; quote request id 8c1f... when reporting it' },
 } as const;
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
 
-export const CORE_ERROR_PROBLEM: Record<CoreErrorCode, ProblemKind> = {
+/** The problem kind of every core and service error code. */
+export const PROBLEM_OF_CODE: Record<CoreErrorCode | ServiceErrorCode, ProblemKind> = {
   BITPLAN_ERR_INVALID_INPUT: 'invalid-request',
   BITPLAN_ERR_INFEASIBLE: 'infeasible',
   BITPLAN_ERR_NO_SOLUTION_IN_TIME: 'no-solution-in-time',
   BITPLAN_ERR_SOLVER_ANSWER_REJECTED: 'internal',
   BITPLAN_ERR_FRONTIER_TOO_LARGE: 'frontier-too-large',
-};
-
-export const SERVICE_ERROR_PROBLEM: Record<ServiceErrorCode, ProblemKind> = {
   BITPLAN_ERR_INVALID_REQUEST: 'invalid-request',
   BITPLAN_ERR_PAYLOAD_TOO_LARGE: 'payload-too-large',
-  BITPLAN_ERR_NOT_FOUND: 'not-found',
+  BITPLAN_ERR_UNKNOWN_SEED: 'not-found',
+  BITPLAN_ERR_UNKNOWN_HARDWARE: 'not-found',
+  BITPLAN_ERR_OVERLOADED: 'overloaded',
+  BITPLAN_ERR_SHUTTING_DOWN: 'overloaded',
+  BITPLAN_ERR_OVERRUN: 'overloaded',
+  BITPLAN_ERR_OUT_OF_MEMORY: 'too-large-to-solve',
 };
 
-export const POOL_ERROR_PROBLEM: Record<PoolErrorReason, ProblemKind> = {
-  overloaded: 'overloaded',
-  'shutting-down': 'overloaded',
-  overrun: 'overloaded',
-  'out-of-memory': 'too-large-to-solve',
-};
+/** The errors only the HTTP edge raises: each its kind and message template. */
+export const HTTP_ERRORS = {
+  BITPLAN_ERR_ROUTE_NOT_FOUND: { kind: 'not-found', template: 'no route %s %s; the API is described at /docs and /openapi.json' },
+  BITPLAN_ERR_UNKNOWN_PROBLEM: { kind: 'not-found', template: 'no problem type "%s"; known: %s' },
+  BITPLAN_ERR_METHOD_NOT_ALLOWED: { kind: 'method-not-allowed', template: '%s %s is not allowed; %s takes %s' },
+  BITPLAN_ERR_NOT_ACCEPTABLE: { kind: 'not-acceptable', template: 'Accept: %s matches none of %s' },
+  BITPLAN_ERR_UNSUPPORTED_MEDIA_TYPE: { kind: 'unsupported-media-type', template: '%s; send Content-Type: application/json' },
+  BITPLAN_ERR_CONTENT_ENCODING: { kind: 'unsupported-media-type', template: 'Content-Encoding: %s is not supported; send the body uncompressed (identity)' },
+  BITPLAN_ERR_BODY_TOO_LARGE: { kind: 'payload-too-large', template: 'the body is larger than %s bytes; the limit is set by BODY_LIMIT_BYTES' },
+  BITPLAN_ERR_INTERNAL: { kind: 'internal', template: 'unexpected error; quote request id %s when reporting it' },
+} as const satisfies Record<string, { kind: ProblemKind; template: string }>;
+export type HttpErrorCode = keyof typeof HTTP_ERRORS;
 
+type ProblemExtra = Partial<Pick<ProblemDetails, 'errors' | 'errorsTotal' | 'budgets'>>;
+
+/** A problem to answer: its kind, the detail and, for some kinds, the fields or budgets. */
 export class HttpProblem extends Error {
   constructor(
     readonly kind: ProblemKind,
     readonly detail: string,
-    readonly extra: Partial<Pick<ProblemDetails, 'errors' | 'errorsTotal' | 'budgets'>> = {},
+    readonly extra: ProblemExtra = {},
   ) {
     super(detail);
   }
 }
 
-/** A service error as a problem: its kind, message and (for a 400) the fields listed and counted. */
-export function serviceProblem(error: ServiceError): HttpProblem {
-  const fields = error.issues.length > 0 ? { errors: error.issues, errorsTotal: error.issuesTotal } : {};
-  return new HttpProblem(SERVICE_ERROR_PROBLEM[error.code], error.message, fields);
+/** The HTTP edge's own error of `code`, its detail from the catalogue's template. */
+export function httpProblem(code: HttpErrorCode, values: readonly (string | number)[]): HttpProblem {
+  return new HttpProblem(HTTP_ERRORS[code].kind, fillTemplate(HTTP_ERRORS[code].template, values));
+}
+
+/** A core or service error as a problem: its kind, message and the fields or budgets it carries. */
+export function problemOf(error: { code: CoreErrorCode | ServiceErrorCode; message: string; issues: FieldIssue[]; issuesTotal?: number; budgets?: ProblemDetails['budgets'] }): HttpProblem {
+  if (error.issues.length > 0) {
+    const invalid = invalidRequestError(error.issues, error.issuesTotal ?? error.issues.length);
+    return new HttpProblem(PROBLEM_OF_CODE[error.code], invalid.message, { errors: invalid.issues, errorsTotal: invalid.issuesTotal });
+  }
+  return new HttpProblem(PROBLEM_OF_CODE[error.code], error.message, error.budgets && error.budgets.length > 0 ? { budgets: error.budgets } : {});
 }
 
 /** A 400 naming invalid fields (at most ISSUES_LISTED_MAX of them, with the total). */
 export function invalidRequest(errors: FieldIssue[]): HttpProblem {
-  return serviceProblem(invalidRequestError(errors));
+  const invalid = invalidRequestError(errors);
+  return new HttpProblem('invalid-request', invalid.message, { errors: invalid.issues, errorsTotal: invalid.issuesTotal });
+}
+
+/** The body of a problem answer (also the OpenAPI examples, with `detail` the kind's example). */
+export function problemBody(kind: ProblemKind, detail: string, instance: string, requestId: string, extra: ProblemExtra = {}): ProblemDetails {
+  const { status, title } = PROBLEM_KINDS[kind];
+  return { type: `/problems/${kind}`, title, status, detail, instance, requestId, ...extra };
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
-  const kind = PROBLEM_KINDS[problem.kind];
-  if (kind.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-  const body: ProblemDetails = {
-    type: `/problems/${problem.kind}`,
-    title: kind.title,
-    status: kind.status,
-    detail: problem.detail,
-    instance: request.url.split('?')[0],
-    requestId: String(request.id),
-    ...problem.extra,
-  };
-  return reply.status(kind.status).type('application/problem+json').send(body);
+  const { status } = PROBLEM_KINDS[problem.kind];
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  return reply
+    .status(status)
+    .type('application/problem+json')
+    .send(problemBody(problem.kind, problem.detail, request.url.split('?')[0]!, String(request.id), problem.extra));
 }

@@ -2,12 +2,11 @@ import type { HardwareProfile } from '../contract/hardware.js';
 import type { ModelDescriptor } from '../contract/model.js';
 import { findHardware } from '../core/index.js';
 import type { SeedStore } from './seedStore.js';
-import { notFound } from './errors.js';
+import { BUILT_IN_HARDWARE } from '../core/index.js';
+import { serviceError } from './errors.js';
 
-const unknownSeed = (name: string, seeds: SeedStore) =>
-  notFound(`no seed named "${name}"; GET /v1/seeds lists them (${seeds.names().join(', ')})`);
-const unknownHardware = (id: string) =>
-  notFound(`no hardware profile "${id}"; GET /v1/hardware lists them, or pass an inline HardwareProfile`);
+export const unknownSeed = (name: string, seeds: SeedStore) => serviceError('BITPLAN_ERR_UNKNOWN_SEED', [name, seeds.names().join(', ')]);
+export const unknownHardware = (id: string) => serviceError('BITPLAN_ERR_UNKNOWN_HARDWARE', [id, BUILT_IN_HARDWARE.map((profile) => profile.id).join(', ')]);
 
 /** The model (inline or a seed) and hardware (an id or inline) a request names; 404 for unknown names. */
 export function resolveModelAndHardware(

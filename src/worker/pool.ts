@@ -1,6 +1,8 @@
 import { Worker, type ResourceLimits, type Transferable } from 'node:worker_threads';
+import type { Config } from '../config.js';
+import { serviceError } from '../service/errors.js';
+import type { TaskRunner } from '../service/runner.js';
 import { fromWire, type ResultMessage, type TaskMessage } from './messages.js';
-import { PoolError } from './poolError.js';
 import type { SolveResult, SolveTask } from '../service/task.js';
 
 export interface PoolOptions {
@@ -10,9 +12,12 @@ export interface PoolOptions {
   maxQueue: number;
   /** A worker still busy this long after its task's own time limit is ended and replaced. */
   graceMs: number;
-  /** Heap of each solver thread in MiB: a request that needs more fails alone (PoolError out-of-memory). */
+  /** Heap of each solver thread in MiB: a request that needs more fails alone (BITPLAN_ERR_OUT_OF_MEMORY). */
   threadMemoryMb: number;
 }
+
+/** Milliseconds a solve may run past its own time limit before its thread is replaced. */
+const OVERRUN_GRACE_MS = 10_000;
 
 interface Pending {
   id: number;
@@ -35,7 +40,12 @@ interface Slot {
  * Retry-After instead of piling up. Heavy tasks (large models) may hold all threads but one, and
  * light tasks go first, so small requests keep their latency while large solves run.
  */
-export class SolverPool {
+export class SolverPool implements TaskRunner {
+  /** The pool the configuration asks for (SOLVER_THREADS, MAX_QUEUE, SOLVER_THREAD_MEMORY_MB). */
+  static fromConfig(config: Pick<Config, 'SOLVER_THREADS' | 'MAX_QUEUE' | 'SOLVER_THREAD_MEMORY_MB'>): SolverPool {
+    return new SolverPool({ workers: config.SOLVER_THREADS, maxQueue: config.MAX_QUEUE, graceMs: OVERRUN_GRACE_MS, threadMemoryMb: config.SOLVER_THREAD_MEMORY_MB });
+  }
+
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
@@ -57,14 +67,10 @@ export class SolverPool {
     return worker;
   }
 
-  /** Runs a task on the next free worker; rejects with PoolError overloaded when the queue is full. */
+  /** Runs a task on the next free worker; rejects with BITPLAN_ERR_OVERLOADED when the queue is full. */
   run(task: SolveTask, timeLimitMs: number, heavy = false): Promise<SolveResult> {
-    if (this.closing) return Promise.reject(new PoolError('shutting-down', 'the service is shutting down; retry on another instance'));
-    if (this.queue.length >= this.options.maxQueue) {
-      return Promise.reject(
-        new PoolError('overloaded', `all ${this.options.workers} solver threads are busy and ${this.queue.length} requests are waiting (MAX_QUEUE); retry after the Retry-After seconds`),
-      );
-    }
+    if (this.closing) return Promise.reject(serviceError('BITPLAN_ERR_SHUTTING_DOWN'));
+    if (this.queue.length >= this.options.maxQueue) return Promise.reject(serviceError('BITPLAN_ERR_OVERLOADED', [this.options.workers, this.queue.length]));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, task, limitMs: timeLimitMs, heavy, resolve, reject });
       this.dispatch();
@@ -116,11 +122,7 @@ export class SolverPool {
     if (slot.busy) {
       clearTimeout(slot.busy.timer);
       const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      slot.busy.reject(
-        outOfMemory
-          ? new PoolError('out-of-memory', `the request needed more memory than a solver thread may use (SOLVER_THREAD_MEMORY_MB=${this.options.threadMemoryMb}); plan a smaller model, fewer candidates or fewer frontier points`)
-          : error,
-      );
+      slot.busy.reject(outOfMemory ? serviceError('BITPLAN_ERR_OUT_OF_MEMORY', [this.options.threadMemoryMb]) : error);
       slot.busy = undefined;
     }
     void worker.terminate();
@@ -136,7 +138,7 @@ export class SolverPool {
     slot.busy = undefined;
     void slot.worker.terminate();
     slot.worker = this.spawn();
-    reject(new PoolError('overrun', `the solve outlived its time limit by more than ${this.options.graceMs} ms and was stopped; retry with a smaller model or a looser relativeGap`));
+    reject(serviceError('BITPLAN_ERR_OVERRUN', [this.options.graceMs]));
     this.dispatch();
     this.drained();
   }

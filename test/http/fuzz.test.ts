@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/http/app.js';
+import { buildApp } from '../support/app.js';
 
 // Hostile and malformed requests: every answer must be a 2xx or a 4xx problem+json, never a 5xx,
 // and the service must stay healthy. Requests go through app.inject (no sockets).
@@ -46,7 +46,7 @@ const hostileValue = fc.oneof(
 describe('fuzzing the API', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await build({ config: { BODY_LIMIT_BYTES: 4 * 1024 * 1024 } });
+    app = await buildApp({ config: { BODY_LIMIT_BYTES: 4 * 1024 * 1024 } });
     await app.ready();
   });
   afterAll(() => app.close());

@@ -1,5 +1,5 @@
 import { METRIC_UNITS, type CostMetric } from '../costs/metric.js';
-import { CoreError } from '../errors.js';
+import { CoreError, coreError } from '../errors.js';
 import type { Candidate } from '../formats/candidate.js';
 import type { HardwareProfile } from '../hardware/profile.js';
 import type { ModelDescriptor } from '../model/model.js';
@@ -40,7 +40,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
   const start = clock.now();
   const problem = prepareProblem({ ...input, objective: { minimize: 'sensitivity' }, axes: [input.axis] });
   const { layers, items, limits: others, model } = problem;
-  if (others.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) throw infeasible(others, 'the other budgets cannot be met');
+  if (others.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) throw infeasible(others);
   const range = quantityRange(items, layers, input.axis);
   const axisLimit = (limit: number): ResolvedLimit => ({ quantity: input.axis, limit, leastReachable: range.least });
   const withAxis = [...others, axisLimit(Infinity)];
@@ -83,10 +83,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
   if (input.all) {
     const all = allParetoPoints(instance, axisRow, input.maxPoints);
     if (!Array.isArray(all)) {
-      throw new CoreError(
-        'BITPLAN_ERR_FRONTIER_TOO_LARGE',
-        `the exact frontier has more than maxPoints=${input.maxPoints} Pareto-optimal points (a partial frontier reached ${all.exceeded}); raise maxPoints (up to 100000) or ask for points evenly spaced budgets with all=false`,
-      );
+      throw coreError('BITPLAN_ERR_FRONTIER_TOO_LARGE', [input.maxPoints, all.exceeded]);
     }
     for (const point of all) accept(expandChoice(items, reduced, point.choice), 'optimal', 0, 'pareto');
     supportedTotal = supportedPoints(instance, axisRow, 1).total;

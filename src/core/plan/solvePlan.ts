@@ -1,4 +1,4 @@
-import { CoreError } from '../errors.js';
+import { coreError, type CoreError } from '../errors.js';
 import { expandChoice, instanceFor } from '../problem/instance.js';
 import { reducedFor, type PreparedProblem } from '../problem/prepare.js';
 import type { ResolvedLimit } from '../problem/rows.js';
@@ -25,20 +25,17 @@ export interface PlanSolution {
  */
 export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], solver: SolverOptions, clock: Clock): PlanSolution {
   if (limits.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) {
-    throw infeasible(limits, 'no assignment meets every budget: at least one budget is below the least value it could reach');
+    throw infeasible(limits);
   }
   const reduced = reducedFor(problem, limits.map((limit) => limit.quantity));
   const instance = instanceFor(reduced, limits);
   const run = runBackend(solver.backend, instance, { ...solver, now: clock.now });
   const { outcome } = run;
   if (outcome.status === 'infeasible') {
-    throw infeasible(limits, 'no assignment meets all budgets together, although each alone is reachable');
+    throw infeasible(limits);
   }
   if (!outcome.choice) {
-    throw new CoreError(
-      'BITPLAN_ERR_NO_SOLUTION_IN_TIME',
-      `the ${run.backend} solver found no assignment within timeLimitMs=${solver.timeLimitMs}; raise solver.timeLimitMs or loosen the budgets`,
-    );
+    throw coreError('BITPLAN_ERR_NO_SOLUTION_IN_TIME', [run.backend, solver.timeLimitMs]);
   }
   const assignment = expandChoice(problem.items, reduced, outcome.choice);
   const verified = verifyAssignment(problem.model, problem.layers, assignment, problem.objective, limits);
@@ -54,12 +51,15 @@ export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], sol
   };
 }
 
-/** The 422 for budgets no assignment meets: every limit with the least value it could reach. */
-export function infeasible(limits: ResolvedLimit[], message: string): CoreError {
+/**
+ * The 422 for budgets no assignment meets: every limit with the least value it could reach; the
+ * message names the budgets below their least reachable value, or says they conflict.
+ */
+export function infeasible(limits: ResolvedLimit[]): CoreError {
   const budgets = limits.map((limit) => ({ metric: limit.quantity, limit: limit.limit, leastReachable: limit.leastReachable }));
   const unreachable = budgets.filter((b) => !withinCapacity(b.leastReachable, b.limit));
-  const detail = unreachable.length > 0
+  const why = unreachable.length > 0
     ? unreachable.map((b) => `${b.metric} limit ${b.limit} is below the least reachable ${b.leastReachable}`).join('; ')
-    : message;
-  return new CoreError('BITPLAN_ERR_INFEASIBLE', detail, [], budgets);
+    : 'each budget alone is reachable, but not all of them together';
+  return coreError('BITPLAN_ERR_INFEASIBLE', [why], { budgets });
 }

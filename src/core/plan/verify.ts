@@ -1,5 +1,5 @@
 import type { ModelDescriptor } from '../model/model.js';
-import { CoreError } from '../errors.js';
+import { coreError } from '../errors.js';
 import type { PlannableLayer } from '../problem/layerOptions.js';
 import { optionValue, type Quantity, type ResolvedLimit } from '../problem/rows.js';
 import { withinCapacity } from '../solvers/instance.js';
@@ -12,7 +12,7 @@ export interface VerifiedAssignment {
 }
 
 function reject(reason: string): never {
-  throw new CoreError('BITPLAN_ERR_SOLVER_ANSWER_REJECTED', `solver answer rejected: ${reason}`);
+  throw coreError('BITPLAN_ERR_SOLVER_ANSWER_REJECTED', [reason]);
 }
 
 /**

@@ -11,7 +11,7 @@
 // A namespace import: the package's types describe its CommonJS build, its ESM build exports `default`.
 import * as lpSolverModule from 'javascript-lp-solver';
 import type { Model, SolverAPI } from 'javascript-lp-solver';
-import { CoreError } from '../errors.js';
+import { coreError } from '../errors.js';
 import type { ChoiceInstance, SolveLimits, SolveOutcome } from './instance.js';
 
 const solver = lpSolverModule.default as unknown as SolverAPI;
@@ -69,7 +69,7 @@ export function solveWithLpSolver(instance: ChoiceInstance, limits: SolveLimits)
   const choice = readChoice(instance, solution.solutionSet);
   if (!choice && timedOut) return { status: 'time-limit', nodes };
   if (!choice) {
-    throw new CoreError('BITPLAN_ERR_SOLVER_ANSWER_REJECTED', 'lp-solver answered an assignment that is fractional or not one candidate per layer');
+    throw coreError('BITPLAN_ERR_SOLVER_ANSWER_REJECTED', ['lp-solver answered an assignment that is fractional or not one candidate per layer']);
   }
   return { status: timedOut ? 'feasible' : 'optimal', choice, nodes };
 }

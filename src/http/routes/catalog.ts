@@ -1,40 +1,84 @@
-import type { FastifyInstance } from 'fastify';
+import { FormatList, Seed, SeedList } from '../../contract/catalog.js';
+import { HardwareList, HardwareProfile } from '../../contract/hardware.js';
+import { HardwareIdParams, SeedNameParams } from '../../contract/parameters.js';
 import { BUILT_IN_FORMATS, BUILT_IN_HARDWARE, effectiveBits, findHardware } from '../../core/index.js';
-import type { SeedStore } from '../../service/seedStore.js';
-import { HttpProblem } from '../problems.js';
+import { unknownHardware, unknownSeed } from '../../service/resolve.js';
+import { parseParameters, type RouteSpec } from './route.js';
 
-export function catalogRoutes(app: FastifyInstance, seeds: SeedStore): void {
-  app.get('/v1/formats', async () => ({
-    formats: BUILT_IN_FORMATS.map((format) => ({ ...format, effectiveBits: effectiveBits(format) })),
-    customMinifloats: 'eXmY, e.g. e3m4: 1 sign, X exponent (1-8), Y mantissa (0-23) bits, bias 2^(X-1)-1, no Inf or NaN encodings (the OCP MX FP6/FP4 convention)',
-  }));
-
-  app.get('/v1/hardware', async () => ({ hardware: BUILT_IN_HARDWARE }));
-
-  app.get<{ Params: { id: string } }>('/v1/hardware/:id', async (request) => {
-    const profile = findHardware(request.params.id);
-    if (!profile) {
-      throw new HttpProblem('not-found', `no hardware profile "${request.params.id}"; known: ${BUILT_IN_HARDWARE.map((p) => p.id).join(', ')}`);
-    }
-    return profile;
-  });
-
-  app.get('/v1/seeds', async () => ({
-    seeds: seeds.names().map((name) => seeds.find(name)!).map((seed) => ({
-      name: seed.name,
-      description: seed.description,
-      layers: seed.model.layers.length,
-      params: seed.model.layers.reduce((sum, layer) => sum + layer.params, 0),
-      macs: seed.model.layers.reduce((sum, layer) => sum + layer.macs, 0),
-      provenance: seed.provenance,
-    })),
-  }));
-
-  app.get<{ Params: { name: string } }>('/v1/seeds/:name', async (request) => {
-    const seed = seeds.find(request.params.name);
-    if (!seed) {
-      throw new HttpProblem('not-found', `no seed named "${request.params.name}"; known: ${seeds.names().join(', ')}`);
-    }
-    return seed;
-  });
-}
+export const catalogRoutes: RouteSpec[] = [
+  {
+    method: 'GET',
+    url: '/v1/formats',
+    operationId: 'listFormats',
+    tag: 'catalog',
+    summary: 'Numeric formats and their cost per element',
+    ok: { description: 'Every built-in format.', content: { 'application/json': { schema: FormatList } } },
+    problems: [],
+    handler: () => async () => ({
+      formats: BUILT_IN_FORMATS.map((format) => ({ ...format, effectiveBits: effectiveBits(format) })),
+      customMinifloats: 'eXmY, e.g. e3m4: 1 sign, X exponent (1-8), Y mantissa (0-23) bits, bias 2^(X-1)-1, no Inf or NaN encodings (the OCP MX FP6/FP4 convention)',
+    }),
+  },
+  {
+    method: 'GET',
+    url: '/v1/hardware',
+    operationId: 'listHardware',
+    tag: 'catalog',
+    summary: 'Built-in hardware profiles',
+    ok: { description: 'Every built-in profile.', content: { 'application/json': { schema: HardwareList } } },
+    problems: [],
+    handler: () => async () => ({ hardware: BUILT_IN_HARDWARE }),
+  },
+  {
+    method: 'GET',
+    url: '/v1/hardware/:id',
+    operationId: 'getHardware',
+    tag: 'catalog',
+    summary: 'One hardware profile',
+    params: HardwareIdParams,
+    ok: { description: 'The profile.', content: { 'application/json': { schema: HardwareProfile } } },
+    problems: ['not-found'],
+    handler: () => async (request) => {
+      const { id } = parseParameters(HardwareIdParams, request.params);
+      const profile = findHardware(id);
+      if (!profile) throw unknownHardware(id);
+      return profile;
+    },
+  },
+  {
+    method: 'GET',
+    url: '/v1/seeds',
+    operationId: 'listSeeds',
+    tag: 'catalog',
+    summary: 'Built-in seed models',
+    ok: { description: 'Every seed, without its layers.', content: { 'application/json': { schema: SeedList } } },
+    problems: [],
+    handler: ({ seeds }) => async () => ({
+      seeds: seeds.names().map((name) => seeds.find(name)!).map((seed) => ({
+        name: seed.name,
+        description: seed.description,
+        layers: seed.model.layers.length,
+        params: seed.model.layers.reduce((sum, layer) => sum + layer.params, 0),
+        macs: seed.model.layers.reduce((sum, layer) => sum + layer.macs, 0),
+        provenance: seed.provenance,
+      })),
+    }),
+  },
+  {
+    method: 'GET',
+    url: '/v1/seeds/:name',
+    operationId: 'getSeed',
+    tag: 'catalog',
+    summary: 'One seed model with its descriptor',
+    description: 'Its `model` is a ModelDescriptor: save it and send it back as `model`, edited, to plan a variant.',
+    params: SeedNameParams,
+    ok: { description: 'The seed.', content: { 'application/json': { schema: Seed } } },
+    problems: ['not-found'],
+    handler: ({ seeds }) => async (request) => {
+      const { name } = parseParameters(SeedNameParams, request.params);
+      const seed = seeds.find(name);
+      if (!seed) throw unknownSeed(name, seeds);
+      return seed;
+    },
+  },
+];

@@ -1,15 +1,44 @@
-import type { FastifyInstance } from 'fastify';
-import { PROBLEM_KINDS, HttpProblem, type ProblemKind } from '../problems.js';
-import type { SolverPool } from '../../worker/pool.js';
+import { Health, ProblemType } from '../../contract/catalog.js';
+import { ProblemSlugParams } from '../../contract/parameters.js';
+import { httpProblem, PROBLEM_KINDS, type ProblemKind } from '../problems.js';
 import { SERVICE_VERSION } from '../version.js';
+import { parseParameters, type RouteSpec } from './route.js';
 
-export function serviceRoutes(app: FastifyInstance, openApiDocument: object, pool: SolverPool): void {
-  app.get('/healthz', async () => ({ status: 'ok', version: SERVICE_VERSION, solves: pool.load() }));
-  app.get('/openapi.json', async () => openApiDocument);
-  // Problem `type` URIs resolve here, so a client can look up what a problem means.
-  app.get<{ Params: { slug: string } }>('/problems/:slug', async (request) => {
-    const slug = request.params.slug;
-    if (!Object.hasOwn(PROBLEM_KINDS, slug)) throw new HttpProblem('not-found', `no problem type "${request.params.slug}"; known: ${Object.keys(PROBLEM_KINDS).join(', ')}`);
-    return { type: `/problems/${slug}`, ...PROBLEM_KINDS[slug as ProblemKind] };
-  });
-}
+export const serviceRoutes: RouteSpec[] = [
+  {
+    method: 'GET',
+    url: '/healthz',
+    operationId: 'health',
+    tag: 'service',
+    summary: 'Liveness',
+    ok: { description: 'The service is up.', content: { 'application/json': { schema: Health } } },
+    problems: [],
+    handler: ({ runner }) => async () => ({ status: 'ok', version: SERVICE_VERSION, solves: runner.load() }),
+  },
+  {
+    method: 'GET',
+    url: '/openapi.json',
+    operationId: 'openApiDocument',
+    tag: 'service',
+    summary: 'This API described (OpenAPI 3.0)',
+    ok: { description: 'The OpenAPI document.', content: { 'application/json': { schema: { type: 'object', description: 'An OpenAPI 3.0.3 document.' } } } },
+    problems: [],
+    handler: ({ openApiDocument }) => async () => openApiDocument,
+  },
+  {
+    method: 'GET',
+    url: '/problems/:slug',
+    operationId: 'getProblemType',
+    tag: 'service',
+    summary: 'What a problem type means',
+    description: 'Every problem answer carries `type: /problems/<slug>`; this is what it resolves to.',
+    params: ProblemSlugParams,
+    ok: { description: 'The kind of problem.', content: { 'application/json': { schema: ProblemType } } },
+    problems: ['not-found'],
+    handler: () => async (request) => {
+      const { slug } = parseParameters(ProblemSlugParams, request.params);
+      if (!Object.hasOwn(PROBLEM_KINDS, slug)) throw httpProblem('BITPLAN_ERR_UNKNOWN_PROBLEM', [slug.slice(0, 64), Object.keys(PROBLEM_KINDS).join(', ')]);
+      return { type: `/problems/${slug}`, ...PROBLEM_KINDS[slug as ProblemKind] };
+    },
+  },
+];

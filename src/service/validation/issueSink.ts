@@ -1,5 +1,5 @@
-import type { FieldIssue } from '../../core/index.js';
-import { ServiceError } from '../errors.js';
+import { fillTemplate, invalidFieldsSummary, type FieldIssue } from '../../core/index.js';
+import { ServiceError, SERVICE_ERRORS } from '../errors.js';
 
 /** Validation stops once it has found this many invalid fields. */
 export const ISSUES_COUNTED_MAX = 1000;
@@ -33,10 +33,7 @@ export class IssueSink {
 
 /** A 400 naming the invalid fields: the first ISSUES_LISTED_MAX of `total`. */
 export function invalidRequest(issues: FieldIssue[], total = issues.length): ServiceError {
-  const stopped = total >= ISSUES_COUNTED_MAX ? `at least ${total} fields are invalid (validation stops there)` : undefined;
-  const count = stopped ?? (total === 1 ? '1 field is invalid' : `${total} fields are invalid`);
   const listed = issues.slice(0, ISSUES_LISTED_MAX);
-  const first = listed[0];
-  const shown = total > listed.length ? `; the first ${listed.length} are listed` : '';
-  return new ServiceError('BITPLAN_ERR_INVALID_REQUEST', first ? `${count}${shown}; first: ${first.path}: ${first.message}` : count, listed, total);
+  const message = fillTemplate(SERVICE_ERRORS.BITPLAN_ERR_INVALID_REQUEST, [invalidFieldsSummary(listed, total, ISSUES_COUNTED_MAX)]);
+  return new ServiceError('BITPLAN_ERR_INVALID_REQUEST', message, listed, total);
 }

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { PLAN_EXPORTS } from '../core/index.js';
+import { doc } from './doc.js';
+
+/** Query of POST /v1/plans. */
+export const PlanQuery = z.object({
+  format: doc(
+    z.enum(PLAN_EXPORTS).optional(),
+    'json (the Plan, default); hawq: a bit_config.py entry for HAWQ quant_train.py; modelopt: a ModelOpt MIXED_PRECISION hf_quant_config.json; llama-cpp: a llama-quantize --tensor-type-file; csv: one row per layer. Overrides the Accept header. A layer the toolkit cannot express is a 400 naming it.',
+    'hawq',
+  ),
+});
+
+/** Query of POST /v1/frontiers. */
+export const FrontierQuery = z.object({
+  format: doc(z.enum(['json', 'csv', 'svg']).optional(), 'json, csv or svg; overrides the Accept header (handy in a browser).', 'svg'),
+});
+
+export const HardwareIdParams = z.object({ id: doc(z.string(), 'Profile id.', 'nvidia-t4') });
+export const SeedNameParams = z.object({ name: doc(z.string(), 'Seed name.', 'resnet18-hawq-v3') });
+export const ProblemSlugParams = z.object({ slug: doc(z.string(), 'Problem type slug, the last part of a problem\'s type.', 'infeasible') });

@@ -1,0 +1,15 @@
+import type { SolveResult, SolveTask } from './task.js';
+
+/**
+ * Where tasks are solved (src/worker's thread pool). src/http talks to this interface only. A
+ * runner refuses with a ServiceError: BITPLAN_ERR_OVERLOADED, _SHUTTING_DOWN, _OVERRUN or
+ * _OUT_OF_MEMORY.
+ */
+export interface TaskRunner {
+  /** Runs a task; heavy tasks never take the last free thread. */
+  run(task: SolveTask, timeLimitMs: number, heavy: boolean): Promise<SolveResult>;
+  /** Tasks running and waiting. */
+  load(): { running: number; waiting: number };
+  /** Refuses new tasks, lets running and queued ones finish, then stops. */
+  close(): Promise<void>;
+}
