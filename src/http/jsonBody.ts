@@ -32,8 +32,9 @@ export function registerJsonBody(app: FastifyInstance, limits: Limits & { BODY_L
 
 /**
  * Reads a body into one buffer allocated for it (of Content-Length, else grown by doubling),
- * copying each chunk as it arrives: a single 64 MiB Buffer.concat at the end would hold the event
- * loop for about 40 ms. The buffer belongs to this body alone, so it can move to a solver thread.
+ * copying each chunk as it arrives: a single Buffer.concat of a large body at the end would hold
+ * the event loop for tens of milliseconds. The buffer belongs to this body alone, so it can move
+ * to a solver thread.
  * Mirrors Fastify's own reader: 413 beyond the limit, 400 when the length differs from
  * Content-Length.
  */

@@ -6,6 +6,7 @@
  * falling efficiency -dS / d(axis) (O(N log N) for N options).
  */
 import type { ChoiceInstance } from '../solvers/instance.js';
+import { lowerHull } from '../solvers/lowerHull.js';
 
 export interface HullPoint {
   axis: number;
@@ -29,26 +30,18 @@ export function supportedPoints(instance: ChoiceInstance, axisRow: number, cap: 
   const increments: Increment[] = [];
   let axis = 0;
   let sensitivity = 0;
+  const hull: number[] = [];
   instance.items.forEach((item, i) => {
-    const order = item.options
-      .map((option, j) => ({ j, w: option.weights[axisRow]!, s: option.cost }))
-      .sort((a, b) => a.w - b.w || a.s - b.s || a.j - b.j);
-    const hull = [order[0]!];
-    for (const point of order.slice(1)) {
-      if (point.s >= hull[hull.length - 1]!.s) continue; // costlier and no less sensitive
-      while (hull.length >= 2) {
-        const a = hull[hull.length - 2]!;
-        const b = hull[hull.length - 1]!;
-        if ((b.w - a.w) * (point.s - a.s) - (b.s - a.s) * (point.w - a.w) <= 0) hull.pop();
-        else break;
-      }
-      hull.push(point);
-    }
-    choice.push(hull[0]!.j);
-    axis += hull[0]!.w;
-    sensitivity += hull[0]!.s;
+    const w = item.options.map((option) => option.weights[axisRow]!);
+    const s = item.options.map((option) => option.cost);
+    const order = item.options.map((_, j) => j).sort((a, b) => w[a]! - w[b]! || s[a]! - s[b]! || a - b);
+    lowerHull(order, w, s, hull);
+    choice.push(hull[0]!);
+    axis += w[hull[0]!]!;
+    sensitivity += s[hull[0]!]!;
     for (let h = 1; h < hull.length; h++) {
-      increments.push({ item: i, to: hull[h]!.j, efficiency: (hull[h - 1]!.s - hull[h]!.s) / (hull[h]!.w - hull[h - 1]!.w) });
+      const [from, to] = [hull[h - 1]!, hull[h]!];
+      increments.push({ item: i, to, efficiency: (s[from]! - s[to]!) / (w[to]! - w[from]!) });
     }
   });
   increments.sort((a, b) => b.efficiency - a.efficiency || a.item - b.item || a.to - b.to);

@@ -34,7 +34,6 @@ export interface PlannableLayer {
 
 export interface LayerOptionsResult {
   layers: PlannableLayer[];
-  totalParams: number;
   warnings: string[];
 }
 
@@ -148,7 +147,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   for (const [candidate, format] of emulated) {
     warnings.push(`candidate ${candidate} is not native on ${hardware!.id}: costed as emulated in ${format}`);
   }
-  return { layers, totalParams, warnings };
+  return { layers, warnings };
 }
 
 function allowedCandidates(own: string[] | undefined, requested: string[] | undefined): string[] | undefined {

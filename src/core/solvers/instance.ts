@@ -39,11 +39,16 @@ export interface SolveLimits {
   now: () => number;
 }
 
-/** Capacities are hard limits up to floating-point summation error. */
+/** Capacities are hard limits up to floating-point summation error: 1e-12 of the capacity. */
 export const BUDGET_RELATIVE_TOLERANCE = 1e-12;
 
+/** The most a row may hold: its capacity plus the summation tolerance (every check of a row uses this). */
+export function capacityCeiling(capacity: number): number {
+  return capacity + BUDGET_RELATIVE_TOLERANCE * Math.abs(capacity);
+}
+
 export function withinCapacity(used: number, capacity: number): boolean {
-  return used <= capacity + BUDGET_RELATIVE_TOLERANCE * Math.max(Math.abs(capacity), Math.abs(used));
+  return used <= capacityCeiling(capacity);
 }
 
 /** (value - bound) / |value|: how far a value may be above the optimum, relative to it. */

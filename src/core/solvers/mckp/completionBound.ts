@@ -20,10 +20,7 @@
  * bound), which keeps memory linear in the core for cores of thousands of items.
  */
 
-import { lowerHull } from './hull.js';
-
-/** Table entries (breakpoints times rows) the checkpoints of all rows may hold together. */
-const MAX_ENTRIES = 2_000_000;
+import { lowerHull } from '../lowerHull.js';
 
 export interface CoreItemOptions {
   /** Live options of each core item, in core order. */
@@ -57,27 +54,23 @@ export class CompletionBounds {
   /**
    * @param price   per-row prices (multiplier / row scale), all >= 0
    * @param room    capacity left after the fixed items, per row
-   * @param maxEntries  table entries allowed for all rows together (fewer checkpoints beyond)
+   * @param maxEntries  table entries allowed for all rows together (fewer checkpoints beyond; MckpOptions.maxCompletionEntries)
    */
   constructor(
     items: CoreItemOptions,
     price: ArrayLike<number>,
     room: ArrayLike<number>,
-    maxEntries = MAX_ENTRIES,
+    maxEntries: number,
   ) {
     this.price = Float64Array.from(price);
     this.room = Float64Array.from(room);
     for (let k = 0; k < items.rows; k++) this.tables.push(rowTable(items, price, k, maxEntries));
   }
 
-  /** A lower bound on the cost of completing, from position t on, a state of cost `cost` and row use `weight[offset + k]`. */
-  bound(t: number, cost: number, weight: Float64Array, offset: number): number {
-    let best = -Infinity;
-    for (let k = 0; k < this.tables.length; k++) best = Math.max(best, this.rowBound(k, t, cost, weight, offset, this.priced(weight, offset)));
-    return best;
-  }
-
-  /** Whether that bound reaches `ceiling` (stops at the first row that shows it). */
+  /**
+   * Whether a lower bound on the cost of completing, from position t on, a state of cost `cost`
+   * and row use `weight[offset + k]` reaches `ceiling` (stops at the first row that shows it).
+   */
   reaches(t: number, cost: number, weight: Float64Array, offset: number, ceiling: number): boolean {
     const priced = this.priced(weight, offset);
     for (let k = 0; k < this.tables.length; k++) if (this.rowBound(k, t, cost, weight, offset, priced) >= ceiling) return true;

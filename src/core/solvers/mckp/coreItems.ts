@@ -12,9 +12,6 @@
 
 import { groupChoice, groupTable, type GroupMoves, type GroupTable } from './groupTable.js';
 
-/** Most table entries (members x count vectors) a merged group may need; larger ones stay apart. */
-const MAX_GROUP_ENTRIES = 4_000_000;
-
 export interface CoreItem {
   /** Option ids (into CoreItems' arrays), by reduced cost. */
   live: number[];
@@ -52,6 +49,8 @@ export function buildCoreItems(
   source: { cost: Float64Array; weight: Float64Array; reduced: Float64Array; rows: number },
   price: ArrayLike<number>,
   threshold: number,
+  /** Table entries a group may need to be merged (MckpOptions.maxGroupEntries); larger groups stay apart. */
+  maxGroupEntries: number,
 ): CoreItems {
   const { rows: m } = source;
   const weightKey = (o: number) => Array.from(source.weight.subarray(o * m, o * m + m)).join(',');
@@ -114,7 +113,7 @@ export function buildCoreItems(
         moves.costChange[i * slots + j] = source.cost[o]! - source.cost[base]!;
       });
     });
-    const table = group.members.length > 1 ? groupTable(moves, threshold, MAX_GROUP_ENTRIES) : undefined;
+    const table = group.members.length > 1 ? groupTable(moves, threshold, maxGroupEntries) : undefined;
     if (!table) {
       // A group of one, or too large a table: its members are items like any other.
       group.members.forEach((item, i) => {

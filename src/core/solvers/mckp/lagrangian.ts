@@ -9,14 +9,22 @@
  * box that moves to each better point (the box-step method), each step one O(N m) evaluation and
  * a linear program in m+1 variables (cutModel.ts).
  */
+import { lowerHull } from '../lowerHull.js';
 import { maximizeCutModel } from './cutModel.js';
-import { lowerHull } from './hull.js';
 import type { FlatInstance } from './flat.js';
+import type { MckpOptions } from './options.js';
 
-/** Cuts kept in the model, and the relative accuracy at which the dual search stops. */
-const MAX_CUTS = 40;
-const DUAL_TOLERANCE = 1e-10;
-const STALL_STEPS = 8;
+/**
+ * The box-step method: the box around the best point doubles after a step that gains at least
+ * GOOD_STEP of what the model predicted (at most MAX_BOX), halves after a step that gains
+ * nothing (at least MIN_BOX), and grows EDGE_GROWTH-fold while the model's best lies on its edge.
+ */
+const GOOD_STEP = 0.1;
+const MAX_BOX = 1e6;
+const MIN_BOX = 1e-9;
+const EDGE_GROWTH = 4;
+/** A model solution within this of a box side lies on it. */
+const ON_EDGE = 1e-12;
 
 export interface LagrangianPoint {
   mu: Float64Array;
@@ -28,7 +36,7 @@ export interface LagrangianPoint {
 }
 
 /** Evaluates L(mu) and its minimizer. */
-export function evaluate(inst: FlatInstance, mu: Float64Array): LagrangianPoint {
+function evaluate(inst: FlatInstance, mu: Float64Array): LagrangianPoint {
   const { items, rows, start, cost, weight, capacity, rowScale } = inst;
   const price = new Float64Array(rows);
   for (let k = 0; k < rows; k++) price[k] = mu[k]! / rowScale[k]!;
@@ -102,8 +110,6 @@ function singleRowDual(inst: FlatInstance): Float64Array {
 
 export interface DualResult {
   best: LagrangianPoint;
-  /** Every point evaluated (the cuts), best included. */
-  points: LagrangianPoint[];
   /** Evaluations of L made. */
   evaluations: number;
 }
@@ -112,12 +118,9 @@ export interface DualResult {
  * The best multipliers found. `deadline` bounds the effort (clock in ms); the returned value is a
  * valid lower bound whether or not the search converged.
  */
-export function solveDual(inst: FlatInstance, now: () => number, deadline: number): DualResult {
+export function solveDual(inst: FlatInstance, now: () => number, deadline: number, options: Pick<MckpOptions, 'maxCuts' | 'dualTolerance' | 'dualStallSteps' | 'dualMaxSteps'>): DualResult {
   const m = inst.rows;
-  if (m <= 1) {
-    const only = evaluate(inst, m === 0 ? new Float64Array(0) : singleRowDual(inst));
-    return { best: only, points: [only], evaluations: 1 };
-  }
+  if (m <= 1) return { best: evaluate(inst, m === 0 ? new Float64Array(0) : singleRowDual(inst)), evaluations: 1 };
 
   let evaluations = 0;
   const at = (mu: Float64Array) => (evaluations++, evaluate(inst, mu));
@@ -134,32 +137,32 @@ export function solveDual(inst: FlatInstance, now: () => number, deadline: numbe
   }
   let box = 1;
   let lastGain = 0;
-  for (let step = 0; step < 200 && now() < deadline; step++) {
+  for (let step = 0; step < options.dualMaxSteps && now() < deadline; step++) {
     // The cut model keeps the newest cuts (and the best point's): enough to converge, small to solve.
-    const recent = cuts.length > MAX_CUTS ? [best, ...cuts.slice(-MAX_CUTS)] : cuts;
+    const recent = cuts.length > options.maxCuts ? [best, ...cuts.slice(-options.maxCuts)] : cuts;
     const model = maximizeModel(inst, recent, best.mu, box);
     const predicted = model.value - best.value;
-    const tolerance = DUAL_TOLERANCE * Math.max(1, Math.abs(best.value));
+    const tolerance = options.dualTolerance * Math.max(1, Math.abs(best.value));
     if (predicted <= tolerance) {
       if (!model.onBoxEdge) break;
-      box *= 4; // the model's best lies on the box edge: look further before concluding
+      box *= EDGE_GROWTH; // the model's best lies on the box edge: look further before concluding
       continue;
     }
     const point = at(model.mu);
     cuts.push(point);
     if (point.value > best.value + tolerance) lastGain = step;
-    if (point.value > best.value + 0.1 * predicted) {
+    if (point.value > best.value + GOOD_STEP * predicted) {
       best = point;
-      box = Math.min(box * 2, 1e6);
+      box = Math.min(box * 2, MAX_BOX);
     } else if (point.value > best.value) {
       best = point;
     } else {
-      box = Math.max(box / 2, 1e-9);
+      box = Math.max(box / 2, MIN_BOX);
     }
     // The cut model is solved in floating point: stop once the bound stops rising.
-    if (step - lastGain >= STALL_STEPS) break;
+    if (step - lastGain >= options.dualStallSteps) break;
   }
-  return { best, points: cuts, evaluations };
+  return { best, evaluations };
 }
 
 /** The instance restricted to one row (for starting points). */
@@ -208,8 +211,8 @@ function maximizeModel(
   for (let k = 0; k < m; k++) {
     const y = result.y[k]!;
     mu[k] = lower[k]! + y;
-    const atUpper = y >= upper[k]! - lower[k]! - 1e-12;
-    const atLower = y <= 1e-12 && lower[k]! > 0;
+    const atUpper = y >= upper[k]! - lower[k]! - ON_EDGE;
+    const atLower = y <= ON_EDGE && lower[k]! > 0;
     if (atUpper || atLower) onBoxEdge = true;
   }
   return { mu, value: result.value, onBoxEdge };

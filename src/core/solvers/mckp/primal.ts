@@ -3,7 +3,9 @@
  * spend the remaining slack on the moves that buy the most objective per unit of priced
  * resource (improve). Greedy and deterministic; O(N log N) per pass for N options.
  */
+import { withinCapacity } from '../instance.js';
 import type { FlatInstance } from './flat.js';
+import type { MckpOptions } from './options.js';
 
 export interface Assignment {
   choice: Int32Array;
@@ -11,11 +13,12 @@ export interface Assignment {
   cost: number;
 }
 
-const FEASIBILITY = 1e-12;
-
-function fits(used: number, capacity: number): boolean {
-  return used <= capacity + FEASIBILITY * Math.max(Math.abs(capacity), Math.abs(used));
-}
+/** Repair divides by a move's cost increase; a free move counts as this small one. */
+const LEAST_COST_STEP = 1e-15;
+/** Improve prices every row at least this (relative) much, so a row at multiplier 0 still counts. */
+const LEAST_PRICE = 1e-9;
+/** A move that spends nothing priced would have an infinite ratio; it counts as spending this little. */
+const LEAST_SPEND = 1e-300;
 
 export function assignmentOf(inst: FlatInstance, choice: Int32Array): Assignment {
   const used = new Float64Array(inst.rows);
@@ -28,8 +31,8 @@ export function assignmentOf(inst: FlatInstance, choice: Int32Array): Assignment
   return { choice, used, cost };
 }
 
-export function isFeasible(inst: FlatInstance, used: Float64Array): boolean {
-  for (let k = 0; k < inst.rows; k++) if (!fits(used[k]!, inst.capacity[k]!)) return false;
+function isFeasible(inst: FlatInstance, used: Float64Array): boolean {
+  for (let k = 0; k < inst.rows; k++) if (!withinCapacity(used[k]!, inst.capacity[k]!)) return false;
   return true;
 }
 
@@ -42,10 +45,10 @@ function refresh(inst: FlatInstance, a: Assignment): Assignment {
  * Moves items to options that reduce the scaled excess over violated rows, best excess
  * reduction per unit of cost increase first, until feasible. Returns undefined if stuck.
  */
-export function repair(inst: FlatInstance, start: Int32Array): Assignment | undefined {
+export function repair(inst: FlatInstance, start: Int32Array, options: Pick<MckpOptions, 'repairRounds'>): Assignment | undefined {
   const { rows, weight, cost, capacity, rowScale } = inst;
   let a = assignmentOf(inst, Int32Array.from(start));
-  for (let round = 0; round < 64 && !isFeasible(inst, a.used); round++) {
+  for (let round = 0; round < options.repairRounds && !isFeasible(inst, a.used); round++) {
     const excess = (used: Float64Array, k: number) => Math.max(0, (used[k]! - capacity[k]!) / rowScale[k]!);
     let total = 0;
     for (let k = 0; k < rows; k++) total += excess(a.used, k);
@@ -62,7 +65,7 @@ export function repair(inst: FlatInstance, start: Int32Array): Assignment | unde
         }
         if (reduction <= 0) continue;
         const dc = cost[o]! - cost[from]!;
-        moves.push({ item: i, option: o, ratio: reduction / Math.max(dc, 1e-15) });
+        moves.push({ item: i, option: o, ratio: reduction / Math.max(dc, LEAST_COST_STEP) });
       }
     }
     if (moves.length === 0) return undefined;
@@ -93,10 +96,10 @@ export function repair(inst: FlatInstance, start: Int32Array): Assignment | unde
  * Applies cost-decreasing moves that keep every row feasible, the best gain per unit of priced
  * weight increase first (prices: the multipliers), pass after pass until none applies.
  */
-export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array): Assignment {
+export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array, options: Pick<MckpOptions, 'improvePasses'>): Assignment {
   const { rows, weight, cost, capacity, rowScale } = inst;
-  const price = Array.from(mu, (m, k) => Math.max(m, 1e-9) / rowScale[k]!);
-  for (let pass = 0; pass < 32; pass++) {
+  const price = Array.from(mu, (m, k) => Math.max(m, LEAST_PRICE) / rowScale[k]!);
+  for (let pass = 0; pass < options.improvePasses; pass++) {
     const moves: { item: number; option: number; ratio: number }[] = [];
     // Moves that do not fit at the start of the pass wait for the next one (a move that frees
     // a row may let them in); on large models this skips almost every option.
@@ -106,11 +109,11 @@ export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array): As
         const gain = cost[from]! - cost[o]!;
         if (o === from || gain <= 0) continue;
         let fitsNow = true;
-        for (let k = 0; k < rows && fitsNow; k++) fitsNow = fits(a.used[k]! + weight[o * rows + k]! - weight[from * rows + k]!, capacity[k]!);
+        for (let k = 0; k < rows && fitsNow; k++) fitsNow = withinCapacity(a.used[k]! + weight[o * rows + k]! - weight[from * rows + k]!, capacity[k]!);
         if (!fitsNow) continue;
         let spend = 0;
         for (let k = 0; k < rows; k++) spend += price[k]! * Math.max(0, weight[o * rows + k]! - weight[from * rows + k]!);
-        moves.push({ item: i, option: o, ratio: gain / Math.max(spend, 1e-300) });
+        moves.push({ item: i, option: o, ratio: gain / Math.max(spend, LEAST_SPEND) });
       }
     }
     moves.sort((x, y) => y.ratio - x.ratio || x.item - y.item || x.option - y.option);
@@ -120,7 +123,7 @@ export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array): As
       if (cost[move.option]! >= cost[from]!) continue;
       let ok = true;
       for (let k = 0; k < rows && ok; k++) {
-        ok = fits(a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!, capacity[k]!);
+        ok = withinCapacity(a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!, capacity[k]!);
       }
       if (!ok) continue;
       for (let k = 0; k < rows; k++) a.used[k] = a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!;

@@ -10,17 +10,17 @@
  *
  * Deterministic: no randomness, ties broken by index; the clock only decides when to stop.
  */
-import type { ChoiceInstance, SolveLimits, SolveOutcome } from '../instance.js';
+import { withinCapacity, type ChoiceInstance, type SolveLimits, type SolveOutcome } from '../instance.js';
 import { searchCore } from './core.js';
 import { flatten, type FlatInstance } from './flat.js';
 import { solveDual } from './lagrangian.js';
+import { mckpOptions, type MckpOptions } from './options.js';
 import { assignmentOf, improve, repair, type Assignment } from './primal.js';
 
-/** Most states the core program holds at once: with their successors, about 60 MB at two rows. */
-export const MAX_CORE_STATES = 200_000;
-/** States per stage of the heuristic beam pass. */
-const BEAM_WIDTH = 16;
+/** The proof's floating-point tolerance, relative to the objective: the least gap ever claimed. */
+const PROOF_TOLERANCE = 1e-12;
 
+/** Some row cannot hold even the lightest option of every item. */
 function provablyInfeasible(inst: FlatInstance): boolean {
   for (let k = 0; k < inst.rows; k++) {
     let least = 0;
@@ -29,8 +29,7 @@ function provablyInfeasible(inst: FlatInstance): boolean {
       for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) w = Math.min(w, inst.weight[o * inst.rows + k]!);
       least += w;
     }
-    const cap = inst.capacity[k]!;
-    if (least > cap + 1e-12 * Math.max(Math.abs(cap), Math.abs(least))) return true;
+    if (!withinCapacity(least, inst.capacity[k]!)) return true;
   }
   return false;
 }
@@ -43,43 +42,37 @@ function provablyInfeasible(inst: FlatInstance): boolean {
  * L(mu) + T + allowance, no cheaper one exists outside what was enumerated and it is optimal;
  * otherwise T doubles. A round finds the best assignment below its threshold, so the optimum
  * turns up in the first round whose threshold exceeds it; the work grows much faster than the
- * threshold (45 times the states for 4 times the threshold on the MoE bench case), so doubling
+ * threshold (tens of times the states for four times the threshold on MoE-shaped models), so doubling
  * overshoots least. Each completed round also raises the reported bound to the lesser of
  * L(mu) + T and the incumbent, so an answer stopped by the deadline carries the best gap
  * proven so far.
  */
-export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): SolveOutcome {
+export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, overrides: Partial<MckpOptions> = {}): SolveOutcome {
+  const options = mckpOptions(overrides);
   const begin = limits.now();
   const deadline = begin + limits.timeLimitMs;
   const inst = flatten(instance);
   if (provablyInfeasible(inst)) return { status: 'infeasible', nodes: 0 };
 
-  // Half the time at most for the bound: without a good one no gap is worth reporting.
-  const dual = solveDual(inst, limits.now, begin + limits.timeLimitMs / 2);
+  const dual = solveDual(inst, limits.now, begin + limits.timeLimitMs * options.dualTimeShare, options);
   const { mu } = dual.best;
   const lowerBound = dual.best.value;
   // A completed core program at threshold T has seen every assignment costing less than
   // L(mu) + T, so the optimum is at least the lesser of that and the incumbent.
   let searchedBelow = lowerBound;
   let nodes = dual.evaluations;
-  const repaired = repair(inst, dual.best.choice);
-  let incumbent: Assignment | undefined = repaired && improve(inst, repaired, mu);
+  const repaired = repair(inst, dual.best.choice, options);
+  let incumbent: Assignment | undefined = repaired && improve(inst, repaired, mu, options);
   const core = (threshold: number, beam?: number) => {
-    const result = searchCore(inst, mu, incumbent?.cost ?? Infinity, threshold, {
-      now: limits.now,
-      deadline,
-      maxStates: MAX_CORE_STATES,
-      beam,
-      lagrangianValue: lowerBound,
-    });
+    const result = searchCore(inst, mu, incumbent?.cost ?? Infinity, threshold, { now: limits.now, deadline, beam, lagrangianValue: lowerBound, options });
     nodes += result.states;
     // A full round's answer is the best below its threshold, which no move improves without
     // leaving it; a beam's answer is only good, and the greedy moves may still improve it.
-    if (result.improved) incumbent = beam === undefined ? assignmentOf(inst, result.improved) : improve(inst, assignmentOf(inst, result.improved), mu);
+    if (result.improved) incumbent = beam === undefined ? assignmentOf(inst, result.improved) : improve(inst, assignmentOf(inst, result.improved), mu, options);
     if (result.complete) searchedBelow = Math.max(searchedBelow, lowerBound + threshold);
     return result.complete;
   };
-  const allowance = () => Math.max(limits.relativeGap * Math.abs(incumbent!.cost), 1e-12 * Math.max(1, Math.abs(incumbent!.cost)));
+  const allowance = () => Math.max(limits.relativeGap * Math.abs(incumbent!.cost), PROOF_TOLERANCE * Math.max(1, Math.abs(incumbent!.cost)));
   const closed = () => incumbent!.cost - allowance() - lowerBound;
 
   let proven = false;
@@ -93,8 +86,8 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   } else {
     // A quick beam pass (small cores only, see core.ts) usually finds the optimum, so that the
     // proof rounds stop at its threshold instead of overshooting it.
-    core(closed(), BEAM_WIDTH);
-    for (let threshold = closed() / 64; !proven && limits.now() < deadline; threshold *= 2) {
+    core(closed(), options.beamWidth);
+    for (let threshold = closed() * options.firstThresholdFraction; !proven && limits.now() < deadline; threshold *= 2) {
       if (closed() <= 0) {
         proven = true;
         break;
@@ -109,7 +102,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits): So
   // Proven within the allowance, and at least what the completed rounds showed: when the
   // optimum lies below the last round's threshold, that round found it, and the bound is the
   // objective up to the proof's floating-point tolerance (1e-12).
-  const tolerance = 1e-12 * Math.max(1, Math.abs(final.cost));
+  const tolerance = PROOF_TOLERANCE * Math.max(1, Math.abs(final.cost));
   const bound = Math.min(Math.max(proven ? final.cost - allowance() : lowerBound, searchedBelow), final.cost - tolerance);
   return {
     status: proven ? 'optimal' : 'feasible',

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeFrontier, prepareProblem, type PlanInput } from '../../src/core/index.js';
-import { optionValue } from '../../src/core/problem/rows.js';
-import { arbitraryPlanInput } from '../support/randomModels.js';
+import { makeFrontier, prepareProblem, type PlanInput } from '../../../src/core/index.js';
+import { optionValue } from '../../../src/core/problem/rows.js';
+import { arbitraryPlanInput } from '../../support/randomModels.js';
 
 /** Every Pareto-optimal (cost, sensitivity) pair by enumerating all assignments that hold ties. */
 function exhaustiveFrontier(input: PlanInput, axis: 'sizeBytes' | 'bops'): [number, number][] {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Layer } from '../../src/contract/model.js';
-import { findFormat } from '../../src/core/formats/registry.js';
-import { parseCandidate } from '../../src/core/index.js';
-import { estimatePerturbation } from '../../src/core/sensitivity/estimate.js';
-import { perturbationFor, scoreCandidate } from '../../src/core/sensitivity/score.js';
+import type { Layer } from '../../../src/contract/model.js';
+import { findFormat } from '../../../src/core/formats/registry.js';
+import { parseCandidate } from '../../../src/core/index.js';
+import { estimatePerturbation } from '../../../src/core/sensitivity/estimate.js';
+import { perturbationFor, scoreCandidate } from '../../../src/core/sensitivity/score.js';
 
 const candidate = (id: string) => parseCandidate(id)!;
 const layer = (sensitivity: Layer['sensitivity'], params = 1000): Layer => ({ name: 'conv', params, macs: 1, sensitivity });
@@ -82,7 +82,7 @@ describe('perturbation estimates from weight statistics', () => {
   });
 
   it.each(['resnet18', 'resnet50'])('matches HAWQ-V3 measured int4/int8 ratios on %s within 20%% per layer', (model) => {
-    const data = JSON.parse(readFileSync(new URL(`../../seeds/hawq-v3/${model}.json`, import.meta.url), 'utf8')) as {
+    const data = JSON.parse(readFileSync(new URL(`../../../seeds/hawq-v3/${model}.json`, import.meta.url), 'utf8')) as {
       layers: { name: string; params: number; deltaWeightSq: { int4: number; int8: number } }[];
     };
     const estimated = estimatePerturbation(format('int4'), stats) / estimatePerturbation(format('int8'), stats);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Layer } from '../../src/contract/model.js';
-import { layerCosts } from '../../src/core/costs/layerCosts.js';
-import { macUnitLuts } from '../../src/core/costs/macLuts.js';
-import { rooflineTime } from '../../src/core/costs/roofline.js';
-import { computePlan } from '../../src/core/hardware/computeFormat.js';
-import { findHardware, parseCandidate } from '../../src/core/index.js';
+import type { Layer } from '../../../src/contract/model.js';
+import { layerCosts } from '../../../src/core/costs/layerCosts.js';
+import { macUnitLuts } from '../../../src/core/costs/macLuts.js';
+import { rooflineTime } from '../../../src/core/costs/roofline.js';
+import { computePlan } from '../../../src/core/hardware/computeFormat.js';
+import { findHardware, parseCandidate } from '../../../src/core/index.js';
 
 const T4 = findHardware('nvidia-t4')!;
 const candidate = (id: string) => parseCandidate(id)!;

@@ -1,12 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../src/core/index.js';
-import { instanceFor } from '../../src/core/problem/instance.js';
-import { reducedFor, type PreparedProblem } from '../../src/core/problem/prepare.js';
-import { BENCH_CASES, llama2_70bShaped } from '../support/instances.js';
-import { searchCore } from '../../src/core/solvers/mckp/core.js';
-import { flatten } from '../../src/core/solvers/mckp/flat.js';
-import { solveDual } from '../../src/core/solvers/mckp/lagrangian.js';
-import { solveWithMckp } from '../../src/core/solvers/mckp/solve.js';
+import type { ChoiceInstance } from '../../../../src/core/solvers/instance.js';
+import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../../../src/core/index.js';
+import { instanceFor } from '../../../../src/core/problem/instance.js';
+import { reducedFor, type PreparedProblem } from '../../../../src/core/problem/prepare.js';
+import { BENCH_CASES, llama2_70bShaped } from '../../../support/instances.js';
+import { searchCore } from '../../../../src/core/solvers/mckp/core.js';
+import { flatten } from '../../../../src/core/solvers/mckp/flat.js';
+import { solveDual } from '../../../../src/core/solvers/mckp/lagrangian.js';
+import { MCKP_DEFAULTS, mckpOptions } from '../../../../src/core/solvers/mckp/options.js';
+import { solveWithMckp } from '../../../../src/core/solvers/mckp/solve.js';
 
 /** A clock that advances one millisecond per reading: limits become a count of steps, not wall time. */
 function steppingClock() {
@@ -41,9 +44,9 @@ describe('mckp backend', () => {
   it('leaves a round incomplete rather than generate more successors than allowed', () => {
     const problem = prepareProblem(hardCase.input());
     const flat = flatten(instanceOf(problem));
-    const dual = solveDual(flat, () => 0, 1);
+    const dual = solveDual(flat, () => 0, 1, MCKP_DEFAULTS);
     const search = (maxSuccessors?: number) =>
-      searchCore(flat, dual.best.mu, Infinity, 1e-4, { now: () => 0, deadline: 1, maxStates: 200_000, maxSuccessors, lagrangianValue: dual.best.value });
+      searchCore(flat, dual.best.mu, Infinity, 1e-4, { now: () => 0, deadline: 1, lagrangianValue: dual.best.value, options: mckpOptions(maxSuccessors === undefined ? {} : { maxSuccessors }) });
     expect(search().complete).toBe(true);
     const capped = search(50);
     expect(capped.complete).toBe(false);
@@ -124,5 +127,47 @@ describe('mckp backend', () => {
   it('reports an infeasible plan as a CoreError naming the budgets', () => {
     const input = hardCase.input();
     expect(() => makePlan({ ...input, budgets: [{ metric: 'sizeBytes', max: 1 }] }, { now: () => 0 })).toThrow(CoreError);
+  });
+});
+
+describe('models of few cost shapes (interchangeable items merged)', () => {
+  it('solves models of few shapes (many interchangeable items) to the optimum enumeration finds', () => {
+    const shapes = fc.array(
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })), { minLength: 2, maxLength: 3 }),
+      { minLength: 1, maxLength: 2 },
+    );
+    fc.assert(
+      fc.property(
+        shapes,
+        fc.array(fc.tuple(fc.nat(), fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 3, maxLength: 3 })), { minLength: 2, maxLength: 8 }),
+        fc.tuple(fc.double({ min: 0.2, max: 1, noNaN: true }), fc.double({ min: 0.2, max: 1, noNaN: true })),
+        (shapeList, itemSpecs, fractions) => {
+          const items = itemSpecs.map(([shapeIndex, costs]) => {
+            const shape = shapeList[shapeIndex % shapeList.length]!;
+            return { options: shape.map(([w1, w2], j) => ({ cost: costs[j]! / 4, weights: [w1, w2] })) };
+          });
+          const most = [0, 1].map((k) => items.reduce((sum, item) => sum + Math.max(...item.options.map((o) => o.weights[k]!)), 0));
+          const instance: ChoiceInstance = { items, capacities: most.map((total, k) => Math.floor(total * fractions[k]!)) };
+          // Exhaustive optimum.
+          let best = Infinity;
+          const visit = (i: number, c: number, w: number[]) => {
+            if (w.some((v, k) => v > instance.capacities[k]!)) return;
+            if (i === items.length) {
+              best = Math.min(best, c);
+              return;
+            }
+            for (const o of items[i]!.options) visit(i + 1, c + o.cost, [w[0]! + o.weights[0]!, w[1]! + o.weights[1]!]);
+          };
+          visit(0, 0, [0, 0]);
+          const outcome = solveWithMckp(instance, { timeLimitMs: 60_000, relativeGap: 0, now: () => 0 });
+          if (best === Infinity) expect(outcome.status).toBe('infeasible');
+          else {
+            expect(outcome.status).toBe('optimal');
+            expect(outcome.objective).toBeCloseTo(best, 9);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 23 },
+    );
   });
 });

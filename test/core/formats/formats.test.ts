@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_FORMATS, effectiveBits, findFormat, parseCandidate } from '../../src/core/index.js';
-import { minifloatLargestFinite } from '../../src/core/formats/registry.js';
+import { BUILT_IN_FORMATS, effectiveBits, findFormat, parseCandidate } from '../../../src/core/index.js';
+import { minifloatLargestFinite } from '../../../src/core/formats/registry.js';
 
 describe('format registry', () => {
   it.each([

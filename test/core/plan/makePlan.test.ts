@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../src/core/index.js';
-import { verifyAssignment } from '../../src/core/plan/verify.js';
-import { bruteForceOptimum } from '../support/bruteForce.js';
-import { arbitraryPlanInput } from '../support/randomModels.js';
+import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../../src/core/index.js';
+import { verifyAssignment } from '../../../src/core/plan/verify.js';
+import { bruteForceOptimum } from '../../support/bruteForce.js';
+import { arbitraryPlanInput } from '../../support/randomModels.js';
 
 const clock = { now: () => performance.now() };
 const BACKENDS = ['mckp', 'lp-solver'] as const;

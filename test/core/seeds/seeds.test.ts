@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURE_SEEDS, architectureSeed } from '../../src/core/index.js';
-import { ModelDescriptor } from '../../src/contract/model.js';
+import { ARCHITECTURE_SEEDS, architectureSeed } from '../../../src/core/index.js';
+import { ModelDescriptor } from '../../../src/contract/model.js';
 
 // Linear-layer MACs per sample (per token for language models), as computed in
 // shared/reference/architectures-and-exports.md (routers excluded here: they are not layers).

@@ -1,0 +1,62 @@
+/**
+ * The tuning of the mckp backend, in one place: every value with its unit and why it is what it
+ * is. solveWithMckp merges a caller's overrides into MCKP_DEFAULTS once and passes the result down;
+ * the search code reads no other tuning literal. Limits that bound memory are sized so that the
+ * largest bench and seed cases fit with room to spare while a pathological round stops short of
+ * exhausting a solver thread's heap.
+ */
+export interface MckpOptions {
+  /** States the core program keeps after a stage (states; about 300 bytes each with successors at two rows, so 60 MB). */
+  maxCoreStates: number;
+  /** Successors one stage may generate (states x options; about 70 bytes each at two rows, so 300 MB). */
+  maxSuccessors: number;
+  /** States the heuristic beam pass keeps per stage. */
+  beamWidth: number;
+  /** Largest core (live options) the beam pass runs on: on a larger one it costs more than the proof rounds it would shorten. */
+  beamMaxOptions: number;
+  /** Table entries (members x count vectors) a group of interchangeable items may need to be merged; larger groups stay apart. */
+  maxGroupEntries: number;
+  /** Completion-bound table entries (breakpoints x rows, all rows together); beyond it the tables keep fewer checkpoints. */
+  maxCompletionEntries: number;
+  /** Successors generated between two readings of the clock within a stage. */
+  clockEvery: number;
+  /** Share of the time limit the dual may use: without a good bound no gap is worth reporting. */
+  dualTimeShare: number;
+  /** Cuts the dual's cutting-plane model keeps (the newest, and the best point's). */
+  maxCuts: number;
+  /** Relative accuracy at which the dual search stops. */
+  dualTolerance: number;
+  /** Dual steps without a gain after which the search stops (the cut model is solved in floating point). */
+  dualStallSteps: number;
+  /** Most dual steps. */
+  dualMaxSteps: number;
+  /** Rounds of the greedy repair that makes the dual minimizer feasible. */
+  repairRounds: number;
+  /** Passes of the greedy improvement. */
+  improvePasses: number;
+  /** The first proof round's threshold, as a fraction of the gap the starting plan leaves; each next round doubles it. */
+  firstThresholdFraction: number;
+}
+
+export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
+  maxCoreStates: 200_000,
+  maxSuccessors: 4_000_000,
+  beamWidth: 16,
+  beamMaxOptions: 20_000,
+  maxGroupEntries: 4_000_000,
+  maxCompletionEntries: 2_000_000,
+  clockEvery: 100_000,
+  dualTimeShare: 0.5,
+  maxCuts: 40,
+  dualTolerance: 1e-10,
+  dualStallSteps: 8,
+  dualMaxSteps: 200,
+  repairRounds: 64,
+  improvePasses: 32,
+  firstThresholdFraction: 1 / 64,
+});
+
+/** The defaults with a caller's overrides, merged once. */
+export function mckpOptions(overrides: Partial<MckpOptions> = {}): MckpOptions {
+  return { ...MCKP_DEFAULTS, ...overrides };
+}
