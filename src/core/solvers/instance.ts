@@ -19,8 +19,13 @@ export type SolveStatus = 'optimal' | 'feasible' | 'infeasible' | 'time-limit';
  * What a backend reports. `choice` is present for optimal and feasible (one option index per
  * item); `bound` is a proven lower bound on the objective when the backend has one.
  */
+/** Why a search stopped before proving its answer optimal. */
+export type StopReason = 'time-limit' | 'memory-limit' | 'node-limit';
+
 export interface SolveOutcome {
   status: SolveStatus;
+  /** For a feasible (unproven) answer, or time-limit: what stopped the search. */
+  stoppedBy?: StopReason;
   choice?: number[];
   objective?: number;
   bound?: number;

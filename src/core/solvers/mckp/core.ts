@@ -19,7 +19,7 @@
  * maxSuccessors) and the deadline; hitting either leaves the proof undone and the caller
  * reports the gap. coreSetup.ts builds the program; this file runs its stages.
  */
-import { setUpCore, type CoreProgram } from './coreSetup.js';
+import { setUpCore, type CoreProgram, type CoreSetupEnd } from './coreSetup.js';
 import { DominanceScratch, undominated } from './dominance.js';
 import type { FlatInstance } from './flat.js';
 import type { MckpOptions } from './options.js';
@@ -37,6 +37,8 @@ export interface CoreSearchLimits {
   /** L(mu) of the multipliers: completion bounds are compared with L(mu) + threshold. */
   lagrangianValue: number;
   options: MckpOptions;
+  /** States this round may create before it stops (stoppedBy work-limit): a share of a proof round (solve.ts). */
+  maxCreated?: number;
 }
 
 export interface CoreSearchResult {
@@ -45,6 +47,8 @@ export interface CoreSearchResult {
    * considered, so none of them beats the returned one (or the incumbent).
    */
   complete: boolean;
+  /** Why an incomplete search stopped: the deadline, a memory cap (maxSuccessors, maxCoreStates) or its work share; a beam pass is incomplete by design. */
+  stoppedBy?: 'time-limit' | 'memory-limit' | 'work-limit';
   /** The best assignment found that costs less than the incumbent, if any. */
   improved?: Int32Array;
   /** States created (the search effort, reported as nodes). */
@@ -52,8 +56,12 @@ export interface CoreSearchResult {
 }
 
 export function searchCore(inst: FlatInstance, mu: Float64Array, incumbentCost: number, threshold: number, limits: CoreSearchLimits): CoreSearchResult {
-  const program = setUpCore(inst, mu, threshold, limits);
-  if ('end' in program) return { complete: program.end === 'complete', states: 0 };
+  return runCore(setUpCore(inst, mu, threshold, limits), incumbentCost, threshold, limits);
+}
+
+/** A program set up once (coreSetup.ts) and run, possibly again with more work, within a proof round. */
+export function runCore(program: CoreProgram | CoreSetupEnd, incumbentCost: number, threshold: number, limits: CoreSearchLimits): CoreSearchResult {
+  if ('end' in program) return program.end === 'complete' ? { complete: true, states: 0 } : { complete: false, states: 0, ...(program.end === 'late' ? { stoppedBy: 'time-limit' } : {}) };
   return runStages(program, incumbentCost, threshold, limits);
 }
 
@@ -74,10 +82,10 @@ function runStages(program: CoreProgram, incumbentCost: number, threshold: numbe
   let truncated = false;
 
   for (let t = 0; t < core.length; t++) {
-    if (late()) return { complete: false, states: created };
+    if (late()) return { complete: false, stoppedBy: 'time-limit', states: created };
     const { live } = core[t]!;
     const most = count * live.length;
-    if (most > maxSuccessors) return { complete: false, states: created };
+    if (most > maxSuccessors) return { complete: false, stoppedBy: 'memory-limit', states: created };
     next.reserve(most, maxSuccessors);
     // The hot loop reads typed arrays from locals, not through the buffers' fields.
     const { cost: stateCost, reduced: stateReduced, weight: stateWeight, link: stateLink } = states;
@@ -87,7 +95,7 @@ function runStages(program: CoreProgram, incumbentCost: number, threshold: numbe
     // Successors option by option: each run keeps the states' lexicographic order (dominance.ts).
     const runStart = new Int32Array(live.length + 1);
     for (let j = 0; j < live.length; j++) {
-      if (j > 0 && count * j > clockEvery && late()) return { complete: false, states: created };
+      if (j > 0 && count * j > clockEvery && late()) return { complete: false, stoppedBy: 'time-limit', states: created };
       const o = live[j]!;
       runStart[j] = size;
       for (let s = 0; s < count; s++) {
@@ -111,14 +119,15 @@ function runStages(program: CoreProgram, incumbentCost: number, threshold: numbe
     }
     runStart[live.length] = size;
     created += size;
-    if (late()) return { complete: false, states: created };
+    if (created > (limits.maxCreated ?? Infinity)) return { complete: false, stoppedBy: 'work-limit', states: created };
+    if (late()) return { complete: false, stoppedBy: 'time-limit', states: created };
     if (size === 0) return { complete: !truncated, states: created };
     let keep = undominated(m, nextCost, nextWeight, runStart, scratch);
     if (limits.beam !== undefined && keep.length > limits.beam) {
       keep = beamOf(keep, nextReduced, limits.beam);
       truncated = true;
     }
-    if (keep.length > maxCoreStates) return { complete: false, states: created };
+    if (keep.length > maxCoreStates) return { complete: false, stoppedBy: 'memory-limit', states: created };
     count = keep.length;
     states.reserve(count);
     for (let n = 0; n < count; n++) {

@@ -23,10 +23,12 @@ export interface CoreProgram {
   completion: CompletionBounds;
   /** A state prunes when its completion bound reaches this: L(mu) + threshold. */
   ceiling: number;
+  /** Items with more than one live option, before interchangeable ones were merged into the core items. */
+  liveItems: number;
 }
 
-/** Why the set-up ended without a program: nothing below the threshold (complete), or out of time or too large for a beam. */
-export type CoreSetupEnd = { end: 'complete' } | { end: 'incomplete' };
+/** Why the set-up ended without a program: nothing below the threshold (complete), out of time, or too large a core for a beam pass. */
+export type CoreSetupEnd = { end: 'complete' | 'late' | 'too-large-for-beam' };
 
 export function setUpCore(
   inst: FlatInstance,
@@ -70,13 +72,13 @@ export function setUpCore(
   if (limits.beam !== undefined) {
     let liveOptions = 0;
     for (const entry of liveItems) liveOptions += entry.live.length;
-    if (liveOptions > options.beamMaxOptions) return { end: 'incomplete' };
+    if (liveOptions > options.beamMaxOptions) return { end: 'too-large-for-beam' };
   }
   // Setting up a large core takes a while: the clock is read between the steps.
   const late = () => limits.now() > limits.deadline;
-  if (late()) return { end: 'incomplete' };
+  if (late()) return { end: 'late' };
   const coreItems = buildCoreItems(liveItems, { cost, weight, reduced, rows: m }, price, threshold, options.maxGroupEntries);
-  if (late()) return { end: 'incomplete' };
+  if (late()) return { end: 'late' };
   const core = coreItems.items;
   // Coarse items (large priced spread) first: once they are decided, the rest is fine-grained,
   // its bounds nearly tight, and states prune early. Among equally coarse items, the dearest
@@ -99,6 +101,6 @@ export function setUpCore(
     for (let k = 0; k < m; k++) roomLimit[t * m + k] = room[k]! - suffixMin[t * m + k]!;
   }
   const completion = new CompletionBounds({ live: core.map((entry) => entry.live), cost: coreItems.cost, weight: coreItems.weight, rows: m }, price, room, options.maxCompletionEntries);
-  if (late()) return { end: 'incomplete' };
-  return { rows: m, core, coreItems, fixedChoice, fixedCost, roomLimit, completion, ceiling: limits.lagrangianValue + threshold };
+  if (late()) return { end: 'late' };
+  return { rows: m, core, coreItems, fixedChoice, fixedCost, roomLimit, completion, ceiling: limits.lagrangianValue + threshold, liveItems: liveItems.length };
 }

@@ -35,8 +35,11 @@ export interface LagrangianPoint {
   used: Float64Array;
 }
 
-/** Evaluates L(mu) and its minimizer. */
-function evaluate(inst: FlatInstance, mu: Float64Array): LagrangianPoint {
+/**
+ * Evaluates L(mu) and its minimizer over the options `alive` allows (all when absent); an item
+ * with none left makes L infinite (the node is empty).
+ */
+export function evaluate(inst: FlatInstance, mu: Float64Array, alive?: Uint8Array): LagrangianPoint {
   const { items, rows, start, cost, weight, capacity, rowScale } = inst;
   const price = new Float64Array(rows);
   for (let k = 0; k < rows; k++) price[k] = mu[k]! / rowScale[k]!;
@@ -45,8 +48,9 @@ function evaluate(inst: FlatInstance, mu: Float64Array): LagrangianPoint {
   let value = 0;
   for (let i = 0; i < items; i++) {
     let best = Infinity;
-    let arg = start[i]!;
+    let arg = -1;
     for (let o = start[i]!; o < start[i + 1]!; o++) {
+      if (alive && !alive[o]) continue;
       let v = cost[o]!;
       for (let k = 0; k < rows; k++) v += price[k]! * weight[o * rows + k]!;
       if (v < best) {
@@ -54,6 +58,7 @@ function evaluate(inst: FlatInstance, mu: Float64Array): LagrangianPoint {
         arg = o;
       }
     }
+    if (arg < 0) return { mu: Float64Array.from(mu), value: Infinity, choice, used };
     choice[i] = arg;
     value += best;
     for (let k = 0; k < rows; k++) used[k] = used[k]! + weight[arg * rows + k]!;
@@ -69,7 +74,7 @@ function evaluate(inst: FlatInstance, mu: Float64Array): LagrangianPoint {
  * efficiency e with (sum of increments of efficiency >= e) > room. Found by binary search over
  * the sorted efficiencies (typed arrays; no per-increment objects).
  */
-function singleRowDual(inst: FlatInstance): Float64Array {
+function singleRowDual(inst: FlatInstance, alive?: Uint8Array): Float64Array {
   const { items, start, cost, weight, capacity, rowScale } = inst;
   const efficiency = new Float64Array(cost.length);
   const increment = new Float64Array(cost.length);
@@ -79,7 +84,8 @@ function singleRowDual(inst: FlatInstance): Float64Array {
   const hull: number[] = [];
   for (let i = 0; i < items; i++) {
     options.length = 0;
-    for (let o = start[i]!; o < start[i + 1]!; o++) options.push(o);
+    for (let o = start[i]!; o < start[i + 1]!; o++) if (!alive || alive[o]) options.push(o);
+    if (options.length === 0) return Float64Array.of(0); // an empty node: L is infinite anywhere
     options.sort((a, b) => weight[a]! - weight[b]! || cost[a]! - cost[b]!);
     base += weight[options[0]!]!;
     lowerHull(options, weight, cost, hull);
@@ -108,6 +114,20 @@ function singleRowDual(inst: FlatInstance): Float64Array {
   return Float64Array.of(Math.max(0, sorted[lo]!) * rowScale[0]!);
 }
 
+/** Where a search node's dual starts and when it may stop. */
+export interface DualStart {
+  /** Options still allowed (1) at the node; all when absent (the one-row dual reads it even with evaluateAt). */
+  alive?: Uint8Array;
+  /** Multipliers to start from (the parent node's); else the single-row optima. */
+  mu?: Float64Array;
+  /** Stop once the bound reaches this: the node is pruned whatever more is found. */
+  target?: number;
+  /** At most this many cutting-plane steps (fewer than options.dualMaxSteps for a node). */
+  maxSteps?: number;
+  /** How to evaluate L at a point (a search node's own, over its undecided items); default evaluate(inst, mu, alive). */
+  evaluateAt?: (mu: Float64Array) => LagrangianPoint;
+}
+
 export interface DualResult {
   best: LagrangianPoint;
   /** Evaluations of L made. */
@@ -118,26 +138,42 @@ export interface DualResult {
  * The best multipliers found. `deadline` bounds the effort (clock in ms); the returned value is a
  * valid lower bound whether or not the search converged.
  */
-export function solveDual(inst: FlatInstance, now: () => number, deadline: number, options: Pick<MckpOptions, 'maxCuts' | 'dualTolerance' | 'dualStallSteps' | 'dualMaxSteps'>): DualResult {
+export function solveDual(
+  inst: FlatInstance,
+  now: () => number,
+  deadline: number,
+  options: Pick<MckpOptions, 'maxCuts' | 'dualTolerance' | 'dualStallSteps' | 'dualMaxSteps'>,
+  start: DualStart = {},
+): DualResult {
   const m = inst.rows;
-  if (m <= 1) return { best: evaluate(inst, m === 0 ? new Float64Array(0) : singleRowDual(inst)), evaluations: 1 };
+  const { alive, target = Infinity } = start;
+  const evaluateAt = start.evaluateAt ?? ((mu: Float64Array) => evaluate(inst, mu, alive));
+  if (m <= 1) return { best: evaluateAt(m === 0 ? new Float64Array(0) : singleRowDual(inst, alive)), evaluations: 1 };
 
   let evaluations = 0;
-  const at = (mu: Float64Array) => (evaluations++, evaluate(inst, mu));
-  // Start from the best single-row multipliers, one row at a time, keeping the best point.
-  let best = at(new Float64Array(m));
-  const cuts: LagrangianPoint[] = [best];
-  for (let k = 0; k < m; k++) {
-    const one = singleRowDual(rowOnly(inst, k));
-    const mu = new Float64Array(m);
-    mu[k] = one[0]!;
-    const point = at(mu);
-    cuts.push(point);
-    if (point.value > best.value) best = point;
+  const at = (mu: Float64Array) => (evaluations++, evaluateAt(mu));
+  let best: LagrangianPoint;
+  const cuts: LagrangianPoint[] = [];
+  if (start.mu) {
+    best = at(start.mu);
+    cuts.push(best);
+  } else {
+    // Start from the best single-row multipliers, one row at a time, keeping the best point.
+    best = at(new Float64Array(m));
+    cuts.push(best);
+    for (let k = 0; k < m; k++) {
+      const one = singleRowDual(rowOnly(inst, k), alive);
+      const mu = new Float64Array(m);
+      mu[k] = one[0]!;
+      const point = at(mu);
+      cuts.push(point);
+      if (point.value > best.value) best = point;
+    }
   }
   let box = 1;
   let lastGain = 0;
-  for (let step = 0; step < options.dualMaxSteps && now() < deadline; step++) {
+  const maxSteps = Math.min(options.dualMaxSteps, start.maxSteps ?? Infinity);
+  for (let step = 0; step < maxSteps && best.value < target && now() < deadline; step++) {
     // The cut model keeps the newest cuts (and the best point's): enough to converge, small to solve.
     const recent = cuts.length > options.maxCuts ? [best, ...cuts.slice(-options.maxCuts)] : cuts;
     const model = maximizeModel(inst, recent, best.mu, box);

@@ -36,6 +36,22 @@ export interface MckpOptions {
   improvePasses: number;
   /** The first proof round's threshold, as a fraction of the gap the starting plan leaves; each next round doubles it. */
   firstThresholdFraction: number;
+  /** Cutting-plane steps of a branch-and-bound node's dual (warm-started from its parent's multipliers). */
+  nodeDualSteps: number;
+  /** Branch and bound repairs a node's minimizer into a plan at every this many nodes. */
+  nodeRepairEvery: number;
+  /** Nodes one branch-and-bound round may visit before the solve stops (stoppedBy node-limit). */
+  maxBranchNodes: number;
+  /** Which prover a proof round tries first (later rounds start with the one that finished the last). */
+  prover: 'core' | 'branch';
+  /** Work a prover gets at its first try in the first round, in core-program states; each pass over both provers multiplies it by four, and a round starts from what the last one needed. */
+  firstRoundWork: number;
+  /** Options branch and bound evaluates for the cost of one core-program state (a state is a few additions and a completion bound, an option evaluation one addition per row). */
+  optionsPerState: number;
+  /** Share of a turn's work the prover that did not finish the last round gets. */
+  otherProverShare: number;
+  /** When the core program's set-up leaves at most this share of the live items as core items (the rest merged with interchangeable ones), it keeps whole rounds. */
+  mergedShare: number;
 }
 
 export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
@@ -54,6 +70,14 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   repairRounds: 64,
   improvePasses: 32,
   firstThresholdFraction: 1 / 64,
+  nodeDualSteps: 16,
+  nodeRepairEvery: 16,
+  maxBranchNodes: 50_000_000,
+  prover: 'core',
+  firstRoundWork: 32_000,
+  optionsPerState: 20,
+  otherProverShare: 0.25,
+  mergedShare: 0.5,
 });
 
 /** The defaults with a caller's overrides, merged once. */

@@ -31,7 +31,7 @@ export function assignmentOf(inst: FlatInstance, choice: Int32Array): Assignment
   return { choice, used, cost };
 }
 
-function isFeasible(inst: FlatInstance, used: Float64Array): boolean {
+export function isFeasible(inst: FlatInstance, used: Float64Array): boolean {
   for (let k = 0; k < inst.rows; k++) if (!withinCapacity(used[k]!, inst.capacity[k]!)) return false;
   return true;
 }

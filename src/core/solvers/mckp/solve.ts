@@ -11,7 +11,9 @@
  * Deterministic: no randomness, ties broken by index; the clock only decides when to stop.
  */
 import { withinCapacity, type ChoiceInstance, type SolveLimits, type SolveOutcome } from '../instance.js';
-import { searchCore } from './core.js';
+import { branchAndBound, setUpBranch, type BranchSetup } from './branchAndBound.js';
+import { runCore, searchCore } from './core.js';
+import { setUpCore } from './coreSetup.js';
 import { flatten, type FlatInstance } from './flat.js';
 import { solveDual } from './lagrangian.js';
 import { mckpOptions, type MckpOptions } from './options.js';
@@ -37,15 +39,17 @@ function provablyInfeasible(inst: FlatInstance): boolean {
 /**
  * Solves to optimality within limits.relativeGap (at least 1e-12), or to the deadline.
  *
- * The proof widens: the core program first enumerates only the assignments that cost less
- * than L(mu) + T for a small threshold T. If the best assignment known then costs at most
- * L(mu) + T + allowance, no cheaper one exists outside what was enumerated and it is optimal;
- * otherwise T doubles. A round finds the best assignment below its threshold, so the optimum
- * turns up in the first round whose threshold exceeds it; the work grows much faster than the
- * threshold (tens of times the states for four times the threshold on MoE-shaped models), so doubling
- * overshoots least. Each completed round also raises the reported bound to the lesser of
- * L(mu) + T and the incumbent, so an answer stopped by the deadline carries the best gap
- * proven so far.
+ * The proof widens: a round searches only the assignments that cost less than L(mu) + T for a
+ * small threshold T. If the best assignment known then costs at most L(mu) + T + allowance, no
+ * cheaper one exists outside what was searched and it is optimal; otherwise T doubles. A round
+ * finds the best assignment below its threshold, so the optimum turns up in the first round
+ * whose threshold exceeds it; the work grows much faster than the threshold, so doubling
+ * overshoots least. A round is the core program (core.ts: a dynamic program, very fast where
+ * states dominate each other: few rows, or many interchangeable items) until a round hits the
+ * program's memory caps; from then on rounds are branch and bound (branchAndBound.ts), which
+ * needs no dominance. Only the time limit (or the branch-and-bound node limit) stops the proof
+ * early, and stoppedBy says which. Each completed round raises the reported bound to the lesser
+ * of L(mu) + T and the incumbent, so an answer stopped early carries the best gap proven so far.
  */
 export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, overrides: Partial<MckpOptions> = {}): SolveOutcome {
   const options = mckpOptions(overrides);
@@ -57,43 +61,121 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   const dual = solveDual(inst, limits.now, begin + limits.timeLimitMs * options.dualTimeShare, options);
   const { mu } = dual.best;
   const lowerBound = dual.best.value;
-  // A completed core program at threshold T has seen every assignment costing less than
-  // L(mu) + T, so the optimum is at least the lesser of that and the incumbent.
+  // A completed round at threshold T has seen every assignment costing less than L(mu) + T, so
+  // the optimum is at least the lesser of that and the incumbent.
   let searchedBelow = lowerBound;
   let nodes = dual.evaluations;
   const repaired = repair(inst, dual.best.choice, options);
   let incumbent: Assignment | undefined = repaired && improve(inst, repaired, mu, options);
-  const core = (threshold: number, beam?: number) => {
-    const result = searchCore(inst, mu, incumbent?.cost ?? Infinity, threshold, { now: limits.now, deadline, beam, lagrangianValue: lowerBound, options });
-    nodes += result.states;
-    // A full round's answer is the best below its threshold, which no move improves without
-    // leaving it; a beam's answer is only good, and the greedy moves may still improve it.
-    if (result.improved) incumbent = beam === undefined ? assignmentOf(inst, result.improved) : improve(inst, assignmentOf(inst, result.improved), mu, options);
-    if (result.complete) searchedBelow = Math.max(searchedBelow, lowerBound + threshold);
-    return result.complete;
-  };
-  const allowance = () => Math.max(limits.relativeGap * Math.abs(incumbent!.cost), PROOF_TOLERANCE * Math.max(1, Math.abs(incumbent!.cost)));
+  const allowanceOf = (cost: number) => Math.max(limits.relativeGap * Math.abs(cost), PROOF_TOLERANCE * Math.max(1, Math.abs(cost)));
+  const allowance = () => allowanceOf(incumbent!.cost);
   const closed = () => incumbent!.cost - allowance() - lowerBound;
+  // The prover that finished the last round starts the next; the core program is out for good
+  // once a round hits its memory caps.
+  let preferred: 'core' | 'branch' = options.prover;
+  let coreExhausted = false;
+  let roundWork = options.firstRoundWork;
+  let firstRound = true;
+  // Interchangeable items (MoE experts, repeated blocks) are merged by the core program, while
+  // branch and bound would branch over their symmetric copies: where most live items merge, the
+  // core program keeps whole rounds and branch and bound comes in only at its memory caps.
+  let coreOnly = false;
+  let stoppedBy: SolveOutcome['stoppedBy'];
+
+  /** A beam pass of the core program: a good plan for few states (small cores only), no proof. */
+  const beam = () => {
+    const result = searchCore(inst, mu, incumbent?.cost ?? Infinity, closed(), { now: limits.now, deadline, beam: options.beamWidth, lagrangianValue: lowerBound, options });
+    nodes += result.states;
+    // The greedy moves may still improve a beam's answer.
+    if (result.improved) incumbent = improve(inst, assignmentOf(inst, result.improved), mu, options);
+  };
+  // Each prover's set-up for the current round, made at its first turn and reused by the next.
+  let setups: { threshold: number; core?: ReturnType<typeof setUpCore>; branch?: BranchSetup } = { threshold: NaN };
+  const setupsFor = (threshold: number) => (setups.threshold === threshold ? setups : (setups = { threshold }));
+  const coreLimits = (work: number) => ({ now: limits.now, deadline, lagrangianValue: lowerBound, options, maxCreated: work });
+  /** The core program's set-up for a round (made once), which tells whether most live items merge. */
+  const coreProgram = (threshold: number) => {
+    const round = setupsFor(threshold);
+    if (!round.core) {
+      round.core = setUpCore(inst, mu, threshold, coreLimits(Infinity));
+      if (!('end' in round.core) && round.core.core.length <= round.core.liveItems * options.mergedShare) coreOnly = true;
+    }
+    return round.core;
+  };
+  /** The core program on one round within `work` states: complete, or why it stopped. */
+  const coreAttempt = (threshold: number, work: number) => {
+    const result = runCore(coreProgram(threshold), incumbent?.cost ?? Infinity, threshold, coreLimits(work));
+    nodes += result.states;
+    // A full round's answer is the best below its threshold, which no move improves without leaving it.
+    if (result.improved) incumbent = assignmentOf(inst, result.improved);
+    return result.complete ? 'complete' : result.stoppedBy ?? 'time-limit';
+  };
+  /** Branch and bound on one round within `work` (in states): complete, or why it stopped. */
+  const branchAttempt = (threshold: number, work: number) => {
+    const round = setupsFor(threshold);
+    round.branch ??= setUpBranch(inst, { mu, incumbent }, allowanceOf, lowerBound + threshold);
+    const result = branchAndBound(inst, round.branch, { mu, bound: lowerBound, incumbent }, { now: limits.now, deadline, allowance: allowanceOf }, options, work * options.optionsPerState);
+    nodes += result.nodes;
+    incumbent = result.incumbent;
+    searchedBelow = Math.max(searchedBelow, result.bound);
+    return result.complete ? 'complete' : result.stoppedBy!;
+  };
+  /**
+   * One proof round: every assignment costing less than L(mu) + threshold searched (true), or
+   * stopped by the deadline or the node limit (false, stoppedBy set). The two provers take turns
+   * on it with shares of work that grow fourfold, so that a round costs a small multiple of what
+   * the better of them needs: the core program is fast where states dominate each other (few
+   * rows, many interchangeable items), branch and bound where they rarely do.
+   */
+  const round = (threshold: number): boolean => {
+    if (!coreExhausted) coreProgram(threshold);
+    for (let work = roundWork; ; work *= 4) {
+      for (const prover of preferred === 'core' ? (['core', 'branch'] as const) : (['branch', 'core'] as const)) {
+        if (prover === 'core' && coreExhausted) continue;
+        if (prover === 'branch' && coreOnly && !coreExhausted) continue;
+        // The prover that finished the last round gets the whole turn, the other a share.
+        // Alone, a prover runs without a share; otherwise the one that finished the last round gets the whole turn, the other a part.
+        const alone = (prover === 'core' && coreOnly) || (prover === 'branch' && coreExhausted);
+        const share = alone ? Infinity : firstRound || prover === preferred ? work : work * options.otherProverShare;
+        const outcome = prover === 'core' ? coreAttempt(threshold, share) : branchAttempt(threshold, share);
+        if (outcome === 'complete') {
+          preferred = prover;
+          firstRound = false;
+          roundWork = work;
+          searchedBelow = Math.max(searchedBelow, lowerBound + threshold);
+          return true;
+        }
+        if (outcome === 'memory-limit') coreExhausted = true;
+        else if (outcome !== 'work-limit') {
+          stoppedBy = outcome;
+          return false;
+        }
+      }
+    }
+  };
 
   let proven = false;
   if (!incumbent) {
     // No feasible start: search every assignment (feasibility pruning only).
-    const complete = core(Infinity);
-    if (!incumbent) return { status: complete ? 'infeasible' : 'time-limit', nodes };
+    const complete = round(Infinity);
+    if (!incumbent) return complete ? { status: 'infeasible', nodes } : { status: 'time-limit', nodes, ...(stoppedBy ? { stoppedBy } : {}) };
     proven = complete;
   } else if (closed() <= 0) {
     proven = true;
   } else {
-    // A quick beam pass (small cores only, see core.ts) usually finds the optimum, so that the
-    // proof rounds stop at its threshold instead of overshooting it.
-    core(closed(), options.beamWidth);
-    for (let threshold = closed() * options.firstThresholdFraction; !proven && limits.now() < deadline; threshold *= 2) {
+    // A quick beam pass usually finds the optimum, so that the proof rounds stop at its
+    // threshold instead of overshooting it.
+    beam();
+    for (let threshold = closed() * options.firstThresholdFraction; !proven; threshold *= 2) {
       if (closed() <= 0) {
         proven = true;
         break;
       }
-      const complete = core(Math.min(threshold, closed()));
-      if (!complete) break;
+      if (limits.now() >= deadline) {
+        stoppedBy = 'time-limit';
+        break;
+      }
+      if (!round(Math.min(threshold, closed()))) break;
       proven = closed() <= threshold;
     }
   }
@@ -110,5 +192,6 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
     objective: final.cost * inst.costScale,
     bound: bound * inst.costScale,
     nodes,
+    ...(proven || !stoppedBy ? {} : { stoppedBy }),
   };
 }
