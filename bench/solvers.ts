@@ -7,13 +7,21 @@
  * beside it. javascript-lp-solver runs only where it can hold the model, with a 60 s limit,
  * measured the same way (once when a run takes over 5 s).
  *
- *   npm run bench                 all cases
+ * Strict HiGHS (test/support/highs.ts) runs on every case too, as an independent reference, in its
+ * own child process with a 60 s limit; then the random family (bench/family.ts).
+ *
+ *   npm run bench                 all cases and the family
  *   npm run bench -- --case 2     one case (index in BENCH_CASES); --case -1 the frontier only
+ *   npm run bench -- --family     the family only
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { makeFrontier, makePlan } from '../src/core/index.js';
+import { makeFrontier, makePlan, prepareProblem } from '../src/core/index.js';
+import { instanceFor } from '../src/core/problem/instance.js';
+import { reducedFor } from '../src/core/problem/prepare.js';
+import { solveStrictly } from '../test/support/highs.js';
 import { BENCH_CASES, llama2_70bShaped } from '../test/support/instances.js';
+import { benchFamily } from './family.js';
 
 interface Measurement {
   backend: string;
@@ -28,6 +36,7 @@ interface Measurement {
 }
 
 const LP_SOLVER_LIMIT_MS = 60_000;
+const HIGHS_LIMIT_MS = 60_000;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -90,7 +99,32 @@ function measure(caseIndex: number, backend: 'mckp' | 'lp-solver', runs: number)
   console.log(JSON.stringify(result));
 }
 
-function runChild(caseIndex: number, backend: 'mckp' | 'lp-solver', runs: number): Measurement | string {
+/** Child: strict HiGHS on a case's instance, once (it is far slower than mckp and than a median needs). */
+async function measureHighs(caseIndex: number): Promise<void> {
+  const input = BENCH_CASES[caseIndex]!.input();
+  const problem = prepareProblem(input);
+  const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
+  let result: Measurement;
+  try {
+    const answer = await solveStrictly(instanceFor(reduced, problem.limits), HIGHS_LIMIT_MS);
+    result = {
+      backend: 'highs',
+      status: answer.status === 'optimal' ? 'optimal' : answer.status === 'time-limit' ? `no proof in ${HIGHS_LIMIT_MS / 1000} s` : answer.status,
+      medianMs: answer.status === 'optimal' ? answer.timeMs : Number.NaN,
+      runs: answer.status === 'optimal' ? 1 : 0,
+      gap: 0,
+      nodes: 0,
+      objective: (answer.objective ?? Number.NaN) + reduced.fixedObjective,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      coldMs: Number.NaN,
+    };
+  } catch (error) {
+    result = { backend: 'highs', status: `failed: ${(error as Error).message.slice(0, 100)}`, medianMs: Number.NaN, runs: 0, gap: 0, nodes: 0, objective: Number.NaN, maxRssMB: process.resourceUsage().maxRSS / 1024, coldMs: Number.NaN };
+  }
+  console.log(JSON.stringify(result));
+}
+
+function runChild(caseIndex: number, backend: 'mckp' | 'lp-solver' | 'highs', runs: number): Measurement | string {
   const self = fileURLToPath(import.meta.url);
   const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', String(caseIndex), backend, String(runs)], {
     encoding: 'utf8',
@@ -111,6 +145,7 @@ function format(m: Measurement | string): string {
   if (m.runs === 0 || m.medianMs === null) return `${m.backend.padEnd(9)} no plan: ${m.status}  peak ${m.maxRssMB.toFixed(0)} MB`;
   const time = `${m.medianMs.toFixed(m.medianMs < 10 ? 2 : 1)} ms`;
   const cold = m.coldMs === null || m.runs === 1 ? '' : `; first run ${m.coldMs.toFixed(1)} ms`;
+  if (m.backend === 'highs') return `${m.backend.padEnd(9)} ${time.padStart(11)}  ${m.status.padEnd(8)} (strict, one run)  peak ${m.maxRssMB.toFixed(0)} MB`;
   return `${m.backend.padEnd(9)} ${time.padStart(11)}  ${m.status.padEnd(8)} gap ${(m.gap ?? 0).toExponential(1).padStart(8)}  nodes ${String(m.nodes).padStart(9)}  peak ${m.maxRssMB.toFixed(0)} MB  (median of ${m.runs}${cold})`;
 }
 
@@ -135,7 +170,10 @@ const args = process.argv.slice(2);
 if (args[0] === '--frontier-child') {
   measureFrontier(Number(args[1]));
 } else if (args[0] === '--child') {
-  measure(Number(args[1]), args[2] as 'mckp' | 'lp-solver', Number(args[3]));
+  if (args[2] === 'highs') await measureHighs(Number(args[1]));
+  else measure(Number(args[1]), args[2] as 'mckp' | 'lp-solver', Number(args[3]));
+} else if (args[0] === '--family') {
+  await benchFamily();
 } else {
   const only = args.indexOf('--case') >= 0 ? Number(args[args.indexOf('--case') + 1]) : undefined;
   console.log(`bitplan solver benchmark, node ${process.version}, ${new Date().toISOString()}`);
@@ -152,6 +190,12 @@ if (args[0] === '--frontier-child') {
     console.log(`\n[${index}] ${benchCase.name}`);
     const ours = runChild(index, 'mckp', benchCase.runs);
     console.log(`  ${format(ours)}`);
+    const highs = runChild(index, 'highs', 1);
+    console.log(`  ${format(highs)}`);
+    if (typeof ours !== 'string' && typeof highs !== 'string' && highs.runs > 0) {
+      const same = Math.abs(ours.objective - highs.objective) <= 1e-9 * Math.max(1, Math.abs(highs.objective));
+      console.log(`  ratio HiGHS / mckp: ${(highs.medianMs / ours.medianMs).toFixed(0)}x; same optimum: ${same ? 'yes' : `no (${ours.objective} vs ${highs.objective})`}`);
+    }
     if (!benchCase.lpSolver) {
       console.log(`  lp-solver  not run: ${benchCase.lpSolverSkip}`);
       return;
@@ -163,4 +207,9 @@ if (args[0] === '--frontier-child') {
       console.log(`  ratio lp-solver / mckp: ${(reference.medianMs / ours.medianMs).toFixed(0)}x; same optimum: ${same ? 'yes' : `no (${ours.objective} vs ${reference.objective})`}`);
     }
   });
+  if (only === undefined) {
+    const self = fileURLToPath(import.meta.url);
+    const family = spawnSync(process.execPath, ['--import', 'tsx', self, '--family'], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 1 << 24 });
+    process.stdout.write(family.stdout);
+  }
 }

@@ -70,7 +70,7 @@ export const FrontierPoint = describes<core.FrontierPoint>()(component(
   z.strictObject({
     cost: doc(z.number(), 'Total of the axis metric, in its unit.', 5.8e6),
     sensitivity: doc(z.number(), 'Total sensitivity of the assignment.', 3.1),
-    status: doc(z.enum(['optimal', 'feasible']), 'optimal: proven optimal at this cost (within relativeGap); feasible: a time limit stopped the proof.', 'optimal'),
+    status: doc(z.enum(['optimal', 'feasible']), 'optimal: proven optimal at this cost (within relativeGap); feasible: the frontier\'s time limit (or a search limit) stopped the proof of this point; gap says how far from proven.', 'optimal'),
     gap: doc(z.number(), 'Proven relative gap of this point.', 0),
     source: doc(
       z.enum(['supported', 'budget', 'pareto']),

@@ -66,7 +66,12 @@ export const SolverReport = component(
   z.strictObject({
     backend: doc(z.enum(['mckp', 'lp-solver']), 'The backend that produced the assignment.', 'mckp'),
     timeMs: doc(z.number(), 'Wall time of the solve in milliseconds.', 0.8),
-    nodes: doc(z.number().int(), 'Search effort: for mckp, Lagrangian evaluations plus core states created; for lp-solver, branch-and-cut iterations.', 3),
+    nodes: doc(z.number().int(), 'Search effort: for mckp, Lagrangian evaluations plus core-program states and branch-and-bound nodes; for lp-solver, branch-and-cut iterations.', 3),
+    stoppedBy: doc(
+      z.enum(['time-limit', 'memory-limit', 'node-limit']).optional(),
+      'Only on a feasible plan: what stopped the search before it proved the plan optimal. time-limit: solver.timeLimitMs (capped by the server) ran out; memory-limit or node-limit: the search reached its memory or node limit. The warnings then give the proven gap.',
+      'time-limit',
+    ),
   }),
   'Which solver answered, how long it took and how much search it did.',
   { backend: 'mckp', timeMs: 0.8, nodes: 3 },
@@ -77,7 +82,7 @@ export const Plan = component(
   z.strictObject({
     status: doc(
       z.enum(['optimal', 'feasible']),
-      'optimal: proven within solver.relativeGap; feasible: the time limit stopped the search (bound and gap say how far from proven).',
+      'optimal: proven within solver.relativeGap; feasible: the search stopped before the proof, solver.stoppedBy says why, bound and gap say how far from proven, and a warning repeats it.',
       'optimal',
     ),
     objective: metricValues('The minimized quantity and its value.', { sensitivity: 1.2345 }),

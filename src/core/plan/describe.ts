@@ -51,7 +51,7 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
       };
     }),
     solver: solution.solver,
-    warnings: problem.warnings,
+    warnings: solution.status === 'feasible' ? [...problem.warnings, stoppedEarly(solution, relativeGap(verified.objective, solution.bound))] : problem.warnings,
   };
 }
 
@@ -75,4 +75,16 @@ function blockingLimits(problem: PreparedProblem, verified: VerifiedAssignment):
     });
   }
   return blocked;
+}
+
+const STOP_REASONS: Record<NonNullable<PlanSolution['solver']['stoppedBy']>, string> = {
+  'time-limit': 'the time limit (solver.timeLimitMs, capped by the server) stopped the search',
+  'memory-limit': 'the search reached its memory limit',
+  'node-limit': 'the search reached its node limit',
+};
+
+/** The warning of a plan not proven optimal: why the search stopped and the gap it proved. */
+function stoppedEarly(solution: PlanSolution, gap: number): string {
+  const why = STOP_REASONS[solution.solver.stoppedBy ?? 'time-limit'];
+  return `not proven optimal: ${why}; this plan is at most ${(gap * 100).toPrecision(3)}% above the optimum (gap ${gap.toExponential(2)}); raise solver.timeLimitMs or accept a relativeGap to finish`;
 }

@@ -5,6 +5,7 @@ import type { LayerAliases } from '../model/model.js';
 import type { Quantity } from '../problem/rows.js';
 import type { SensitivitySource } from '../sensitivity/source.js';
 import type { SolverBackendName } from '../solvers/backend.js';
+import type { StopReason } from '../solvers/instance.js';
 
 /**
  * A plan as the core makes it: formats as objects, so that exporters and renderings read them
@@ -52,4 +53,6 @@ export interface SolverReport {
   backend: Exclude<SolverBackendName, 'auto'>;
   timeMs: number;
   nodes: number;
+  /** For a feasible (unproven) plan: what stopped the search before the proof. */
+  stoppedBy?: StopReason;
 }

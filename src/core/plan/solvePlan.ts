@@ -43,11 +43,14 @@ export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], sol
   const budgetFree = instance.items.reduce((sum, item) => sum + Math.min(...item.options.map((o) => o.cost)), 0);
   const instanceBound = outcome.bound ?? (outcome.status === 'optimal' ? verified.objective - reduced.fixedObjective : budgetFree);
   const bound = Math.min(verified.objective, Math.max(instanceBound, budgetFree) + reduced.fixedObjective);
+  const status = outcome.status === 'optimal' ? 'optimal' : 'feasible';
+  // A backend that stops early says why; javascript-lp-solver only ever stops at its time limit.
+  const stoppedBy = status === 'feasible' ? (outcome.stoppedBy ?? 'time-limit') : undefined;
   return {
     verified,
-    status: outcome.status === 'optimal' ? 'optimal' : 'feasible',
+    status,
     bound,
-    solver: { backend: run.backend, timeMs: run.timeMs, nodes: outcome.nodes },
+    solver: { backend: run.backend, timeMs: run.timeMs, nodes: outcome.nodes, ...(stoppedBy ? { stoppedBy } : {}) },
   };
 }
 

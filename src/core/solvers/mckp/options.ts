@@ -52,6 +52,12 @@ export interface MckpOptions {
   otherProverShare: number;
   /** When the core program's set-up leaves at most this share of the live items as core items (the rest merged with interchangeable ones), it keeps whole rounds. */
   mergedShare: number;
+  /** Items a large neighbourhood frees (neighbourhood.ts). */
+  neighbourhoodItems: number;
+  /** Neighbourhoods in a row that find nothing before the search gives up. */
+  fruitlessNeighbourhoods: number;
+  /** Work the neighbourhood search gets after a round that did not prove the incumbent, as a share of that round's work. */
+  neighbourhoodShare: number;
 }
 
 export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
@@ -78,6 +84,9 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   optionsPerState: 20,
   otherProverShare: 0.25,
   mergedShare: 0.5,
+  neighbourhoodItems: 40,
+  fruitlessNeighbourhoods: 4,
+  neighbourhoodShare: 0.25,
 });
 
 /** The defaults with a caller's overrides, merged once. */

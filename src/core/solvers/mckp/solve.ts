@@ -16,6 +16,7 @@ import { runCore, searchCore } from './core.js';
 import { setUpCore } from './coreSetup.js';
 import { flatten, type FlatInstance } from './flat.js';
 import { solveDual } from './lagrangian.js';
+import { searchNeighbourhoods } from './neighbourhood.js';
 import { mckpOptions, type MckpOptions } from './options.js';
 import { assignmentOf, improve, repair, type Assignment } from './primal.js';
 
@@ -164,9 +165,19 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
     proven = true;
   } else {
     // A quick beam pass usually finds the optimum, so that the proof rounds stop at its
-    // threshold instead of overshooting it.
+    // threshold instead of overshooting it; where items do not merge, neighbourhood searches
+    // improve the incumbent after every round that does not prove it.
     beam();
-    for (let threshold = closed() * options.firstThresholdFraction; !proven; threshold *= 2) {
+    const firstThreshold = closed() * options.firstThresholdFraction;
+    coreProgram(firstThreshold);
+    let neighbourhoods = 0;
+    const improveIncumbent = () => {
+      if (coreOnly || !incumbent || closed() <= 0) return;
+      const result = searchNeighbourhoods(inst, incumbent, mu, { now: limits.now, deadline, allowance: allowanceOf, maxWork: roundWork * options.optionsPerState * options.neighbourhoodShare, seed: ++neighbourhoods }, options);
+      incumbent = result.incumbent;
+      nodes += result.work;
+    };
+    for (let threshold = firstThreshold; !proven; threshold *= 2) {
       if (closed() <= 0) {
         proven = true;
         break;
@@ -177,6 +188,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
       }
       if (!round(Math.min(threshold, closed()))) break;
       proven = closed() <= threshold;
+      if (!proven) improveIncumbent();
     }
   }
   const final = incumbent!;

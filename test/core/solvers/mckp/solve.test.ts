@@ -5,6 +5,7 @@ import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../../..
 import { instanceFor } from '../../../../src/core/problem/instance.js';
 import { reducedFor, type PreparedProblem } from '../../../../src/core/problem/prepare.js';
 import { BENCH_CASES, llama2_70bShaped } from '../../../support/instances.js';
+import { randomPlanInput } from '../../../support/randomFamily.js';
 import { searchCore } from '../../../../src/core/solvers/mckp/core.js';
 import { flatten } from '../../../../src/core/solvers/mckp/flat.js';
 import { solveDual } from '../../../../src/core/solvers/mckp/lagrangian.js';
@@ -76,9 +77,26 @@ describe('mckp backend', () => {
     expect(plan.gap).toBeGreaterThan(0);
     expect(plan.bound).toBeLessThan(plan.objective.value);
     for (const budget of plan.budgets) expect(budget.used).toBeLessThanOrEqual(budget.limit);
+    // It says why it stopped and what it proved.
+    expect(plan.solver.stoppedBy).toBe('time-limit');
+    expect(plan.warnings.at(-1)).toMatch(/^not proven optimal: the time limit \(solver\.timeLimitMs, capped by the server\) stopped the search; this plan is at most [\d.]+% above the optimum/);
     // The same steps give the same answer.
     const again = makePlan({ ...input, solver: { ...input.solver, timeLimitMs: 40 } }, steppingClock());
     expect(again.layers.map((l) => l.candidate)).toEqual(plan.layers.map((l) => l.candidate));
+  });
+
+  it('never stops early while time remains: with no time limit, only the node limit stops it', () => {
+    // Three budgets of unrelated costs: the core program hits its memory caps, branch and bound goes on.
+    const problem = prepareProblem(randomPlanInput(150, 3, 1));
+    const instance = instanceOf(problem);
+    const proven = solveWithMckp(instance, { timeLimitMs: 1e9, relativeGap: 0, now: () => 0 });
+    expect(proven.status).toBe('optimal');
+    expect(proven.stoppedBy).toBeUndefined();
+    const limited = solveWithMckp(instance, { timeLimitMs: 1e9, relativeGap: 0, now: () => 0 }, { prover: 'branch', maxBranchNodes: 3 });
+    expect(limited.status).toBe('feasible');
+    expect(limited.stoppedBy).toBe('node-limit');
+    expect(limited.bound!).toBeLessThanOrEqual(proven.objective! + 1e-12);
+    expect(limited.objective!).toBeGreaterThanOrEqual(proven.objective! - 1e-12);
   });
 
   it('accepts a relative gap and answers optimal within it', () => {

@@ -1,0 +1,39 @@
+/**
+ * mckp against an independent solver: HiGHS (WebAssembly), run strictly (test/support/highs.ts),
+ * on random models of the issue-13 family: layers of unrelated costs, 1 to 3 budgets, ties and
+ * pins, up to 300 layers. The optima agree to 1e-9 relative and mckp's plan meets every budget.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makePlan, prepareProblem } from '../../../../src/core/index.js';
+import { instanceFor } from '../../../../src/core/problem/instance.js';
+import { reducedFor } from '../../../../src/core/problem/prepare.js';
+import { BUDGET_RELATIVE_TOLERANCE } from '../../../../src/core/solvers/instance.js';
+import { solveStrictly } from '../../../support/highs.js';
+import { randomPlanInput } from '../../../support/randomFamily.js';
+
+describe('mckp equals strict HiGHS', () => {
+  it('on random instances with one to three budgets, ties and pins, up to 300 layers', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(20, 60, 150, 300),
+        fc.constantFrom(1, 2, 3) as fc.Arbitrary<1 | 2 | 3>,
+        fc.integer({ min: 1, max: 1_000_000 }),
+        async (layers, budgets, seed) => {
+          const input = randomPlanInput(layers, budgets, seed, 60_000);
+          const plan = makePlan(input, { now: () => performance.now() });
+          expect(plan.status).toBe('optimal');
+          for (const budget of plan.budgets) expect(budget.used).toBeLessThanOrEqual(budget.limit * (1 + BUDGET_RELATIVE_TOLERANCE));
+          // HiGHS on the same instance (the fixed layers, pinned or with one candidate, taken off).
+          const problem = prepareProblem(input);
+          const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
+          const reference = await solveStrictly(instanceFor(reduced, problem.limits), 60_000);
+          expect(reference.status).toBe('optimal');
+          const optimum = reference.objective! + reduced.fixedObjective;
+          expect(Math.abs(plan.objective.value - optimum)).toBeLessThanOrEqual(1e-9 * Math.abs(optimum));
+        },
+      ),
+      { seed: 1313, numRuns: 24 },
+    );
+  });
+});
