@@ -34,8 +34,13 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
     budgets,
     layers: layers.map((plannable, i): PlannedLayer => {
       const option = chosen[i]!;
-      const { avgBits: _share, ...costs } = option.costs;
       const { layer } = plannable;
+      const costs: PlannedLayer['costs'] = {};
+      for (const metric of COST_METRICS) {
+        const value = option.costs[metric];
+        if (value !== undefined && metric !== 'avgBits') costs[metric] = value;
+      }
+      costs.avgBits = layer.params > 0 ? (option.costs.sizeBytes * 8) / layer.params : 0;
       return {
         name: layer.name,
         ...(layer.aliases ? { aliases: layer.aliases } : {}),
@@ -44,10 +49,7 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
         sensitivitySource: option.score.source,
         pinned: plannable.pinned,
         ...(option.compute ? { computesIn: { format: option.compute.format, native: option.compute.native } } : {}),
-        costs: {
-          ...Object.fromEntries(Object.entries(costs).filter(([, value]) => value !== undefined)),
-          avgBits: layer.params > 0 ? (costs.sizeBytes * 8) / layer.params : 0,
-        },
+        costs,
       };
     }),
     solver: solution.solver,
@@ -62,17 +64,21 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
 function blockingLimits(problem: PreparedProblem, verified: VerifiedAssignment): boolean[] {
   const { items, layers, limits, objective } = problem;
   const blocked = limits.map(() => false);
+  const currentUse = new Float64Array(limits.length);
   for (const item of items) {
+    if (blocked.every(Boolean)) break;
     const first = item.members[0]!;
     const current = item.choices.findIndex((choice) => choice[0] === verified.options[first]);
     const currentCost = itemValue(item, layers, current, objective);
-    item.candidateIds.forEach((_, j) => {
-      if (j === current || itemValue(item, layers, j, objective) >= currentCost) return;
-      limits.forEach((limit, k) => {
-        const delta = itemValue(item, layers, j, limit.quantity) - itemValue(item, layers, current, limit.quantity);
-        if (!withinCapacity(verified.used[k]! + delta, limit.limit)) blocked[k] = true;
-      });
-    });
+    limits.forEach((limit, k) => (currentUse[k] = itemValue(item, layers, current, limit.quantity)));
+    for (let j = 0; j < item.candidateIds.length; j++) {
+      if (j === current || itemValue(item, layers, j, objective) >= currentCost) continue;
+      for (let k = 0; k < limits.length; k++) {
+        if (blocked[k]) continue;
+        const delta = itemValue(item, layers, j, limits[k]!.quantity) - currentUse[k]!;
+        if (!withinCapacity(verified.used[k]! + delta, limits[k]!.limit)) blocked[k] = true;
+      }
+    }
   }
   return blocked;
 }

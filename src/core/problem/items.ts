@@ -14,6 +14,15 @@ export interface Item {
 
 /** Tied layers merge into one item (union-find, so overlapping groups merge too); order follows the first member. */
 export function buildItems(model: ModelDescriptor, layers: PlannableLayer[], issues: FieldIssue[]): Item[] {
+  // Without groups every layer is its own item (no name index or union-find for large models).
+  if (!model.groups?.length) {
+    const items: Item[] = [];
+    layers.forEach((plannable, index) => {
+      if (plannable.options.length === 0) return; // already reported on the layer
+      items.push({ members: [index], candidateIds: plannable.options.map((option) => option.candidate.id), choices: plannable.options.map((_, j) => [j]) });
+    });
+    return items;
+  }
   const parent = layers.map((_, index) => index);
   const find = (i: number): number => {
     while (parent[i] !== i) {

@@ -1,6 +1,7 @@
 import type { HardwareProfile } from '../hardware/profile.js';
 import type { Layer, ModelDescriptor } from '../model/model.js';
 import { layerCosts, type LayerCosts } from '../costs/layerCosts.js';
+import { COST_METRICS } from '../costs/metric.js';
 import { computePlan, type ComputePlan } from '../hardware/computeFormat.js';
 import type { FieldIssue } from '../errors.js';
 import { type Candidate, parseCandidate } from '../formats/candidate.js';
@@ -62,7 +63,8 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   // Compute plans depend on the candidate only: one lookup per distinct candidate.
   const plans = new Map<string, ComputePlan | undefined>();
   const planFor = (candidate: Candidate) => {
-    if (!plans.has(candidate.id)) plans.set(candidate.id, hardware && computePlan(hardware, candidate));
+    if (!hardware) return undefined;
+    if (!plans.has(candidate.id)) plans.set(candidate.id, computePlan(hardware, candidate));
     return plans.get(candidate.id);
   };
   const option = (layer: Layer, candidate: Candidate, score: Score): LayerOption | undefined => {
@@ -84,9 +86,10 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       issues.push({ path: `${path}.sensitivity`, message: `the sensitivity at ${made.candidate.id} is ${made.score.value}, too large to add up; scale the evidence down` });
       return undefined;
     }
-    const overflow = Object.entries(made.costs).find(([, value]) => value !== undefined && !Number.isFinite(value));
-    if (overflow) {
-      issues.push({ path, message: `${overflow[0]} at ${made.candidate.id} is ${overflow[1]}: params, macs, activationElements or the hardware figures are too large to cost` });
+    for (const metric of COST_METRICS) {
+      const value = made.costs[metric];
+      if (value === undefined || Number.isFinite(value)) continue;
+      issues.push({ path, message: `${metric} at ${made.candidate.id} is ${value}: params, macs, activationElements or the hardware figures are too large to cost` });
       return undefined;
     }
     return made;

@@ -26,17 +26,20 @@ export function normalizeModel(model: ModelDescriptor, issues: FieldIssue[]): Mo
   return { ...model, layers: model.layers.map((layer, index) => normalizeLayer(layer, `layers[${index}]`, issues)) };
 }
 
+/** The map with candidate keys in canonical form: the map itself when they all are (no copy for large models). */
 function canonicalKeys<T>(map: Record<string, T> | undefined, path: string, issues: FieldIssue[]): Record<string, T> | undefined {
   if (!map) return undefined;
+  const keys = Object.keys(map);
+  if (keys.every((key) => parseCandidate(key)?.id === key)) return map;
   const out: Record<string, T> = {};
-  for (const [key, value] of Object.entries(map)) {
+  for (const key of keys) {
     const candidate = parseCandidate(key);
     if (!candidate) {
       issues.push({ path: `${path}["${key}"]`, message: `unknown candidate "${key}"; expected ${CANDIDATE_HINT}` });
     } else if (candidate.id in out) {
       issues.push({ path: `${path}["${key}"]`, message: `"${key}" names candidate ${candidate.id} a second time` });
     } else {
-      out[candidate.id] = value;
+      out[candidate.id] = map[key]!;
     }
   }
   return out;
@@ -72,17 +75,13 @@ function normalizeLayer(layer: Layer, path: string, issues: FieldIssue[]): Layer
       pin = parsed.id;
     }
   }
-  const sensitivity = layer.sensitivity && {
-    ...layer.sensitivity,
-    lossDelta: canonicalKeys(layer.sensitivity.lossDelta, `${path}.sensitivity.lossDelta`, issues),
-  };
+  const lossDelta = layer.sensitivity && canonicalKeys(layer.sensitivity.lossDelta, `${path}.sensitivity.lossDelta`, issues);
+  const sensitivity = layer.sensitivity && lossDelta !== layer.sensitivity.lossDelta ? { ...layer.sensitivity, lossDelta } : layer.sensitivity;
   checkFormatKeys(layer.sensitivity?.perturbation, `${path}.sensitivity.perturbation`, issues);
   checkFormatKeys(layer.sensitivity?.activationPerturbation, `${path}.sensitivity.activationPerturbation`, issues);
-  return {
-    ...layer,
-    candidates,
-    pin,
-    sensitivity,
-    latencyMs: canonicalKeys(layer.latencyMs, `${path}.latencyMs`, issues),
-  };
+  const latencyMs = canonicalKeys(layer.latencyMs, `${path}.latencyMs`, issues);
+  // Large models are mostly canonical already: the layer itself, unless something changed.
+  const same = candidates === layer.candidates || (candidates !== undefined && layer.candidates !== undefined && candidates.every((id, k) => id === layer.candidates![k]) && candidates.length === layer.candidates.length);
+  if (same && pin === layer.pin && sensitivity === layer.sensitivity && latencyMs === layer.latencyMs) return layer;
+  return { ...layer, candidates, pin, sensitivity, latencyMs };
 }
