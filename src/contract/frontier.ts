@@ -3,7 +3,7 @@ import { component, describes, doc, name } from './doc.js';
 import type * as core from '../core/index.js';
 import { HardwareProfile } from './hardware.js';
 import { ModelDescriptor } from './model.js';
-import { Budget, CostMetric } from './request.js';
+import { Budget, CostMetric, EvidenceOptions, RobustOptions } from './request.js';
 
 export const FrontierRequest = component(
   'FrontierRequest',
@@ -35,6 +35,8 @@ export const FrontierRequest = component(
         'Cap on the points of an `all` frontier (and on the supported points listed); an `all` frontier larger than this is a 422 saying so.',
         10000,
       ),
+      evidence: EvidenceOptions.default({ lossDelta: 'isotonic' }),
+      robust: RobustOptions.optional(),
       batchSize: doc(z.number().int().min(1).max(65536).default(1), 'Batch size the costs are stated for.', 1),
       solver: doc(
         z

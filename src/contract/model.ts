@@ -8,6 +8,12 @@ export const WeightStats = describes<core.WeightStats>()(component(
     absMax: doc(nonNegative(), 'Largest absolute weight value of the layer.', 0.41),
     rms: doc(nonNegative(), 'Root mean square of the layer weights.', 0.03),
     count: doc(z.number().int().min(1).optional(), 'Number of weights the statistics cover. Default: the layer\'s params.', 36864),
+    granularity: doc(
+      z.enum(['per-tensor', 'per-channel']).optional(),
+      'How integer formats without groups are scaled: one scale for the tensor (default) or one per output channel (then give channels). Grouped formats (int4-g128, ...) scale per group of their size.',
+      'per-channel',
+    ),
+    channels: doc(z.number().int().min(1).optional(), 'Output channels, for per-channel scales.', 64),
   }),
   'Weight statistics of a layer, used to estimate a quantization perturbation that was neither measured nor extrapolable: n x step^2 / 12 for each format\'s grid (per-tensor or per-group integer steps from absMax, or from the group\'s expected maximum min(absMax, rms sqrt(2 ln g)); floating-point steps relative to the value, 2^(-2m) rms^2 / 24, plus the subnormal grid near zero). The README gives the derivation.',
   { absMax: 0.41, rms: 0.03 },
@@ -19,9 +25,19 @@ export const LayerSensitivity = describes<core.LayerSensitivity>()(component(
   'LayerSensitivity',
   z.strictObject({
     hessianTrace: doc(
-      nonNegative().optional(),
-      'Mean Hessian trace Tr(H)/n of the layer weights (HAWQ-V2/V3). Multiplied by perturbation[w] it scores weight format w.',
+      z.number().optional(),
+      'Mean Hessian trace Tr(H)/n of the layer weights, n = params (HAWQ-V2/V3). Multiplied by perturbation[w] it scores weight format w. A negative estimate within 3 standard errors (hessianTraceStdErr) of 0 counts as 0, with a warning; one further below is a 400.',
       0.0686,
+    ),
+    hessianTraceSum: doc(
+      z.number().optional(),
+      'Tr(H) itself, as PyHessian reports it, instead of hessianTrace (which is Tr(H)/params).',
+      2529.0,
+    ),
+    hessianTraceStdErr: doc(
+      nonNegative().optional(),
+      'Standard error of the trace given (hessianTrace or hessianTraceSum, in its units): from the spread of Hutchinson samples. Used for negative estimates and robust.z.',
+      0.004,
     ),
     perturbation: doc(
       perturbationMap.optional(),
@@ -35,8 +51,13 @@ export const LayerSensitivity = describes<core.LayerSensitivity>()(component(
     ),
     lossDelta: doc(
       z.record(name(), z.number()).optional(),
-      'Measured loss change when only this layer takes the candidate, per candidate id (Hubara et al., AIMET, MCT). Preferred over the Hessian score when present.',
+      'Measured loss change when only this layer takes the candidate, per candidate id (Hubara et al., AIMET, MCT). Preferred over the Hessian score when present. Values that grow with precision within one format family (int8/int8 measured worse than int4/int4; formats of different families are not compared), or lie below 0, are warned and (unless evidence.lossDelta is raw) projected onto the nearest values that do not.',
       { 'int4/int4': 0.012 },
+    ),
+    lossDeltaStdErr: doc(
+      z.record(name(), nonNegative()).optional(),
+      'Standard error of each measured loss change, per candidate id (across calibration batches). Weights the projection and robust.z.',
+      { 'int4/int4': 0.003 },
     ),
     activationTrace: doc(
       nonNegative().optional(),
@@ -60,7 +81,11 @@ export const Layer = describes<core.Layer>()(component(
     name: doc(name(), 'Unique layer name, as the quantization toolkit knows it (1-256 visible characters: no newlines, tabs or other control or invisible characters).', 'stage1.unit1.conv1'),
     op: doc(name().optional(), 'Operator kind, informational (conv2d, linear, matmul, ...).', 'conv2d'),
     params: doc(z.number().int().nonnegative().max(1e15), 'Number of weight elements (at most 1e15).', 36864),
-    macs: doc(nonNegative().max(1e18), 'Multiply-accumulates per inference of one sample (at most 1e18).', 115605504),
+    macs: doc(
+      nonNegative().max(1e18).optional(),
+      'Multiply-accumulates per inference of one sample (at most 1e18). Needed by the costs that count operations (bops, roofline latencyMs, energyJ); a size-only plan can omit it.',
+      115605504,
+    ),
     activationElements: doc(
       nonNegative().max(1e18).optional(),
       'Activation elements the layer reads and writes per sample (input + output). The roofline and energy models move them in the activation format; without it only weight traffic is counted.',
@@ -125,6 +150,11 @@ export const ModelDescriptor = describes<core.ModelDescriptor>()(component(
   'ModelDescriptor',
   z.strictObject({
     name: doc(name(), 'Model name (1-256 visible characters).', 'resnet18'),
+    precision: doc(
+      name().optional(),
+      'The format the model runs in: a weight-only candidate (a bare weight format such as int4 or int4-g128) quantizes the weights and leaves activations in it. Default fp16.',
+      'bf16',
+    ),
     layers: doc(z.array(Layer).min(1), 'The quantizable layers, in graph order.', [
       { name: 'conv1', params: 9408, macs: 118013952, pin: 'int8/int8' },
     ]),

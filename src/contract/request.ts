@@ -91,6 +91,32 @@ export const SolverOptions = describes<core.SolverOptions>()(component(
 ));
 export type SolverOptions = z.infer<typeof SolverOptions>;
 
+export const EvidenceOptions = component(
+  'EvidenceOptions',
+  z.strictObject({
+    lossDelta: doc(
+      z.enum(['isotonic', 'raw']).default('isotonic'),
+      'Measured loss changes that grow with precision (a wider format of the same family measured worse) or lie below 0 are noise: isotonic (default) projects each layer\'s onto the nearest values that never grow with precision and are at least 0, weighted by 1/lossDeltaStdErr^2; raw keeps them as sent. Either way the plan warns.',
+      'isotonic',
+    ),
+  }),
+  'How measured evidence is treated before planning.',
+  { lossDelta: 'isotonic' },
+);
+
+export const RobustOptions = component(
+  'RobustOptions',
+  z.strictObject({
+    z: doc(
+      z.number().min(0).max(10),
+      'Standard errors added to every measured value that has one (hessianTraceStdErr, lossDeltaStdErr) before planning: the plan is made on the pessimistic side of the evidence, so that noise cannot buy a format. 1 is a common choice; 0 plans on the values as measured.',
+      1,
+    ),
+  }),
+  'Plan on value + z x standard error.',
+  { z: 1 },
+);
+
 export const PlanRequest = component(
   'PlanRequest',
   z
@@ -116,6 +142,8 @@ export const PlanRequest = component(
         { metric: 'sizeBytes', fraction: 0.5 },
       ]),
       objective: Objective.default({ minimize: 'sensitivity' }),
+      evidence: EvidenceOptions.default({ lossDelta: 'isotonic' }),
+      robust: RobustOptions.optional(),
       batchSize: doc(z.number().int().min(1).max(65536).default(1), 'Batch size the costs are stated for.', 8),
       solver: SolverOptions.default({ backend: 'auto', timeLimitMs: 10000, relativeGap: 0 }),
     })

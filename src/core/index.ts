@@ -20,3 +20,4 @@ export { makeFrontier, type FrontierInput } from './frontier/makeFrontier.js';
 export type { FrontierResult, FrontierPoint, BaselinePoint } from './frontier/frontierResult.js';
 export { exportPlan, PLAN_EXPORTS, type PlanExport } from './exports/exportPlan.js';
 export { csvRecord } from './exports/text.js';
+export type { EvidencePolicy } from './sensitivity/evidence.js';

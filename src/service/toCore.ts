@@ -1,18 +1,23 @@
 import type { FrontierRequest } from '../contract/frontier.js';
 import type { PlanRequest } from '../contract/request.js';
-import type { FrontierInput, PlanInput } from '../core/index.js';
+import type { EvidencePolicy, FrontierInput, PlanInput } from '../core/index.js';
 import type { resolveModelAndHardware } from './resolve.js';
 
 type Resolved = ReturnType<typeof resolveModelAndHardware>;
 
+/** The evidence policy a request asks for. */
+function evidencePolicy(request: PlanRequest | FrontierRequest): EvidencePolicy {
+  return { lossDelta: request.evidence.lossDelta, z: request.robust?.z ?? 0 };
+}
+
 /** The core's input for a validated plan request, its model and hardware resolved. */
 export function planInput(request: PlanRequest, resolved: Resolved): PlanInput {
   const { candidates, budgets, objective, batchSize, allowEmulated, solver } = request;
-  return { ...resolved, candidates, budgets, objective, batchSize, allowEmulated, solver };
+  return { ...resolved, candidates, budgets, objective, batchSize, allowEmulated, solver, evidence: evidencePolicy(request) };
 }
 
 /** The core's input for a validated frontier request, its model and hardware resolved. */
 export function frontierInput(request: FrontierRequest, resolved: Resolved): FrontierInput {
   const { candidates, allowEmulated, axis, budgets, points, all, maxPoints, batchSize, solver } = request;
-  return { ...resolved, candidates, allowEmulated, axis, budgets, points, all, maxPoints, batchSize, solver };
+  return { ...resolved, candidates, allowEmulated, axis, budgets, points, all, maxPoints, batchSize, solver, evidence: evidencePolicy(request) };
 }

@@ -35,7 +35,7 @@ describe('bad input gets problem+json', () => {
     ['both model and seed', { ...model([layer('a')]), seed: 'resnet18-hawq-v3' }, '(body)', /exactly one of model/],
     ['neither model nor seed', { budgets: [] }, '(body)', /exactly one of model/],
     ['an unknown field', { ...model([layer('a')]), budget: [] }, 'budget', /unknown field "budget"/],
-    ['a latency budget without latency tables', { ...model([layer('a')]), budgets: [{ metric: 'latencyMs', max: 1 }] }, 'budgets[0].metric', /latencyMs needs a measured value/],
+    ['a latency budget without latency tables', { ...model([layer('a')]), budgets: [{ metric: 'latencyMs', max: 1 }] }, 'budgets[0].metric', /latencyMs needs a measured value .* or a hardware profile/],
     ['tied layers without a common candidate', model([layer('a', { candidates: ['int4/int4'] }), layer('b', { candidates: ['int8/int8'] })], { groups: [['a', 'b']] }), 'model.groups[0]', /no candidate in common/],
     ['minimizing a cost without maxSensitivity', { ...model([layer('a')]), objective: { minimize: 'bops' } }, 'objective.maxSensitivity', /needs maxSensitivity/],
   ])('400 for %s, naming the field', async (_what, body, path, message) => {

@@ -132,7 +132,7 @@ export function resnet50SixBits(): ModelDescriptor {
             candidates: RESNET_CANDIDATES,
             latencyMs: Object.fromEntries(
               [2, 3, 4, 5, 6, 8].map((bits) => {
-                const computeMs = (2 * layer.macs * batch) / ((bits <= 4 ? 260 : 130) * 1e12) * 1e3;
+                const computeMs = (2 * layer.macs! * batch) / ((bits <= 4 ? 260 : 130) * 1e12) * 1e3;
                 const memoryMs = ((layer.params * bits) / 8 / 320e9) * 1e3;
                 return [`int${bits}/int${bits}`, Math.max(computeMs, memoryMs)];
               }),

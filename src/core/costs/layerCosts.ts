@@ -13,8 +13,7 @@ import { bytesMoved, rooflineTime } from './roofline.js';
  * weight (params x bits / total params). A metric is undefined where it cannot be computed
  * (no latency table and no profile peak for the compute format, no energy model, ...).
  */
-export type LayerCosts = Record<'sizeBytes' | 'avgBits' | 'bops', number> &
-  Partial<Record<Exclude<CostMetric, 'sizeBytes' | 'avgBits' | 'bops'>, number>>;
+export type LayerCosts = Record<'sizeBytes' | 'avgBits', number> & Partial<Record<Exclude<CostMetric, 'sizeBytes' | 'avgBits'>, number>>;
 
 export interface CostContext {
   totalParams: number;
@@ -33,14 +32,15 @@ export function layerCosts(layer: Layer, candidate: Candidate, compute: ComputeP
   const costs: LayerCosts = {
     sizeBytes: (layer.params * bits) / 8,
     avgBits: context.totalParams > 0 ? (layer.params * bits) / context.totalParams : 0,
-    bops: layer.macs * candidate.weight.elementBits * candidate.activation.elementBits,
   };
+  // Counting operations needs macs; without it these costs are unknown (a size-only plan needs none).
+  if (layer.macs !== undefined) costs.bops = layer.macs * candidate.weight.elementBits * candidate.activation.elementBits;
   const { hardware, batchSize } = context;
   if (context.latencyFrom === 'table') costs.latencyMs = layer.latencyMs?.[candidate.id];
   if (!hardware || !compute) return costs;
   if (context.latencyFrom === 'roofline') costs.latencyMs = rooflineTime(layer, candidate, compute.format, hardware, batchSize)?.latencyMs;
   const macPicojoules = hardware.energy?.macPicojoules[compute.format.id];
-  if (macPicojoules !== undefined) {
+  if (macPicojoules !== undefined && layer.macs !== undefined) {
     const picojoules = layer.macs * batchSize * macPicojoules + bytesMoved(layer, candidate, batchSize) * hardware.energy!.dramPicojoulesPerByte;
     costs.energyJ = picojoules * 1e-12;
   }

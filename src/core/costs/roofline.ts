@@ -19,7 +19,7 @@ export interface RooflineTime {
 /**
  * The roofline time of a layer: the slower of computing (2 operations per MAC at the compute
  * format's dense peak) and moving its bytes at the memory bandwidth. Undefined when the profile
- * gives no peak for the compute format.
+ * gives no peak for the compute format or the layer no macs.
  */
 export function rooflineTime(
   layer: Layer,
@@ -29,7 +29,7 @@ export function rooflineTime(
   batchSize: number,
 ): RooflineTime | undefined {
   const peak = profile.peakTeraOpsPerSecond[compute.id];
-  if (peak === undefined) return undefined;
+  if (peak === undefined || layer.macs === undefined) return undefined;
   const computeMs = ((2 * layer.macs * batchSize) / (peak * 1e12)) * 1e3;
   const memoryMs = (bytesMoved(layer, candidate, batchSize) / (profile.memoryBandwidthGBps * 1e9)) * 1e3;
   return { computeMs, memoryMs, latencyMs: Math.max(computeMs, memoryMs) };

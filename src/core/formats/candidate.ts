@@ -3,11 +3,16 @@ import { findFormat } from './registry.js';
 
 /** One choice for a layer: the format of its weights and the format of its input activations. */
 export interface Candidate {
-  /** Canonical id `<weight format>/<activation format>`, e.g. `int4/int8`. */
+  /** Canonical id: `<weight format>/<activation format>` (e.g. `int4/int8`), or a bare weight format (e.g. `int4`) for weight-only. */
   id: string;
   weight: NumericFormat;
   activation: NumericFormat;
+  /** Weight-only: activations stay in the model's own precision (the activation format). */
+  weightOnly: boolean;
 }
+
+/** What weight-only candidates leave activations in when a model does not say (ModelDescriptor.precision). */
+export const DEFAULT_MODEL_PRECISION = 'fp16';
 
 const ALIAS = /^w(\d+)a(\d+)$/i;
 
@@ -17,32 +22,36 @@ function aliasFormat(bits: string): string {
 }
 
 /**
- * Canonical id of a candidate written `<weight>/<activation>` or as a `w4a8`-style alias
- * (wNaM = intN weights, intM activations; a16 = fp16). Returns undefined when either part is
- * not a known format.
+ * The candidate a text names: `<weight>/<activation>`, a `w4a8`-style alias (wNaM = intN weights,
+ * intM activations; a16 = fp16), or a bare weight format, which quantizes the weights only and
+ * leaves activations in `precision` (the model's). Undefined when a part is not a known format.
  */
-export function parseCandidate(text: string): Candidate | undefined {
+export function parseCandidate(text: string, precision = DEFAULT_MODEL_PRECISION): Candidate | undefined {
   // Large models name the same few candidates on every layer: parse each text once.
-  const cached = CACHE.get(text);
-  if (cached !== undefined || CACHE.has(text)) return cached;
-  const parsed = parse(text);
-  if (CACHE.size < 4096) CACHE.set(text, parsed);
+  const key = `${precision} ${text}`;
+  const cached = CACHE.get(key);
+  if (cached !== undefined || CACHE.has(key)) return cached;
+  const parsed = parse(text, precision);
+  if (CACHE.size < 4096) CACHE.set(key, parsed);
   return parsed;
 }
 
 const CACHE = new Map<string, Candidate | undefined>();
 
-function parse(text: string): Candidate | undefined {
+function parse(text: string, precision: string): Candidate | undefined {
   const alias = ALIAS.exec(text);
-  const [weightId, activationId] = alias
-    ? [aliasFormat(alias[1]!), aliasFormat(alias[2]!)]
-    : text.split('/');
-  if (weightId === undefined || activationId === undefined || text.split('/').length > 2) return undefined;
-  const weight = findFormat(weightId);
-  const activation = findFormat(activationId);
+  const parts = alias ? [aliasFormat(alias[1]!), aliasFormat(alias[2]!)] : text.split('/');
+  if (parts.length === 1) {
+    const weight = findFormat(parts[0]!);
+    const activation = findFormat(precision);
+    return weight && activation ? { id: weight.id, weight, activation, weightOnly: true } : undefined;
+  }
+  if (parts.length !== 2) return undefined;
+  const weight = findFormat(parts[0]!);
+  const activation = findFormat(parts[1]!);
   if (!weight || !activation) return undefined;
-  return { id: `${weight.id}/${activation.id}`, weight, activation };
+  return { id: `${weight.id}/${activation.id}`, weight, activation, weightOnly: false };
 }
 
 export const CANDIDATE_HINT =
-  '`<weight format>/<activation format>` such as int4/int8 or fp8-e4m3/fp8-e4m3, or an alias like w4a8';
+  '`<weight format>/<activation format>` such as int4/int8 or fp8-e4m3/fp8-e4m3, an alias like w4a8, or a bare weight format such as int4 or int4-g128 (weight-only: activations stay in the model\'s precision)';

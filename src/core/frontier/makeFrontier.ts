@@ -6,6 +6,7 @@ import type { ModelDescriptor } from '../model/model.js';
 import { infeasible, solvePlan } from '../plan/solvePlan.js';
 import { verifyAssignment } from '../plan/verify.js';
 import type { Budget } from '../problem/budget.js';
+import type { EvidencePolicy } from '../sensitivity/evidence.js';
 import { expandChoice, instanceFor } from '../problem/instance.js';
 import { prepareProblem, reducedFor, type PreparedProblem } from '../problem/prepare.js';
 import { optionValue, quantityRange, type ResolvedLimit } from '../problem/rows.js';
@@ -28,6 +29,7 @@ export interface FrontierInput {
   maxPoints: number;
   batchSize: number;
   solver: { timeLimitMs: number; relativeGap: number };
+  evidence?: EvidencePolicy;
 }
 
 /**

@@ -10,18 +10,28 @@ export interface WeightStats {
   rms: number;
   /** Weights the statistics cover; default the layer's params. */
   count?: number;
+  /** How integer formats without groups scale: one scale per tensor (default) or per output channel. */
+  granularity?: 'per-tensor' | 'per-channel';
+  /** Output channels, for per-channel scales. */
+  channels?: number;
 }
 
 /** Evidence about how much quantizing a layer hurts (used in the order lossDelta, Hessian score). */
 export interface LayerSensitivity {
   /** Mean Hessian trace Tr(H)/n of the weights (HAWQ-V2/V3). */
   hessianTrace?: number;
+  /** Tr(H) itself (what PyHessian reports), instead of hessianTrace. */
+  hessianTraceSum?: number;
+  /** Standard error of the trace given (hessianTrace or hessianTraceSum, in its units). */
+  hessianTraceStdErr?: number;
   /** ||Q_w(W) - W||^2 per weight format id. */
   perturbation?: Record<string, number>;
   /** Top Hessian eigenvalue (HAWQ-V1), used without hessianTrace. */
   hessianEigenvalue?: number;
   /** Measured loss change when only this layer takes the candidate, per candidate id. */
   lossDelta?: Record<string, number>;
+  /** Standard error of each measured loss change, per candidate id. */
+  lossDeltaStdErr?: Record<string, number>;
   /** Mean Hessian trace with respect to the input activations (HAWQ-V2). */
   activationTrace?: number;
   /** Squared quantization error of the input activations per activation format id. */
@@ -41,8 +51,8 @@ export interface Layer {
   op?: string;
   /** Weight elements. */
   params: number;
-  /** Multiply-accumulates per sample. */
-  macs: number;
+  /** Multiply-accumulates per sample; needed by the costs that count operations (bops, roofline latency, energy). */
+  macs?: number;
   /** Activation elements read and written per sample. */
   activationElements?: number;
   /** Length of each dot product (for macLuts). */
@@ -63,6 +73,8 @@ export interface Layer {
 
 export interface ModelDescriptor {
   name: string;
+  /** The format the model runs in: weight-only candidates (a bare weight format) leave activations in it. Default fp16. */
+  precision?: string;
   layers: Layer[];
   /** Layer names that take one candidate together. */
   groups?: string[][];

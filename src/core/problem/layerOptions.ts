@@ -5,6 +5,7 @@ import { COST_METRICS } from '../costs/metric.js';
 import { computePlan, type ComputePlan } from '../hardware/computeFormat.js';
 import type { FieldIssue } from '../errors.js';
 import { type Candidate, parseCandidate } from '../formats/candidate.js';
+import { soundEvidence, type EvidencePolicy } from '../sensitivity/evidence.js';
 import { scoreCandidate, type Score } from '../sensitivity/score.js';
 
 /** One candidate a layer may take, with its score and costs. */
@@ -24,6 +25,10 @@ export interface OptionContext {
   allowEmulated: boolean;
   /** Path of the model in the request, prefixed to layer paths in issues. */
   modelPath: string;
+  /** The model's precision: the activation format of weight-only candidates. */
+  precision: string;
+  /** How measured evidence is treated (sensitivity/evidence.ts). */
+  evidence: EvidencePolicy;
 }
 
 export interface PlannableLayer {
@@ -52,8 +57,8 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const unrunnable = new Map<string, string[]>();
   // Each estimate once, with the layers it applies to.
   const estimated = new Map<string, string[]>();
-  const noteEstimates = (layerName: string, score: Score) => {
-    for (const estimate of score.estimates ?? []) {
+  const noteEstimates = (layerName: string, estimates: readonly string[] = []) => {
+    for (const estimate of estimates) {
       const layers = estimated.get(estimate) ?? [];
       if (layers.at(-1) !== layerName) layers.push(layerName);
       estimated.set(estimate, layers);
@@ -95,13 +100,35 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     return made;
   };
 
-  const layers = model.layers.map((layer, index): PlannableLayer => {
+  // Layer-level findings about the evidence, each warned once with the layers it concerns.
+  const indistinguishable: string[] = [];
+  const irregular: string[] = [];
+  const kinds = { lossDelta: 0, hessian: 0 };
+  const parse = (id: string) => parseCandidate(id, context.precision);
+
+  const layers = model.layers.map((given, index): PlannableLayer => {
     const path = `${context.modelPath}.layers[${index}]`;
+    // The evidence made sound first (sensitivity/evidence.ts): traces in one unit, negative
+    // estimates within their error taken as 0, loss changes projected, robust z added.
+    let layer = given;
+    if (given.sensitivity) {
+      const sound = soundEvidence(given.sensitivity, given.params, context.evidence, parse);
+      if (typeof sound === 'string') {
+        if (given.pin === undefined) {
+          issues.push({ path: `${path}.sensitivity`, message: `layer "${given.name}" ${sound}` });
+          return { layer: given, pinned: false, options: [] };
+        }
+      } else {
+        if (sound.sensitivity !== given.sensitivity) layer = { ...given, sensitivity: sound.sensitivity };
+        noteEstimates(given.name, sound.notes);
+        if (sound.irregularLossDelta && context.evidence.lossDelta === 'raw') irregular.push(given.name);
+      }
+    }
     if (layer.pin !== undefined) {
-      const candidate = parseCandidate(layer.pin)!;
+      const candidate = parseCandidate(layer.pin, context.precision)!;
       const scored = scoreCandidate(layer, candidate);
       const score: Score = typeof scored === 'string' ? { value: 0, source: 'none (pinned)' } : scored;
-      if (typeof scored !== 'string') noteEstimates(layer.name, scored);
+      if (typeof scored !== 'string') noteEstimates(layer.name, scored.estimates);
       const pinned = finite(option(layer, candidate, score), path);
       return { layer, pinned: true, options: pinned ? [pinned] : [] };
     }
@@ -119,22 +146,36 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     }
     const options: LayerOption[] = [];
     for (const id of allowed) {
-      const candidate = parseCandidate(id)!;
+      const candidate = parseCandidate(id, context.precision)!;
       const scored = scoreCandidate(layer, candidate);
       if (typeof scored === 'string') {
         issues.push({ path: `${path}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });
         continue;
       }
-      noteEstimates(layer.name, scored);
+      noteEstimates(layer.name, scored.estimates);
       const made = finite(option(layer, candidate, scored), path);
       if (made) options.push(made);
     }
+    if (options.length > 0) {
+      kinds[options[0]!.score.source === 'lossDelta' ? 'lossDelta' : 'hessian']++;
+      if (isIndistinguishableFromZero(layer, options)) indistinguishable.push(layer.name);
+    }
     return { layer, pinned: false, options };
   });
+  const named = (names: string[]) => `${names.length} layer${names.length === 1 ? '' : 's'} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`;
+  if (indistinguishable.length > 0) {
+    warnings.push(`evidence indistinguishable from zero on ${named(indistinguishable)}: every candidate scores 0 within 2 standard errors, so the plan treats them as free and gives them the cheapest candidates; measure them more precisely or pin them`);
+  }
+  if (irregular.length > 0) {
+    warnings.push(`measured loss changes fall with precision or lie below 0 on ${named(irregular)}, kept raw as evidence.lossDelta asks: the plan may pay for precision that does not help`);
+  }
+  if (kinds.lossDelta > 0 && kinds.hessian > 0) {
+    warnings.push(`evidence of two kinds is summed: ${kinds.lossDelta} layers are scored by measured loss changes (lossDelta), ${kinds.hessian} by Hessian x perturbation; their units differ, so give every layer the same kind`);
+  }
   for (const [candidate, names] of unrunnable) {
     const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more layers` : '');
     const runs = [...hardware!.nativeFormats, ...(hardware!.anyMinifloat ? ['any minifloat eXmY'] : [])].join(', ');
-    const how = planFor(parseCandidate(candidate)!) ? 'set allowEmulated to cost it emulated' : 'no native format of this chip holds both operands';
+    const how = planFor(parseCandidate(candidate, context.precision)!) ? 'set allowEmulated to cost it emulated' : 'no native format of this chip holds both operands';
     const at = requested?.includes(candidate)
       ? `candidates[${requested.indexOf(candidate)}]`
       : `${context.modelPath}.layers[${model.layers.findIndex((l) => l.name === names[0])}]`;
@@ -156,4 +197,26 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
 function allowedCandidates(own: string[] | undefined, requested: string[] | undefined): string[] | undefined {
   if (own && requested) return own.filter((id) => requested.includes(id));
   return own ?? requested;
+}
+
+/** Standard errors within which a score counts as indistinguishable from zero. */
+const ZERO_EVIDENCE_SE = 2;
+
+/**
+ * Every option scores 0, or within ZERO_EVIDENCE_SE standard errors of it (the trace's error
+ * times the perturbation, or each measured loss change's own error).
+ */
+function isIndistinguishableFromZero(layer: Layer, options: LayerOption[]): boolean {
+  const sensitivity = layer.sensitivity;
+  return options.every((option) => {
+    const value = Math.abs(option.score.value);
+    if (value === 0) return true;
+    if (option.score.source === 'lossDelta') {
+      const se = sensitivity?.lossDeltaStdErr?.[option.candidate.id];
+      return se !== undefined && value <= ZERO_EVIDENCE_SE * se;
+    }
+    const trace = sensitivity?.hessianTrace;
+    const se = sensitivity?.hessianTraceStdErr;
+    return trace !== undefined && se !== undefined && Math.abs(trace) <= ZERO_EVIDENCE_SE * se;
+  });
 }

@@ -1,5 +1,5 @@
 import type { Layer, ModelDescriptor } from '../model/model.js';
-import { CANDIDATE_HINT, parseCandidate } from '../formats/candidate.js';
+import { CANDIDATE_HINT, DEFAULT_MODEL_PRECISION, parseCandidate } from '../formats/candidate.js';
 import { FORMAT_ID_HINT, findFormat } from '../formats/registry.js';
 import type { FieldIssue } from '../errors.js';
 
@@ -9,6 +9,8 @@ import type { FieldIssue } from '../errors.js';
  * compare ids directly. Issues carry paths relative to the model (`layers[3].pin`).
  */
 export function normalizeModel(model: ModelDescriptor, issues: FieldIssue[]): ModelDescriptor {
+  const precision = model.precision ?? DEFAULT_MODEL_PRECISION;
+  if (!findFormat(precision)) issues.push({ path: 'precision', message: `unknown format "${precision}"; expected ${FORMAT_ID_HINT}` });
   const seen = new Map<string, number>();
   model.layers.forEach((layer, index) => {
     const first = seen.get(layer.name);
@@ -23,17 +25,17 @@ export function normalizeModel(model: ModelDescriptor, issues: FieldIssue[]): Mo
       if (!seen.has(name)) issues.push({ path: `groups[${g}][${k}]`, message: `unknown layer "${name}"; a group names layers of this model` });
     }),
   );
-  return { ...model, layers: model.layers.map((layer, index) => normalizeLayer(layer, `layers[${index}]`, issues)) };
+  return { ...model, layers: model.layers.map((layer, index) => normalizeLayer(layer, `layers[${index}]`, issues, precision)) };
 }
 
 /** The map with candidate keys in canonical form: the map itself when they all are (no copy for large models). */
-function canonicalKeys<T>(map: Record<string, T> | undefined, path: string, issues: FieldIssue[]): Record<string, T> | undefined {
+function canonicalKeys<T>(map: Record<string, T> | undefined, path: string, issues: FieldIssue[], precision: string): Record<string, T> | undefined {
   if (!map) return undefined;
   const keys = Object.keys(map);
-  if (keys.every((key) => parseCandidate(key)?.id === key)) return map;
+  if (keys.every((key) => parseCandidate(key, precision)?.id === key)) return map;
   const out: Record<string, T> = {};
   for (const key of keys) {
-    const candidate = parseCandidate(key);
+    const candidate = parseCandidate(key, precision);
     if (!candidate) {
       issues.push({ path: `${path}["${key}"]`, message: `unknown candidate "${key}"; expected ${CANDIDATE_HINT}` });
     } else if (candidate.id in out) {
@@ -52,21 +54,21 @@ function checkFormatKeys(map: Record<string, number> | undefined, path: string, 
 }
 
 /** Canonical ids of a candidate list; unknown ids become issues under `path`. */
-export function canonicalCandidates(ids: string[], path: string, issues: FieldIssue[]): string[] {
+export function canonicalCandidates(ids: string[], path: string, issues: FieldIssue[], precision: string): string[] {
   const out: string[] = [];
   ids.forEach((id, k) => {
-    const candidate = parseCandidate(id);
+    const candidate = parseCandidate(id, precision);
     if (!candidate) issues.push({ path: `${path}[${k}]`, message: `unknown candidate "${id}"; expected ${CANDIDATE_HINT}` });
     else if (!out.includes(candidate.id)) out.push(candidate.id);
   });
   return out;
 }
 
-function normalizeLayer(layer: Layer, path: string, issues: FieldIssue[]): Layer {
-  const candidates = layer.candidates && canonicalCandidates(layer.candidates, `${path}.candidates`, issues);
+function normalizeLayer(layer: Layer, path: string, issues: FieldIssue[], precision: string): Layer {
+  const candidates = layer.candidates && canonicalCandidates(layer.candidates, `${path}.candidates`, issues, precision);
   let pin: string | undefined;
   if (layer.pin !== undefined) {
-    const parsed = parseCandidate(layer.pin);
+    const parsed = parseCandidate(layer.pin, precision);
     if (!parsed) {
       issues.push({ path: `${path}.pin`, message: `unknown candidate "${layer.pin}"; expected ${CANDIDATE_HINT}` });
     } else if (candidates && !candidates.includes(parsed.id)) {
@@ -75,11 +77,15 @@ function normalizeLayer(layer: Layer, path: string, issues: FieldIssue[]): Layer
       pin = parsed.id;
     }
   }
-  const lossDelta = layer.sensitivity && canonicalKeys(layer.sensitivity.lossDelta, `${path}.sensitivity.lossDelta`, issues);
+  const lossDelta = layer.sensitivity && canonicalKeys(layer.sensitivity.lossDelta, `${path}.sensitivity.lossDelta`, issues, precision);
   const sensitivity = layer.sensitivity && lossDelta !== layer.sensitivity.lossDelta ? { ...layer.sensitivity, lossDelta } : layer.sensitivity;
   checkFormatKeys(layer.sensitivity?.perturbation, `${path}.sensitivity.perturbation`, issues);
   checkFormatKeys(layer.sensitivity?.activationPerturbation, `${path}.sensitivity.activationPerturbation`, issues);
-  const latencyMs = canonicalKeys(layer.latencyMs, `${path}.latencyMs`, issues);
+  const stats = layer.sensitivity?.weightStats;
+  if (stats?.granularity === 'per-channel' && stats.channels === undefined) {
+    issues.push({ path: `${path}.sensitivity.weightStats.channels`, message: 'per-channel scales need the number of output channels (channels)' });
+  }
+  const latencyMs = canonicalKeys(layer.latencyMs, `${path}.latencyMs`, issues, precision);
   // Large models are mostly canonical already: the layer itself, unless something changed.
   const same = candidates === layer.candidates || (candidates !== undefined && layer.candidates !== undefined && candidates.every((id, k) => id === layer.candidates![k]) && candidates.length === layer.candidates.length);
   if (same && pin === layer.pin && sensitivity === layer.sensitivity && latencyMs === layer.latencyMs) return layer;

@@ -6,6 +6,8 @@ import type { Budget, Objective } from './budget.js';
 import { buildItems, type Item } from './items.js';
 import { layerOptions, type PlannableLayer } from './layerOptions.js';
 import { canonicalCandidates, normalizeModel } from './normalize.js';
+import { DEFAULT_MODEL_PRECISION } from '../formats/candidate.js';
+import { DEFAULT_EVIDENCE_POLICY, type EvidencePolicy } from '../sensitivity/evidence.js';
 import { reduce, type ReducedProblem } from './instance.js';
 import { checkQuantityKnown, resolveLimits, type Quantity, type ResolvedLimit } from './rows.js';
 
@@ -22,6 +24,8 @@ export interface ProblemInput {
   objective: Objective;
   /** Costs the caller needs beyond the budgets and the objective (a frontier's axis). */
   axes?: CostMetric[];
+  /** How measured evidence is treated (default: loss changes projected, no robust margin). */
+  evidence?: EvidencePolicy;
 }
 
 /** Everything a plan is made from, once the request has been checked. */
@@ -42,14 +46,15 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   const modelIssues: FieldIssue[] = [];
   const model = normalizeModel(input.model, modelIssues);
   const issues: FieldIssue[] = modelIssues.map((issue) => ({ ...issue, path: `${input.modelPath}.${issue.path}` }));
+  const precision = model.precision ?? DEFAULT_MODEL_PRECISION;
   const requested = input.candidates
-    ? canonicalCandidates(input.candidates, 'candidates', issues)
-    : input.hardware && canonicalCandidates(input.hardware.defaultCandidates, 'hardware.defaultCandidates', issues);
+    ? canonicalCandidates(input.candidates, 'candidates', issues, precision)
+    : input.hardware && canonicalCandidates(input.hardware.defaultCandidates, 'hardware.defaultCandidates', issues, precision);
   if (issues.length > 0) throw invalidInput(issues);
 
   const { layers, warnings } = layerOptions(
     model,
-    { requested, hardware: input.hardware, batchSize: input.batchSize, allowEmulated: input.allowEmulated ?? false, modelPath: input.modelPath },
+    { requested, hardware: input.hardware, batchSize: input.batchSize, allowEmulated: input.allowEmulated ?? false, modelPath: input.modelPath, precision, evidence: input.evidence ?? DEFAULT_EVIDENCE_POLICY },
     issues,
   );
   const groupIssues: FieldIssue[] = [];

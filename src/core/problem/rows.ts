@@ -41,20 +41,27 @@ export function checkQuantityKnown(
   warnings: string[],
 ): void {
   const missing: string[] = [];
+  const withoutMacs: string[] = [];
   for (const { layer, options, pinned } of layers) {
     for (const option of options) {
       if (optionValue(option, quantity) !== undefined || quantity === 'sensitivity') continue;
       if (pinned) {
         option.costs[quantity] = 0;
         warnings.push(`layer ${layer.name} is pinned to ${option.candidate.id} and has no ${quantity} entry; it counts as 0 in ${quantity} limits and totals`);
+      } else if (layer.macs === undefined && quantity !== 'macLuts' && !layer.latencyMs) {
+        if (withoutMacs.at(-1) !== layer.name) withoutMacs.push(layer.name);
       } else {
         missing.push(`${layer.name} at ${option.candidate.id}`);
       }
     }
   }
+  const shown = (list: string[]) => list.slice(0, 5).join(', ') + (list.length > 5 ? ` and ${list.length - 5} more` : '');
+  if (withoutMacs.length > 0) {
+    issues.push({ path, message: `${quantity} counts operations, so it needs macs on every unpinned layer; missing on ${shown(withoutMacs)}` });
+  }
   if (missing.length > 0) {
-    const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
-    issues.push({ path, message: `${quantity} needs a measured value for every allowed candidate of every unpinned layer; missing for ${shown} (add them to each layer's ${quantity} table)` });
+    const source = quantity === 'latencyMs' ? 'a measured value (the layer\'s latencyMs table) or a hardware profile to estimate it' : 'a hardware profile that costs it';
+    issues.push({ path, message: `${quantity} needs ${source} for every allowed candidate of every unpinned layer; missing for ${shown(missing)}` });
   }
 }
 

@@ -5,13 +5,16 @@ export interface WeightStatistics {
   absMax: number;
   rms: number;
   count: number;
+  /** Output channels when integer formats without groups scale per channel (undefined: per tensor). */
+  channels?: number;
 }
 
 /**
  * Estimated ||Q(W) - W||^2 of a layer's weights in `format`, from absMax, rms and the element
  * count n. Rounding to a grid of step d adds d^2 / 12 per element (uniform error); the grids:
  *
- * - integer, per-tensor scale: d = absMax / (2^(b-1) - 1), so n d^2 / 12;
+ * - integer, per-tensor scale: d = absMax / (2^(b-1) - 1), so n d^2 / 12; with one scale per
+ *   output channel, each channel of n / channels weights is a group (below);
  * - integer with one scale per group of g: each group's own maximum sets its step; for a group
  *   the expected maximum is taken as min(absMax, rms sqrt(2 ln g)) (Gaussian tail), so
  *   d = groupMax / (2^(b-1) - 1);
@@ -28,7 +31,9 @@ export interface WeightStatistics {
  */
 export function estimatePerturbation(format: NumericFormat, stats: WeightStatistics): number {
   const { absMax, rms, count } = stats;
-  const blockMax = format.blockSize === null ? absMax : Math.min(absMax, rms * Math.sqrt(2 * Math.log(format.blockSize)));
+  // The elements one scale covers: the format's group, a channel, or the whole tensor.
+  const perScale = format.blockSize ?? (format.kind === 'integer' && stats.channels ? count / stats.channels : undefined);
+  const blockMax = perScale === undefined || perScale < 2 ? absMax : Math.min(absMax, rms * Math.sqrt(2 * Math.log(perScale)));
   if (format.kind === 'integer') {
     const step = blockMax / (2 ** (format.elementBits - 1) - 1);
     return (count * step * step) / 12;

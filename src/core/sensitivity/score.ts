@@ -74,7 +74,8 @@ export function scoreCandidate(layer: Layer, candidate: Candidate): Score | stri
   if (curvature === undefined) {
     return `has no lossDelta for ${candidate.id} and no hessianTrace or hessianEigenvalue to score it with`;
   }
-  const stats = sensitivity.weightStats && { ...sensitivity.weightStats, count: sensitivity.weightStats.count ?? layer.params };
+  const given = sensitivity.weightStats;
+  const stats = given && { absMax: given.absMax, rms: given.rms, count: given.count ?? layer.params, ...(given.granularity === 'per-channel' && given.channels ? { channels: given.channels } : {}) };
   const weight = perturbationFor(sensitivity.perturbation, candidate.weight, stats);
   if (!weight) {
     return `has no perturbation for weight format ${candidate.weight.id}, none to extrapolate it from and no weightStats to estimate it (give perturbation.${candidate.weight.id}, weightStats or lossDelta["${candidate.id}"])`;

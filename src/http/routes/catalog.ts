@@ -59,7 +59,7 @@ export const catalogRoutes: RouteSpec[] = [
         description: seed.description,
         layers: seed.model.layers.length,
         params: seed.model.layers.reduce((sum, layer) => sum + layer.params, 0),
-        macs: seed.model.layers.reduce((sum, layer) => sum + layer.macs, 0),
+        macs: seed.model.layers.reduce((sum, layer) => sum + (layer.macs ?? 0), 0),
         provenance: seed.provenance,
       })),
     }),

@@ -57,7 +57,17 @@ describe('candidates', () => {
     expect(parseCandidate(text)?.id).toBe(id);
   });
 
-  it.each(['int4', 'int4/int8/int8', 'int9/int8', 'w9a8', '/int8', ''])('%s is not a candidate', (text) => {
+  it.each(['int4/int8/int8', 'int9/int8', 'w9a8', '/int8', '', 'int9'])('%s is not a candidate', (text) => {
     expect(parseCandidate(text)).toBeUndefined();
+  });
+
+  it('reads a bare weight format as weight-only: activations in the model\'s precision (fp16 by default)', () => {
+    const int4 = parseCandidate('int4')!;
+    expect(int4).toMatchObject({ id: 'int4', weightOnly: true });
+    expect(int4.weight.id).toBe('int4');
+    expect(int4.activation.id).toBe('fp16');
+    expect(parseCandidate('int4-g128', 'bf16')!.activation.id).toBe('bf16');
+    expect(parseCandidate('nvfp4')!.weight.id).toBe('nvfp4');
+    expect(parseCandidate('int4/int8')!.weightOnly).toBe(false);
   });
 });
