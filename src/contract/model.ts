@@ -160,7 +160,7 @@ export const ModelDescriptor = describes<core.ModelDescriptor>()(component(
     ]),
     groups: doc(
       z.array(LayerGroup).optional(),
-      'Groups of layer names that must take the same candidate (for example layers sharing one quantized input).',
+      'Groups of layer names that must take the same candidate (layers sharing one quantized input, or one weight tensor used by several modules). A tied layer may omit its sensitivity when another layer of its group has some: the group\'s evidence scores the choice (its source is `none (tied)`).',
       [['stage2.unit1.conv1', 'stage2.unit1.shortcut']],
     ),
   }),

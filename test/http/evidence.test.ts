@@ -120,6 +120,19 @@ describe('evidence users can trust', () => {
     });
   });
 
+  describe('tied layers', () => {
+    it('a layer tied to one with evidence may carry none of its own (a shared weight used twice)', async () => {
+      const embed = layer('embed', { hessianTrace: 1, perturbation });
+      const head = { name: 'head', params: 0, macs: 100_000 };
+      const body = request([embed, head, layer('b', { hessianTrace: 2, perturbation })]);
+      const p = await plan({ ...body, model: { ...body.model, groups: [['embed', 'head']] } });
+      expect(p.layers.find((l) => l.name === 'head')).toMatchObject({ sensitivity: 0, sensitivitySource: 'none (tied)', candidate: p.layers.find((l) => l.name === 'embed')!.candidate });
+      expect(p.warnings.filter((w) => /indistinguishable|two kinds/.test(w))).toEqual([]);
+      const untied = await problem(request([embed, head]));
+      expect(untied.errors![0]!.message).toMatch(/layer "head" has no sensitivity.*or tie it \(model.groups\) to a layer that has evidence/);
+    });
+  });
+
   describe('weight statistics', () => {
     it('estimates per-channel integer scales from each channel\'s expected maximum, below the per-tensor estimate', async () => {
       const stats = { absMax: 1, rms: 0.05 };

@@ -105,6 +105,10 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const irregular: string[] = [];
   const kinds = { lossDelta: 0, hessian: 0 };
   const parse = (id: string) => parseCandidate(id, context.precision);
+  // A layer tied to others that carry evidence (a shared weight used twice) may carry none of its
+  // own: it takes the group's candidate, and the group's evidence scores the choice.
+  const evidenced = new Set(model.layers.filter((layer) => layer.sensitivity).map((layer) => layer.name));
+  const tiedToEvidence = new Set((model.groups ?? []).filter((group) => group.some((name) => evidenced.has(name))).flat());
 
   const layers = model.layers.map((given, index): PlannableLayer => {
     const path = `${context.modelPath}.layers[${index}]`;
@@ -147,7 +151,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     const options: LayerOption[] = [];
     for (const id of allowed) {
       const candidate = parseCandidate(id, context.precision)!;
-      const scored = scoreCandidate(layer, candidate);
+      const scored: Score | string = !layer.sensitivity && tiedToEvidence.has(layer.name) ? { value: 0, source: 'none (tied)' } : scoreCandidate(layer, candidate);
       if (typeof scored === 'string') {
         issues.push({ path: `${path}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });
         continue;
@@ -156,7 +160,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       const made = finite(option(layer, candidate, scored), path);
       if (made) options.push(made);
     }
-    if (options.length > 0) {
+    if (options.length > 0 && layer.sensitivity) {
       kinds[options[0]!.score.source === 'lossDelta' ? 'lossDelta' : 'hessian']++;
       if (isIndistinguishableFromZero(layer, options)) indistinguishable.push(layer.name);
     }

@@ -66,7 +66,7 @@ export function perturbationFor(
  */
 export function scoreCandidate(layer: Layer, candidate: Candidate): Score | string {
   const sensitivity = layer.sensitivity;
-  if (!sensitivity) return 'has no sensitivity; give lossDelta, or hessianTrace (or hessianEigenvalue) with perturbation or weightStats, or pin the layer';
+  if (!sensitivity) return 'has no sensitivity; give lossDelta, or hessianTrace (or hessianEigenvalue) with perturbation or weightStats, pin the layer, or tie it (model.groups) to a layer that has evidence';
   const measuredLoss = sensitivity.lossDelta?.[candidate.id];
   if (measuredLoss !== undefined) return { value: measuredLoss, source: 'lossDelta' };
   const curvature = sensitivity.hessianTrace ?? sensitivity.hessianEigenvalue;

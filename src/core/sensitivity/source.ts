@@ -8,5 +8,6 @@ export const SENSITIVITY_SOURCES = [
   'hessianEigenvalue x extrapolated perturbation',
   'hessianEigenvalue x estimated perturbation',
   'none (pinned)',
+  'none (tied)',
 ] as const;
 export type SensitivitySource = (typeof SENSITIVITY_SOURCES)[number];
