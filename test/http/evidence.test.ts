@@ -73,7 +73,7 @@ describe('evidence users can trust', () => {
       const p = await plan(request([noisy, steady], { evidence: { lossDelta: 'raw' } }));
       expect(chosen(p)).toEqual({ a: 'int4/int8', b: 'int8/int8' });
       expect(p.layers.find((l) => l.name === 'a')!.sensitivity).toBe(0.03);
-      expect(p.warnings).toContainEqual(expect.stringMatching(/fall with precision or lie below 0 on 1 layer \(a\), kept raw/));
+      expect(p.warnings).toContainEqual(expect.stringMatching(/grow with precision or lie below 0 on 1 layer \(a\), kept raw/));
     });
 
     it('warns when layers are scored by evidence of different kinds', async () => {

@@ -171,7 +171,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     warnings.push(`evidence indistinguishable from zero on ${named(indistinguishable)}: every candidate scores 0 within 2 standard errors, so the plan treats them as free and gives them the cheapest candidates; measure them more precisely or pin them`);
   }
   if (irregular.length > 0) {
-    warnings.push(`measured loss changes fall with precision or lie below 0 on ${named(irregular)}, kept raw as evidence.lossDelta asks: the plan may pay for precision that does not help`);
+    warnings.push(`measured loss changes grow with precision or lie below 0 on ${named(irregular)}, kept raw as evidence.lossDelta asks: the plan takes them at face value and may choose a format on noise`);
   }
   if (kinds.lossDelta > 0 && kinds.hessian > 0) {
     warnings.push(`evidence of two kinds is summed: ${kinds.lossDelta} layers are scored by measured loss changes (lossDelta), ${kinds.hessian} by Hessian x perturbation; their units differ, so give every layer the same kind`);

@@ -70,7 +70,7 @@ export function soundEvidence(sensitivity: LayerSensitivity, params: number, pol
     let adjusted = values;
     if (irregularLossDelta && policy.lossDelta === 'isotonic') {
       adjusted = projectMonotone(candidates, values, stdErr.map((se) => (se !== undefined && se > 0 ? 1 / (se * se) : 1)));
-      notes.push('measured loss changes that fell with precision or lay below 0 projected onto the nearest that do not (isotonic)');
+      notes.push('measured loss changes that grew with precision (a wider format of the same family measured worse) or lay below 0 projected onto the nearest that do not (isotonic)');
     }
     if (policy.z > 0) adjusted = adjusted.map((value, k) => value + policy.z * (stdErr[k] ?? 0));
     out.lossDelta = Object.fromEntries(ids.map((id, k) => [id, adjusted[k]!]));

@@ -1,0 +1,35 @@
+"""examples/torch/digits.py in a reduced form (fewer epochs, samples and allocations)."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "torch", "digits.py")
+
+
+class DigitsExampleTest(unittest.TestCase):
+    def test_reduced_run_plans_within_budgets_and_reports_every_method(self):
+        with tempfile.TemporaryDirectory() as directory:
+            out = os.path.join(directory, "results.json")
+            args = ["--seeds", "0", "--epochs", "4", "--random", "3", "--trace-samples", "20", "--budgets", "3.5", "4.5", "--json", out]
+            run = subprocess.run([sys.executable, EXAMPLE, *args], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+            self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+            with open(out) as f:
+                results = json.load(f)
+        rows = results["results"][0]["rows"]
+        methods = {(row["method"], row["budget"]) for row in rows}
+        for budget in (3.5, 4.5):
+            for method in ("plan, Hessian", "plan, loss deltas", "random x3"):
+                self.assertIn((method, budget), methods)
+        for row in rows:
+            self.assertLessEqual(row["bits"], row["budget"] + 1e-9, row["method"])
+            self.assertTrue(0 <= row["accuracy"] <= 1)
+        self.assertIn("uniform int4", {row["method"] for row in rows})
+        self.assertIn("test accuracy and loss over 1 seed(s)", run.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,233 @@
+"""What a bitplan plan is worth on a real (small) model, measured.
+
+Trains a 10-layer CNN on scikit-learn's 8x8 digits with a fixed seed, measures its evidence with
+bitplan.torch (Hutchinson traces with standard errors, exact per-channel ||Q(W)-W||^2, measured
+single-layer loss changes), asks a running bitplan service for weight-only plans (int2..int8 per
+output channel) at several average bit budgets, applies each plan and reports test accuracy and
+loss beside uniform int3/int4/int5 and the mean of random allocations (int3..int8, no int2) filled
+to the same budget.
+
+    npm start                                   # the service, in the repository
+    /usr/bin/python3 examples/torch/digits.py   # Debian's python3-torch and python3-sklearn
+    /usr/bin/python3 examples/torch/digits.py --seeds 0 1 2 --json results.json
+
+BITPLAN_URL names another service. About a minute a seed on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import statistics
+import sys
+import time
+from typing import Any, Dict, List, Sequence
+
+try:
+    import bitplan
+except ImportError:  # run from a checkout without installing the package
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python"))
+    import bitplan
+
+import bitplan.torch as bt
+import torch
+from sklearn.datasets import load_digits
+from torch import nn
+
+FORMATS = ["int2", "int3", "int4", "int5", "int6", "int7", "int8"]
+BITS = {f: int(f[3:]) for f in FORMATS}
+
+
+class DigitsCNN(nn.Module):
+    """Seven convolutions and three linear layers, narrow enough that 3-bit weights cost accuracy
+    (the first convolution has 72 weights). BatchNorm stays in floating point, as if folded into
+    each output channel's scale."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+        def conv(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1), nn.BatchNorm2d(cout), nn.ReLU())
+
+        self.features = nn.Sequential(conv(1, 8), conv(8, 8), conv(8, 16, 2), conv(16, 16), conv(16, 16), conv(16, 32, 2), conv(32, 32))
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(128, 32), nn.ReLU(), nn.Linear(32, 16), nn.ReLU(), nn.Linear(16, 10))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x))
+
+
+def split(seed: int, test: int = 450, calibration: int = 300):
+    """Train, calibration and test sets of the digits, shuffled by the seed."""
+    digits = load_digits()
+    x = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
+    y = torch.tensor(digits.target, dtype=torch.long)
+    order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
+    x, y = x[order], y[order]
+    return (x[test + calibration :], y[test + calibration :]), (x[test : test + calibration], y[test : test + calibration]), (x[:test], y[:test])
+
+
+def train(model: nn.Module, data, epochs: int, seed: int) -> None:
+    x, y = data
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+    for _ in range(epochs):
+        for batch in torch.randperm(len(y), generator=generator).split(64):
+            optimizer.zero_grad()
+            loss_fn(model(x[batch]), y[batch]).backward()
+            optimizer.step()
+    model.eval()
+
+
+def evaluate(model: nn.Module, data) -> Dict[str, float]:
+    x, y = data
+    with torch.no_grad():
+        logits = model(x)
+    return {"accuracy": float((logits.argmax(1) == y).float().mean()), "loss": float(nn.functional.cross_entropy(logits, y))}
+
+
+def average_bits(assignment: Dict[str, str], params: Dict[str, int]) -> float:
+    return sum(params[l] * BITS[f] for l, f in assignment.items()) / sum(params.values())
+
+
+def random_allocation(params: Dict[str, int], budget: float, rng: random.Random) -> Dict[str, str]:
+    """int3..int8 drawn at random, lowered at random until within the budget, then raised at
+    random while it stays within: a random allocation of the same size."""
+    widths = [f for f in FORMATS if f != "int2"]
+    assignment = {layer: rng.choice(widths) for layer in params}
+    while average_bits(assignment, params) > budget + 1e-12:
+        layer = rng.choice([l for l, f in assignment.items() if f != widths[0]])
+        assignment[layer] = widths[widths.index(assignment[layer]) - 1]
+    while True:
+        raisable = [l for l, f in assignment.items() if f != widths[-1] and average_bits({**assignment, l: widths[widths.index(f) + 1]}, params) <= budget + 1e-12]
+        if not raisable:
+            return assignment
+        layer = rng.choice(raisable)
+        assignment[layer] = widths[widths.index(assignment[layer]) + 1]
+
+
+def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dict[str, Any]:
+    torch.manual_seed(seed)
+    started = time.perf_counter()
+    training, calibration, test = split(seed)
+    model = DigitsCNN()
+    train(model, training, args.epochs, seed)
+    trained_s = time.perf_counter() - started
+
+    # Evidence: calibration batches of 100, traces to 5% relative standard error.
+    batches = list(zip(calibration[0].split(100), calibration[1].split(100)))
+    loss_fn = bt.supervised(nn.CrossEntropyLoss())
+    descriptor = bt.describe(model, calibration[0][:1], name=f"digits-cnn-seed{seed}")
+    traces = bt.hutchinson_traces(model, loss_fn, batches, rel_stderr=0.05, max_samples=args.trace_samples, seed=seed)
+    errors = bt.weight_errors(model, FORMATS)
+    deltas = bt.loss_deltas(model, loss_fn, batches, FORMATS)
+    hessian = bt.evidence(descriptor, traces=traces, errors=errors)
+    measured = bt.evidence(descriptor, deltas=deltas)
+    params = {layer["name"]: layer["params"] for layer in descriptor["layers"]}
+    measured_s = time.perf_counter() - started - trained_s
+
+    rows: List[Dict[str, Any]] = [{"method": "fp32", "budget": 32.0, "bits": 32.0, **evaluate(model, test)}]
+    for width in ("int3", "int4", "int5"):
+        uniform = {layer: width for layer in params}
+        rows.append({"method": f"uniform {width}", "budget": float(BITS[width]), "bits": float(BITS[width]), **evaluate(bt.quantize_weights(model, uniform), test)})
+    rng = random.Random(seed)
+    warnings: Dict[str, List[str]] = {}
+    for budget in args.budgets:
+        for method, described in (("plan, Hessian", hessian), ("plan, loss deltas", measured)):
+            plan = client.plan(model=described, candidates=FORMATS, budgets=[{"metric": "avgBits", "max": budget}])
+            assert plan["status"] == "optimal", plan["status"]
+            chosen = bitplan.choice(plan)
+            bits = average_bits(chosen, params)
+            assert bits <= budget + 1e-9 and abs(plan["totals"]["avgBits"] - bits) < 1e-9, (bits, budget)
+            warnings[f"{method} {budget}"] = plan["warnings"]
+            rows.append({"method": method, "budget": budget, "bits": bits, "assignment": chosen, **evaluate(bt.quantize_weights(model, plan), test)})
+        randoms = [random_allocation(params, budget, rng) for _ in range(args.random)]
+        scores = [evaluate(bt.quantize_weights(model, r), test) for r in randoms]
+        rows.append({
+            "method": f"random x{args.random}",
+            "budget": budget,
+            "bits": statistics.mean(average_bits(r, params) for r in randoms),
+            "accuracy": statistics.mean(s["accuracy"] for s in scores),
+            "loss": statistics.mean(s["loss"] for s in scores),
+        })
+    noisy = sum(1 for layer in deltas.values() for d in layer.values() if d["delta"] < 0)
+    return {
+        "seed": seed,
+        "rows": rows,
+        "warnings": warnings,
+        "traces": traces,
+        "negativeLossDeltas": noisy,
+        "seconds": {"train": trained_s, "evidence": measured_s, "total": time.perf_counter() - started},
+    }
+
+
+def summarize(results: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Mean and standard error over seeds of each (method, budget) row, and of its accuracy
+    minus the random allocations' at the same budget and seed (paired: the seeds' own spread
+    cancels)."""
+    table: Dict[tuple, List[Dict[str, Any]]] = {}
+    versus: Dict[tuple, List[float]] = {}
+    for result in results:
+        random_accuracy = {row["budget"]: row["accuracy"] for row in result["rows"] if row["method"].startswith("random")}
+        for row in result["rows"]:
+            table.setdefault((row["method"], row["budget"]), []).append(row)
+            if row["budget"] in random_accuracy and not row["method"].startswith("random"):
+                versus.setdefault((row["method"], row["budget"]), []).append(row["accuracy"] - random_accuracy[row["budget"]])
+
+    def stat(values: List[float]):
+        if not values:
+            return float("nan"), float("nan")
+        return statistics.mean(values), (statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else float("nan"))
+
+    summary = []
+    for (method, budget), rows in table.items():
+        summary.append({
+            "method": method,
+            "budget": budget,
+            "bits": statistics.mean(r["bits"] for r in rows),
+            "accuracy": stat([r["accuracy"] for r in rows]),
+            "loss": stat([r["loss"] for r in rows]),
+            "versusRandom": stat(versus.get((method, budget), [])),
+            "seeds": len(rows),
+        })
+    return sorted(summary, key=lambda r: (r["budget"], r["method"]))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--budgets", type=float, nargs="+", default=[3.0, 3.5, 4.0, 4.5, 5.0], help="average weight bits")
+    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--random", type=int, default=20, help="random allocations per budget")
+    parser.add_argument("--trace-samples", type=int, default=300, help="most Hutchinson samples a layer")
+    parser.add_argument("--json", help="write every measurement here")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    with bitplan.Client() as client:
+        results = [run_seed(seed, args, client) for seed in args.seeds]
+    summary = summarize(results)
+    print(f"test accuracy and loss over {len(results)} seed(s), mean +- standard error; vs random: accuracy minus the random allocations' (paired by seed)")
+    print(f"{'method':20s} {'budget':>6s} {'bits':>5s} {'accuracy %':>16s} {'loss':>16s} {'vs random, points':>18s}")
+    for row in summary:
+        (acc, acc_se), (loss, loss_se), (gain, gain_se) = row["accuracy"], row["loss"], row["versusRandom"]
+        versus = "" if math.isnan(gain) else f"{100 * gain:+7.1f} +- {100 * gain_se:4.1f}"
+        print(f"{row['method']:20s} {row['budget']:6.1f} {row['bits']:5.2f} {100 * acc:8.1f} +- {100 * acc_se:4.1f} {loss:8.3f} +- {loss_se:5.3f} {versus:>18s}")
+    for result in results:
+        relative = {layer: t["stderr"] / abs(t["trace"]) if t["trace"] else math.inf for layer, t in result["traces"].items()}
+        noisiest = max(relative, key=relative.get)
+        print(
+            f"seed {result['seed']}: {result['seconds']['total']:.0f} s; {result['negativeLossDeltas']} negative measured loss changes; "
+            f"noisiest trace {noisiest}, relative standard error {relative[noisiest]:.2f} after {result['traces'][noisiest]['samples']} samples"
+        )
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"results": results, "summary": summary}, out, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
