@@ -54,7 +54,6 @@ export function parseBounded<T extends z.ZodType>(schema: T, bulk: readonly Bulk
   return data as z.infer<T>;
 }
 
-/** A copy of `body` with the value at `path` replaced (shallow copies along the path only). */
 /** Elements a bulk array is validated in at a time. */
 const BULK_CHUNK = 256;
 const chunkSchemas = new WeakMap<z.ZodType, z.ZodType<unknown[]>>();
@@ -64,6 +63,7 @@ function chunkSchemaOf(element: z.ZodType): z.ZodType<unknown[]> {
   return schema;
 }
 
+/** A copy of `body` with the value at `path` replaced (shallow copies along the path only). */
 function replaceAt(body: unknown, path: readonly string[], value: unknown): unknown {
   if (path.length === 0) return value;
   const node = body as Record<string, unknown>;

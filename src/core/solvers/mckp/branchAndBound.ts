@@ -168,6 +168,8 @@ export function branchAndBound(
       return { mu: Float64Array.from(mu), value, choice, used };
     };
     const { best } = solveDual(core, limits.now, limits.deadline, options, { alive, mu: entry.mu, target: ceiling() - fixedCost, maxSteps: options.nodeDualSteps, evaluateAt });
+    // With one row the dual is exact from the hull of every item's live options, which it scans.
+    if (m === 1) work += cost.length;
     const bound = best.value + fixedCost;
     if (bound >= ceiling()) continue;
     if (isFeasible(core, best.used)) {

@@ -76,8 +76,9 @@ export function evaluate(inst: FlatInstance, mu: Float64Array, alive?: Uint8Arra
  */
 function singleRowDual(inst: FlatInstance, alive?: Uint8Array): Float64Array {
   const { items, start, cost, weight, capacity, rowScale } = inst;
-  const efficiency = new Float64Array(cost.length);
-  const increment = new Float64Array(cost.length);
+  // Branch and bound calls this at every node: scratch buffers, grown once, instead of new ones.
+  const scratch = segmentScratch(cost.length);
+  const { efficiency, increment, order } = scratch;
   let segments = 0;
   let base = 0;
   const options: number[] = [];
@@ -86,32 +87,40 @@ function singleRowDual(inst: FlatInstance, alive?: Uint8Array): Float64Array {
     options.length = 0;
     for (let o = start[i]!; o < start[i + 1]!; o++) if (!alive || alive[o]) options.push(o);
     if (options.length === 0) return Float64Array.of(0); // an empty node: L is infinite anywhere
+    if (options.length === 1) {
+      base += weight[options[0]!]!;
+      continue;
+    }
     options.sort((a, b) => weight[a]! - weight[b]! || cost[a]! - cost[b]!);
     base += weight[options[0]!]!;
     lowerHull(options, weight, cost, hull);
     for (let h = 1; h < hull.length; h++) {
       const dw = weight[hull[h]!]! - weight[hull[h - 1]!]!;
       efficiency[segments] = -(cost[hull[h]!]! - cost[hull[h - 1]!]!) / dw;
-      increment[segments++] = dw;
+      increment[segments] = dw;
+      order[segments] = segments;
+      segments++;
     }
   }
+  // The LP takes hull segments by falling efficiency (cost saved per unit of the row) while
+  // they fit; the multiplier is the efficiency of the first that does not (0 if all fit).
   const room = capacity[0]! - base;
-  const incrementAtLeast = (e: number) => {
-    let sum = 0;
-    for (let j = 0; j < segments; j++) if (efficiency[j]! >= e) sum += increment[j]!;
-    return sum;
-  };
-  const sorted = efficiency.slice(0, segments).sort();
-  // Everything fits (or nothing to take): the row does not bind.
-  if (segments === 0 || incrementAtLeast(sorted[0]!) <= room) return Float64Array.of(0);
-  let lo = 0; // incrementAtLeast(sorted[lo]) > room
-  let hi = segments - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (incrementAtLeast(sorted[mid]!) > room) lo = mid;
-    else hi = mid - 1;
+  const byEfficiency = order.subarray(0, segments).sort((a, b) => efficiency[b]! - efficiency[a]!);
+  let used = 0;
+  for (let j = 0; j < segments; j++) {
+    const segment = byEfficiency[j]!;
+    used += increment[segment]!;
+    if (used > room) return Float64Array.of(Math.max(0, efficiency[segment]!) * rowScale[0]!);
   }
-  return Float64Array.of(Math.max(0, sorted[lo]!) * rowScale[0]!);
+  return Float64Array.of(0);
+}
+
+let scratchBuffers: { efficiency: Float64Array; increment: Float64Array; order: Int32Array } | undefined;
+function segmentScratch(size: number) {
+  if (!scratchBuffers || scratchBuffers.efficiency.length < size) {
+    scratchBuffers = { efficiency: new Float64Array(size), increment: new Float64Array(size), order: new Int32Array(size) };
+  }
+  return scratchBuffers;
 }
 
 /** Where a search node's dual starts and when it may stop. */

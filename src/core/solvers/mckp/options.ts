@@ -56,7 +56,7 @@ export interface MckpOptions {
   neighbourhoodItems: number;
   /** Neighbourhoods in a row that find nothing before the search gives up. */
   fruitlessNeighbourhoods: number;
-  /** Work the neighbourhood search gets after a round that did not prove the incumbent, as a share of that round's work. */
+  /** Work the neighbourhood search gets each time both provers stop short of their share in a round, as a share of that share (in option evaluations). */
   neighbourhoodShare: number;
 }
 

@@ -82,6 +82,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   // core program keeps whole rounds and branch and bound comes in only at its memory caps.
   let coreOnly = false;
   let stoppedBy: SolveOutcome['stoppedBy'];
+  let neighbourhoods = 0;
 
   /** A beam pass of the core program: a good plan for few states (small cores only), no proof. */
   const beam = () => {
@@ -122,20 +123,33 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
     return result.complete ? 'complete' : result.stoppedBy!;
   };
   /**
-   * One proof round: every assignment costing less than L(mu) + threshold searched (true), or
-   * stopped by the deadline or the node limit (false, stoppedBy set). The two provers take turns
-   * on it with shares of work that grow fourfold, so that a round costs a small multiple of what
-   * the better of them needs: the core program is fast where states dominate each other (few
-   * rows, many interchangeable items), branch and bound where they rarely do.
+   * A large-neighbourhood search for a better incumbent within `work` option evaluations (not
+   * where items merge: branch and bound would branch over their symmetric copies).
    */
-  const round = (threshold: number): boolean => {
+  const improveIncumbent = (work: number) => {
+    if (coreOnly || !incumbent || closed() <= 0) return;
+    const result = searchNeighbourhoods(inst, incumbent, mu, { now: limits.now, deadline, allowance: allowanceOf, maxWork: work, seed: ++neighbourhoods }, options);
+    incumbent = result.incumbent;
+    nodes += result.work;
+  };
+  /**
+   * One proof round: every assignment costing less than L(mu) + threshold searched ('complete'),
+   * or stopped by the deadline or the node limit ('stopped', stoppedBy set). The two provers take
+   * turns on it with shares of work that grow fourfold, so that a round costs a small multiple of
+   * what the better of them needs: the core program is fast where states dominate each other (few
+   * rows, many interchangeable items), branch and bound where they rarely do. Each time both
+   * stop short, a neighbourhood search gets a share of that work: only rounds that turn out hard
+   * pay for it, and when it lowers the incumbent below the threshold the round is given up for a
+   * cheaper one at the new gap ('lowered').
+   */
+  const round = (threshold: number): 'complete' | 'stopped' | 'lowered' => {
     if (!coreExhausted) coreProgram(threshold);
     for (let work = roundWork; ; work *= 4) {
       for (const prover of preferred === 'core' ? (['core', 'branch'] as const) : (['branch', 'core'] as const)) {
         if (prover === 'core' && coreExhausted) continue;
         if (prover === 'branch' && coreOnly && !coreExhausted) continue;
-        // The prover that finished the last round gets the whole turn, the other a share.
-        // Alone, a prover runs without a share; otherwise the one that finished the last round gets the whole turn, the other a part.
+        // Alone, a prover runs without a share; otherwise the one that finished the last round
+        // gets the whole turn, the other a part.
         const alone = (prover === 'core' && coreOnly) || (prover === 'branch' && coreExhausted);
         const share = alone ? Infinity : firstRound || prover === preferred ? work : work * options.otherProverShare;
         const outcome = prover === 'core' ? coreAttempt(threshold, share) : branchAttempt(threshold, share);
@@ -144,39 +158,36 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
           firstRound = false;
           roundWork = work;
           searchedBelow = Math.max(searchedBelow, lowerBound + threshold);
-          return true;
+          return 'complete';
         }
         if (outcome === 'memory-limit') coreExhausted = true;
         else if (outcome !== 'work-limit') {
           stoppedBy = outcome;
-          return false;
+          return 'stopped';
         }
       }
+      improveIncumbent(work * options.optionsPerState * options.neighbourhoodShare);
+      if (incumbent && closed() < threshold) return 'lowered';
     }
   };
 
   let proven = false;
+  let search = true;
   if (!incumbent) {
     // No feasible start: search every assignment (feasibility pruning only).
-    const complete = round(Infinity);
-    if (!incumbent) return complete ? { status: 'infeasible', nodes } : { status: 'time-limit', nodes, ...(stoppedBy ? { stoppedBy } : {}) };
-    proven = complete;
+    const outcome = round(Infinity);
+    if (!incumbent) return outcome === 'complete' ? { status: 'infeasible', nodes } : { status: 'time-limit', nodes, ...(stoppedBy ? { stoppedBy } : {}) };
+    proven = outcome === 'complete';
+    search = outcome === 'lowered';
   } else if (closed() <= 0) {
     proven = true;
   } else {
     // A quick beam pass usually finds the optimum, so that the proof rounds stop at its
-    // threshold instead of overshooting it; where items do not merge, neighbourhood searches
-    // improve the incumbent after every round that does not prove it.
+    // threshold instead of overshooting it.
     beam();
+  }
+  if (search && !proven) {
     const firstThreshold = closed() * options.firstThresholdFraction;
-    coreProgram(firstThreshold);
-    let neighbourhoods = 0;
-    const improveIncumbent = () => {
-      if (coreOnly || !incumbent || closed() <= 0) return;
-      const result = searchNeighbourhoods(inst, incumbent, mu, { now: limits.now, deadline, allowance: allowanceOf, maxWork: roundWork * options.optionsPerState * options.neighbourhoodShare, seed: ++neighbourhoods }, options);
-      incumbent = result.incumbent;
-      nodes += result.work;
-    };
     for (let threshold = firstThreshold; !proven; threshold *= 2) {
       if (closed() <= 0) {
         proven = true;
@@ -186,9 +197,12 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
         stoppedBy = 'time-limit';
         break;
       }
-      if (!round(Math.min(threshold, closed()))) break;
-      proven = closed() <= threshold;
-      if (!proven) improveIncumbent();
+      const target = Math.min(threshold, closed());
+      const outcome = round(target);
+      if (outcome === 'stopped') break;
+      // A lowered incumbent: the next round searches up to the new gap.
+      if (outcome === 'lowered') threshold = closed() / 2;
+      else proven = closed() <= target;
     }
   }
   const final = incumbent!;
