@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG, type Config } from '../config.js';
 import type { TaskRunner } from '../service/runner.js';
 import type { SeedStore } from '../service/seedStore.js';
 import { registerErrorHandler } from './errorHandler.js';
+import { stampArrival } from './answer.js';
 import { registerJsonBody } from './jsonBody.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { ROUTES } from './routes/index.js';
@@ -46,6 +47,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  stampArrival(app);
   app.addHook('onClose', () => runner.close());
   // While shutting down, answers in flight close their connection, so that no idle keep-alive
   // socket holds the process open after its last response.
@@ -68,7 +70,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     await app.register(cors, {
       origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
       methods: ['GET', 'POST', 'OPTIONS'],
-      exposedHeaders: ['x-request-id', 'retry-after', 'bitplan-usage'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'bitplan-usage', 'server-timing'],
       maxAge: 600,
     });
   }

@@ -20,22 +20,37 @@ export type SolveTask =
 
 /**
  * The answer, already serialized: a plan of 45,000 layers is megabytes of JSON, and writing it
- * on the solver thread keeps the event loop free for other requests.
+ * on the solver thread keeps the event loop free for other requests. With the milliseconds each
+ * phase took on the thread (the Server-Timing header reports them).
  */
-export type SolveResult = RenderedAnswer;
+export type SolveResult = RenderedAnswer & { phasesMs: PhaseTimes };
+
+/** Milliseconds of each phase on the solver thread: parsing and validating a large body (admit), solving, writing the answer. */
+export interface PhaseTimes {
+  admit: number;
+  solve: number;
+  render: number;
+}
 
 const clock = { now: () => performance.now() };
 
 /** Runs one task: admits an unparsed body, resolves the seed and hardware it names, then calls the core. */
 export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
+  const start = clock.now();
   if (task.kind === 'plan') {
     const request = 'admitted' in task.input ? task.input.admitted : admitPlan(task.input.unparsed, task.input.limits, seeds);
-    const resolved = resolveModelAndHardware(request, seeds);
-    return renderPlan(makePlan(planInput(request, resolved), clock), task.format);
+    const admitted = clock.now();
+    const plan = makePlan(planInput(request, resolveModelAndHardware(request, seeds)), clock);
+    const solved = clock.now();
+    const answer = renderPlan(plan, task.format);
+    return { ...answer, phasesMs: { admit: admitted - start, solve: solved - admitted, render: clock.now() - solved } };
   }
   const request = 'admitted' in task.input ? task.input.admitted : admitFrontier(task.input.unparsed, task.input.limits, seeds);
-  const resolved = resolveModelAndHardware(request, seeds);
-  return renderFrontier(makeFrontier(frontierInput(request, resolved), clock), task.representation);
+  const admitted = clock.now();
+  const frontier = makeFrontier(frontierInput(request, resolveModelAndHardware(request, seeds)), clock);
+  const solved = clock.now();
+  const answer = renderFrontier(frontier, task.representation);
+  return { ...answer, phasesMs: { admit: admitted - start, solve: solved - admitted, render: clock.now() - solved } };
 }
 
 /** A task ready for the solver pool: what to run, how long it may take, whether it is heavy. */

@@ -27,16 +27,21 @@ function aliasFormat(bits: string): string {
  * leaves activations in `precision` (the model's). Undefined when a part is not a known format.
  */
 export function parseCandidate(text: string, precision = DEFAULT_MODEL_PRECISION): Candidate | undefined {
-  // Large models name the same few candidates on every layer: parse each text once.
-  const key = `${precision} ${text}`;
-  const cached = CACHE.get(key);
-  if (cached !== undefined || CACHE.has(key)) return cached;
+  // Large models name the same few candidates on every layer: parse each text once (by
+  // precision, then text, so that a lookup builds no key string).
+  let cache = CACHE.get(precision);
+  if (!cache) {
+    if (CACHE.size >= 64) return parse(text, precision);
+    CACHE.set(precision, (cache = new Map()));
+  }
+  const cached = cache.get(text);
+  if (cached !== undefined || cache.has(text)) return cached;
   const parsed = parse(text, precision);
-  if (CACHE.size < 4096) CACHE.set(key, parsed);
+  if (cache.size < 4096) cache.set(text, parsed);
   return parsed;
 }
 
-const CACHE = new Map<string, Candidate | undefined>();
+const CACHE = new Map<string, Map<string, Candidate | undefined>>();
 
 function parse(text: string, precision: string): Candidate | undefined {
   const alias = ALIAS.exec(text);

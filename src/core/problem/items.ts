@@ -12,6 +12,12 @@ export interface Item {
   choices: number[][];
 }
 
+/** A one-layer item's choices ([[0], [1], ...]): the same read-only arrays for every such item of n candidates. */
+const SINGLE_CHOICES: number[][][] = [];
+function singleChoices(n: number): number[][] {
+  return (SINGLE_CHOICES[n] ??= Array.from({ length: n }, (_, j) => [j]));
+}
+
 /** Tied layers merge into one item (union-find, so overlapping groups merge too); order follows the first member. */
 export function buildItems(model: ModelDescriptor, layers: PlannableLayer[], issues: FieldIssue[]): Item[] {
   // Without groups every layer is its own item (no name index or union-find for large models).
@@ -19,7 +25,7 @@ export function buildItems(model: ModelDescriptor, layers: PlannableLayer[], iss
     const items: Item[] = [];
     layers.forEach((plannable, index) => {
       if (plannable.options.length === 0) return; // already reported on the layer
-      items.push({ members: [index], candidateIds: plannable.options.map((option) => option.candidate.id), choices: plannable.options.map((_, j) => [j]) });
+      items.push({ members: [index], candidateIds: plannable.options.map((option) => option.candidate.id), choices: singleChoices(plannable.options.length) });
     });
     return items;
   }

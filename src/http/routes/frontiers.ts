@@ -3,6 +3,7 @@ import { FrontierQuery } from '../../contract/parameters.js';
 import { frontierCsv } from '../../service/render/csv.js';
 import { frontierSvg } from '../../service/render/svg.js';
 import { frontierTask } from '../../service/task.js';
+import { sendAnswer } from '../answer.js';
 import { negotiate } from '../negotiate.js';
 import { parseParameters, type RouteSpec } from './route.js';
 
@@ -69,8 +70,9 @@ export const frontierRoutes: RouteSpec[] = [
       const { format } = parseParameters(FrontierQuery, request.query);
       const representation = format ?? negotiate(request.headers.accept, FRONTIER_BY_ACCEPT);
       const { task, timeLimitMs, heavy } = frontierTask(request.body, representation, config, seeds);
+      const started = performance.now();
       const result = await runner.run(task, timeLimitMs, heavy);
-      return reply.type(result.contentType).send(result.body);
+      return sendAnswer(reply, result, started);
     },
   },
 ];

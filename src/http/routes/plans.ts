@@ -2,6 +2,7 @@ import { Plan } from '../../contract/plan.js';
 import { PlanQuery } from '../../contract/parameters.js';
 import { PlanRequest } from '../../contract/request.js';
 import { planTask } from '../../service/task.js';
+import { sendAnswer } from '../answer.js';
 import { negotiate } from '../negotiate.js';
 import { parseParameters, type RouteSpec } from './route.js';
 
@@ -63,9 +64,9 @@ export const planRoutes: RouteSpec[] = [
       const { format: asked } = parseParameters(PlanQuery, request.query);
       const format = asked ?? negotiate(request.headers.accept, PLAN_BY_ACCEPT);
       const { task, timeLimitMs, heavy } = planTask(request.body, format, config, seeds);
+      const started = performance.now();
       const result = await runner.run(task, timeLimitMs, heavy);
-      if (result.usage) reply.header('bitplan-usage', result.usage);
-      return reply.type(result.contentType).send(result.body);
+      return sendAnswer(reply, result, started);
     },
   },
 ];

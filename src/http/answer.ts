@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { SolveResult } from '../service/task.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** performance.now() when the request arrived (its first hook). */
+    receivedAtMs: number;
+  }
+}
+
+/** Stamps every request with its arrival time, for the Server-Timing header. */
+export function stampArrival(app: FastifyInstance): void {
+  app.decorateRequest('receivedAtMs', 0);
+  app.addHook('onRequest', async (request) => {
+    request.receivedAtMs = performance.now();
+  });
+}
+
+/**
+ * Sends a solver thread's answer with a Server-Timing header (shown by browsers' developer tools
+ * and read by the load benchmark): what the request spent reading its body, waiting for and
+ * moving to a thread, parsing and validating there (large bodies), solving and writing the answer.
+ */
+export function sendAnswer(reply: FastifyReply, result: SolveResult, sentToThreadAtMs: number): FastifyReply {
+  const { admit, solve, render } = result.phasesMs;
+  const before = sentToThreadAtMs - reply.request.receivedAtMs;
+  const wait = Math.max(0, performance.now() - sentToThreadAtMs - admit - solve - render);
+  const timing = [
+    `receive;dur=${before.toFixed(1)};desc="read the body (and check a small one)"`,
+    `wait;dur=${wait.toFixed(1)};desc="queue and transfer to a solver thread"`,
+    `admit;dur=${admit.toFixed(1)};desc="parse and validate on the thread"`,
+    `solve;dur=${solve.toFixed(1)}`,
+    `render;dur=${render.toFixed(1)};desc="write the answer"`,
+  ].join(', ');
+  if (result.usage) reply.header('bitplan-usage', result.usage);
+  return reply.header('server-timing', timing).type(result.contentType).send(result.body);
+}
