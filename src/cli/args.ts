@@ -14,6 +14,7 @@ options:
   --budget METRIC:FRACTION   relative budget, e.g. bops:0.5 (cheapest + 0.5 x range)
   --minimize METRIC          minimize a cost instead of sensitivity (needs --max-sensitivity)
   --max-sensitivity X        bound on total sensitivity when minimizing a cost
+  --alternatives K           also the K best distinct plans (2-20), listed after the plan
   --batch N                  batch size for roofline latency and energy
   --allow-emulated           allow candidates the hardware does not run natively
   --backend auto|mckp|lp-solver
@@ -47,6 +48,7 @@ const OPTIONS = {
   budget: { type: 'string', multiple: true },
   minimize: { type: 'string' },
   'max-sensitivity': { type: 'string' },
+  alternatives: { type: 'string' },
   batch: { type: 'string' },
   'allow-emulated': { type: 'boolean' },
   backend: { type: 'string' },
@@ -83,6 +85,7 @@ export function parseCommandLine(argv: string[]): CommandLine | undefined {
   if (values.gap) solver.relativeGap = Number(values.gap);
   if (command === 'plan') {
     if (values.backend) solver.backend = values.backend;
+    if (values.alternatives) body.alternatives = Number(values.alternatives);
     if (values.minimize) body.objective = { minimize: values.minimize, ...(values['max-sensitivity'] ? { maxSensitivity: Number(values['max-sensitivity']) } : {}) };
   } else {
     body.axis = values.axis;

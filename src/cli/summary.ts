@@ -29,6 +29,17 @@ export function planSummary(plan: Plan, modelName: string): string {
     for (const layer of plan.layers) counts.set(layer.candidate, (counts.get(layer.candidate) ?? 0) + 1);
     out.push(table([['candidate', 'layers'], ...[...counts.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => [c, String(n)])]));
   }
+  if (plan.sensitivityParts) out.push('', `sensitivity: layers ${number(plan.sensitivityParts.layers)} + interactions ${number(plan.sensitivityParts.interactions)}`);
+  if (plan.alternatives && plan.alternatives.length > 1) {
+    // Each alternative as the layers where it differs from the best plan.
+    const best = new Map(plan.layers.map((l) => [l.name, l.candidate]));
+    out.push('', `the ${plan.alternatives.length} best plans (objective, and where each differs from the first):`);
+    for (const a of plan.alternatives) {
+      const changes = a.layers.filter((l) => best.get(l.name) !== l.candidate).map((l) => `${l.name} ${l.candidate}`);
+      const shown = changes.length === 0 ? '' : `  ${changes.slice(0, 4).join(', ')}${changes.length > 4 ? ` and ${changes.length - 4} more` : ''}`;
+      out.push(`  ${String(a.rank).padStart(2)}. ${number(a.objective)}${shown}`);
+    }
+  }
   if (plan.warnings.length > 0) out.push('', 'warnings:', ...plan.warnings.map((w) => `  ${w}`));
   return out.join('\n');
 }

@@ -3,7 +3,7 @@ import { component, describes, doc, name } from './doc.js';
 import type * as core from '../core/index.js';
 import { HardwareProfile } from './hardware.js';
 import { ModelDescriptor } from './model.js';
-import { Budget, CostMetric, EvidenceOptions, RobustOptions } from './request.js';
+import { Budget, CostMetric, EvidenceOptions, InteractionOptions, RobustOptions } from './request.js';
 
 export const FrontierRequest = component(
   'FrontierRequest',
@@ -37,6 +37,7 @@ export const FrontierRequest = component(
       ),
       evidence: EvidenceOptions.default({ lossDelta: 'isotonic' }),
       robust: RobustOptions.optional(),
+      interactions: InteractionOptions.default({ negative: 'cap' }),
       batchSize: doc(z.number().int().min(1).max(65536).default(1), 'Batch size the costs are stated for.', 1),
       solver: doc(
         z

@@ -146,6 +146,25 @@ export type Layer = z.infer<typeof Layer>;
 /** Names of layers that take one candidate together. */
 export const LayerGroup = z.array(name()).min(2);
 
+export const Interaction = describes<core.Interaction>()(component(
+  'Interaction',
+  z.strictObject({
+    layers: doc(z.tuple([name(), name()]), 'The two layers, by name.', ['features.5.0', 'features.6.0']),
+    delta: doc(
+      z.record(name(), z.number()),
+      'The interaction term per pair of candidates, keyed "<candidate of the first layer>|<candidate of the second>": t = L(both quantized together) - L(first alone) - L(second alone) + L(float), in the units of the layers\' sensitivities (measured loss changes). Absent combinations are 0.',
+      { 'int2|int2': 0.041, 'int2|int3': 0.012 },
+    ),
+    stdErr: doc(
+      z.record(name(), nonNegative()).optional(),
+      'Standard error of each term (across calibration batches), keyed like delta: robust.z adds z of them, and a plan relying on negative terms beyond them is warned.',
+      { 'int2|int2': 0.006 },
+    ),
+  }),
+  'A measured pairwise interaction ("Augmenting Hessians with Inter-Layer Dependencies", CLADO): the plan\'s predicted sensitivity is the sum of its layers\' plus the terms of its chosen pairs.',
+  { layers: ['features.5.0', 'features.6.0'], delta: { 'int2|int2': 0.041 } },
+));
+
 export const ModelDescriptor = describes<core.ModelDescriptor>()(component(
   'ModelDescriptor',
   z.strictObject({
@@ -162,6 +181,11 @@ export const ModelDescriptor = describes<core.ModelDescriptor>()(component(
       z.array(LayerGroup).optional(),
       'Groups of layer names that must take the same candidate (layers sharing one quantized input, or one weight tensor used by several modules). A tied layer may omit its sensitivity when another layer of its group has some: the group\'s evidence scores the choice (its source is `none (tied)`).',
       [['stage2.unit1.conv1', 'stage2.unit1.shortcut']],
+    ),
+    interactions: doc(
+      z.array(Interaction).optional(),
+      'Measured pairwise terms added to the layers\' sensitivities (at most 4,096 pairs, each pair once). With them the objective must be sensitivity; `interactions.negative` in the request says what negative terms may do.',
+      [{ layers: ['features.5.0', 'features.6.0'], delta: { 'int2|int2': 0.041 } }],
     ),
   }),
   'A model layer graph with per-layer sensitivity evidence.',

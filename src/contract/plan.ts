@@ -77,6 +77,33 @@ export const SolverReport = component(
   { backend: 'mckp', timeMs: 0.8, nodes: 3 },
 );
 
+export const SensitivityParts = component(
+  'SensitivityParts',
+  z.strictObject({
+    layers: doc(z.number(), 'The sum of the layers\' own sensitivities at their candidates.', 0.91),
+    interactions: doc(z.number(), 'The sum of the interaction terms of the chosen pairs (model.interactions, after robust.z and interactions.negative).', 0.12),
+  }),
+  'A predicted sensitivity with interactions, in its two parts (their sum is the total).',
+  { layers: 0.91, interactions: 0.12 },
+);
+
+export const PlanAlternative = component(
+  'PlanAlternative',
+  z.strictObject({
+    rank: doc(z.number().int().min(1), '1 for the best plan, 2 for the next, ...', 2),
+    objective: doc(z.number(), 'Its predicted objective (total sensitivity, interactions included).', 1.2391),
+    sensitivityParts: SensitivityParts.optional(),
+    totals: metricValues('Its totals, as the plan\'s.', { sensitivity: 1.2391, sizeBytes: 6.1e6 }),
+    layers: doc(
+      z.array(z.strictObject({ name: doc(z.string(), 'Layer name.', 'conv1'), candidate: doc(z.string(), 'Its candidate in this plan.', 'int8/int8') })),
+      'Every layer with its candidate, in descriptor order.',
+      [{ name: 'conv1', candidate: 'int8/int8' }],
+    ),
+  }),
+  'One of the k best plans (alternatives): a plan to measure beside the others.',
+  { rank: 2, objective: 1.2391, totals: { sensitivity: 1.2391 }, layers: [{ name: 'conv1', candidate: 'int8/int8' }] },
+);
+
 export const Plan = component(
   'Plan',
   z.strictObject({
@@ -92,10 +119,16 @@ export const Plan = component(
       'Totals of the plan: total sensitivity and every cost metric the descriptor allows computing.',
       { sensitivity: 1.2345, sizeBytes: 6.1e6, avgBits: 4.4, bops: 3.4e10, latencyMs: 2.7 },
     ),
+    sensitivityParts: SensitivityParts.optional().meta({ description: 'With model.interactions: the predicted sensitivity split into the layers\' own and the pairs\' terms.' }),
     budgets: doc(z.array(BudgetUse), 'Each budget (and the sensitivity bound, if any) with its use.', [
       { metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, binding: false },
     ]),
     layers: doc(z.array(PlannedLayer), 'Every layer, in descriptor order, with its chosen candidate.', []),
+    alternatives: doc(
+      z.array(PlanAlternative).optional(),
+      'With alternatives k > 1 in the request: the k best distinct plans within the budgets, best first (rank 1 is this plan). When status is optimal they are exactly the k best (the k-th proven); fewer when fewer plans meet the budgets.',
+      [],
+    ),
     solver: SolverReport,
     warnings: doc(z.array(z.string()), 'Estimates and assumptions the plan rests on.', [
       'layer conv2: perturbation for int2 extrapolated from int4 by the uniform-noise law',

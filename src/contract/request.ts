@@ -117,6 +117,19 @@ export const RobustOptions = component(
   { z: 1 },
 );
 
+export const InteractionOptions = component(
+  'InteractionOptions',
+  z.strictObject({
+    negative: doc(
+      z.enum(['keep', 'clip', 'cap']).default('cap'),
+      'What a negative interaction term (a pair measured to hurt less together than apart) may do: keep it as measured; clip it to 0; or cap it (default) so that a pair never costs less than the worse of its two layers alone, t >= -min(s_a, s_b). An exact optimizer bets on every negative term, and measured ones are mostly noise (README, "Interactions").',
+      'cap',
+    ),
+  }),
+  'How model.interactions are used.',
+  { negative: 'cap' },
+);
+
 export const PlanRequest = component(
   'PlanRequest',
   z
@@ -144,6 +157,12 @@ export const PlanRequest = component(
       objective: Objective.default({ minimize: 'sensitivity' }),
       evidence: EvidenceOptions.default({ lossDelta: 'isotonic' }),
       robust: RobustOptions.optional(),
+      interactions: InteractionOptions.default({ negative: 'cap' }),
+      alternatives: doc(
+        z.number().int().min(1).max(20).default(1),
+        'How many of the best distinct plans to return (1-20): the plan is the best, and `alternatives` lists it with the next best, ordered by predicted objective, each exact (the k-th best is proven when status is optimal). Measure a few and keep the best.',
+        5,
+      ),
       batchSize: doc(z.number().int().min(1).max(65536).default(1), 'Batch size the costs are stated for.', 8),
       solver: SolverOptions.default({ backend: 'auto', timeLimitMs: 10000, relativeGap: 0 }),
     })

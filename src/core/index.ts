@@ -10,7 +10,7 @@ export type { PlanResult, PlannedLayer, BudgetUse, SolverReport } from './plan/p
 export { prepareProblem, type ProblemInput } from './problem/prepare.js';
 export type { Clock } from './solvers/instance.js';
 export type { Budget, Objective } from './problem/budget.js';
-export type { ModelDescriptor, Layer, LayerSensitivity, LayerAliases, WeightStats } from './model/model.js';
+export type { ModelDescriptor, Layer, LayerSensitivity, LayerAliases, WeightStats, Interaction } from './model/model.js';
 export type { HardwareProfile, EnergyModel } from './hardware/profile.js';
 export type { Seed, SeedProvenance } from './seeds/seed.js';
 export { hawqV3Seed, HAWQ_CANDIDATES, type HawqV3Data } from './seeds/hawqV3.js';

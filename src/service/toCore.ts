@@ -12,12 +12,12 @@ function evidencePolicy(request: PlanRequest | FrontierRequest): EvidencePolicy 
 
 /** The core's input for a validated plan request, its model and hardware resolved. */
 export function planInput(request: PlanRequest, resolved: Resolved): PlanInput {
-  const { candidates, budgets, objective, batchSize, allowEmulated, solver } = request;
-  return { ...resolved, candidates, budgets, objective, batchSize, allowEmulated, solver, evidence: evidencePolicy(request) };
+  const { candidates, budgets, objective, batchSize, allowEmulated, solver, alternatives } = request;
+  return { ...resolved, candidates, budgets, objective, batchSize, allowEmulated, solver, alternatives, evidence: evidencePolicy(request), negativeInteractions: request.interactions.negative };
 }
 
 /** The core's input for a validated frontier request, its model and hardware resolved. */
 export function frontierInput(request: FrontierRequest, resolved: Resolved): FrontierInput {
   const { candidates, allowEmulated, axis, budgets, points, all, maxPoints, batchSize, solver } = request;
-  return { ...resolved, candidates, allowEmulated, axis, budgets, points, all, maxPoints, batchSize, solver, evidence: evidencePolicy(request) };
+  return { ...resolved, candidates, allowEmulated, axis, budgets, points, all, maxPoints, batchSize, solver, evidence: evidencePolicy(request), negativeInteractions: request.interactions.negative };
 }

@@ -36,6 +36,16 @@ describe('bitplan CLI, in-process', () => {
     expect(plan.budgets[0]!.metric).toBe('bops');
   });
 
+  it('lists the k best plans with --alternatives, each with where it differs from the best', async () => {
+    const file = join(dir, 'alternatives.json');
+    const { code, out } = await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'sizeBytes:0.5', '--alternatives', '3', '--out', file);
+    expect(code).toBe(EXIT_PLAN);
+    expect(out).toMatch(/the 3 best plans/);
+    expect(out).toMatch(/^ {3}2\. 0\.\d+ {2}stage\d/m);
+    const plan = Plan.parse(JSON.parse(readFileSync(file, 'utf8')));
+    expect(plan.alternatives!.map((a) => a.rank)).toEqual([1, 2, 3]);
+  });
+
   it('exits 2 on an infeasible budget, so a CI step fails the build', async () => {
     const { code, err } = await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'sizeBytes<=1e6');
     expect(code).toBe(EXIT_INFEASIBLE);

@@ -1,4 +1,5 @@
 import { prepareProblem, type PlanInput } from '../../src/core/index.js';
+import { interactionTotal } from '../../src/core/problem/interactions.js';
 import { optionValue } from '../../src/core/problem/rows.js';
 
 /**
@@ -6,11 +7,16 @@ import { optionValue } from '../../src/core/problem/rows.js';
  * directly), or undefined when none is feasible. For instances of a few layers only.
  */
 export function bruteForceOptimum(input: PlanInput): number | undefined {
+  return bruteForcePlans(input)[0];
+}
+
+/** The objective of every feasible per-layer assignment (interactions included), best first. */
+export function bruteForcePlans(input: PlanInput): number[] {
   const problem = prepareProblem(input);
   const { layers, limits, objective } = problem;
   const groups = problem.model.groups ?? [];
   const index = new Map(layers.map((l, i) => [l.layer.name, i]));
-  let best: number | undefined;
+  const values: number[] = [];
   const choice: number[] = [];
   const visit = (i: number) => {
     if (i === layers.length) {
@@ -18,8 +24,7 @@ export function bruteForceOptimum(input: PlanInput): number | undefined {
       if (!tiesHold) return;
       const total = (q: Parameters<typeof optionValue>[1]) => layers.reduce((sum, l, k) => sum + optionValue(l.options[choice[k]!]!, q)!, 0);
       if (limits.some((limit) => total(limit.quantity) > limit.limit * (1 + 1e-12) + 1e-300)) return;
-      const value = total(objective);
-      if (best === undefined || value < best) best = value;
+      values.push(total(objective) + (objective === 'sensitivity' ? interactionTotal(problem.pairs, layers, choice) : 0));
       return;
     }
     for (let j = 0; j < layers[i]!.options.length; j++) {
@@ -28,5 +33,5 @@ export function bruteForceOptimum(input: PlanInput): number | undefined {
     }
   };
   visit(0);
-  return best;
+  return values.sort((a, b) => a - b);
 }

@@ -8,7 +8,7 @@ const BITS = [2, 3, 4, 5, 6, 8];
 /** A random plan request over a small model: mixed candidates, ties, pins, one to three budgets. */
 export const arbitraryPlanInput = (
   maxLayers: number,
-  options: { objective?: 'sensitivity' | 'cost'; backend?: 'mckp' | 'lp-solver' } = {},
+  options: { objective?: 'sensitivity' | 'cost'; backend?: 'mckp' | 'lp-solver'; interactions?: boolean } = {},
 ) =>
   fc
     .record({
@@ -33,8 +33,12 @@ export const arbitraryPlanInput = (
         { minLength: options.objective === 'cost' ? 0 : 1, maxLength: 3 },
       ),
       maxSensitivityFraction: fc.double({ min: 0, max: 2, noNaN: true }),
+      // Interaction terms of random pairs, negative ones included, as fractions of a layer's scale.
+      interactions: options.interactions
+        ? fc.array(fc.record({ a: fc.nat(), b: fc.nat(), terms: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 36, maxLength: 36 }) }), { maxLength: 4 })
+        : fc.constant([] as { a: number; b: number; terms: number[] }[]),
     })
-    .map(({ layers, ties, budgets, maxSensitivityFraction }): PlanInput => {
+    .map(({ layers, ties, budgets, maxSensitivityFraction, interactions }): PlanInput => {
       const model: ModelDescriptor = {
         name: 'random',
         layers: layers.map((layer, i) => {
@@ -62,6 +66,18 @@ export const arbitraryPlanInput = (
         model.layers[i] = { ...layer, candidates, pin };
       });
       model.groups = pairs.map(([a, b]) => [`l${a}`, `l${b}`]);
+      const seen = new Set<string>();
+      const scale = layers.reduce((sum, l) => sum + l.trace * l.error4, 0) / layers.length;
+      model.interactions = interactions.flatMap(({ a, b, terms }) => {
+        const i = a % layers.length;
+        const j = b % layers.length;
+        const key = `${Math.min(i, j)},${Math.max(i, j)}`;
+        if (i === j || seen.has(key)) return [];
+        seen.add(key);
+        const delta: Record<string, number> = {};
+        BITS.forEach((x, p) => BITS.forEach((y, q) => (delta[`int${x}/int${x}|int${y}/int${y}`] = terms[p * 6 + q]! * scale)));
+        return [{ layers: [`l${i}`, `l${j}`] as [string, string], delta }];
+      });
       const objective: Objective =
         options.objective === 'cost'
           ? { minimize: 'bops', maxSensitivity: maxSensitivityFraction * layers.reduce((s, l) => s + l.trace * l.error4, 0) }
@@ -73,5 +89,6 @@ export const arbitraryPlanInput = (
         objective,
         batchSize: 1,
         solver: { backend: options.backend ?? 'mckp', timeLimitMs: 60_000, relativeGap: 0 },
+        ...(options.interactions ? { negativeInteractions: 'keep' as const } : {}),
       };
     });

@@ -1,5 +1,5 @@
 import { METRIC_UNITS, type CostMetric } from '../costs/metric.js';
-import { CoreError, coreError } from '../errors.js';
+import { CoreError, coreError, invalidInput } from '../errors.js';
 import type { Candidate } from '../formats/candidate.js';
 import type { HardwareProfile } from '../hardware/profile.js';
 import type { ModelDescriptor } from '../model/model.js';
@@ -13,6 +13,7 @@ import { optionValue, quantityRange, type ResolvedLimit } from '../problem/rows.
 import { relativeGap, withinCapacity, type Clock } from '../solvers/instance.js';
 import type { BaselinePoint, FrontierPoint, FrontierResult } from './frontierResult.js';
 import { supportedPoints, type HullPoint } from './hull.js';
+import type { NegativeInteractions } from '../problem/interactions.js';
 import { kneeIndex } from './knee.js';
 import { allParetoPoints } from './pareto.js';
 
@@ -30,6 +31,7 @@ export interface FrontierInput {
   batchSize: number;
   solver: { timeLimitMs: number; relativeGap: number };
   evidence?: EvidencePolicy;
+  negativeInteractions?: NegativeInteractions;
 }
 
 /**
@@ -63,7 +65,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
   }
   const collected: FrontierPoint[] = [];
   const accept = (assignment: number[], status: FrontierPoint['status'], gap: number, source: FrontierPoint['source']) => {
-    const verified = verifyAssignment(model, layers, assignment, 'sensitivity', withAxis);
+    const verified = verifyAssignment(problem, assignment, 'sensitivity', withAxis);
     collected.push({
       cost: verified.used[axisRow]!,
       sensitivity: verified.objective,
@@ -82,6 +84,12 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
 
   let solves = 0;
   let supportedTotal = 0;
+  // The supported points and the all-points enumeration sum additive sensitivities; with
+  // interactions every point is a plan solved exactly at its budget.
+  const withPairs = problem.pairs.length > 0;
+  if (input.all && withPairs) {
+    throw invalidInput([{ path: 'all', message: 'the all-points frontier enumerates additive sensitivities; with model.interactions ask for points (each an exact plan at its budget)' }]);
+  }
   if (input.all) {
     const all = allParetoPoints(instance, axisRow, input.maxPoints);
     if (!Array.isArray(all)) {
@@ -90,9 +98,11 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
     for (const point of all) accept(expandChoice(items, reduced, point.choice), 'optimal', 0, 'pareto');
     supportedTotal = supportedPoints(instance, axisRow, 1).total;
   } else {
-    const hull = supportedPoints(instance, axisRow, input.maxPoints);
-    supportedTotal = hull.total;
-    for (const point of hull.points) if (meetsOthers(point)) accept(expandChoice(items, reduced, point.choice), 'optimal', 0, 'supported');
+    if (!withPairs) {
+      const hull = supportedPoints(instance, axisRow, input.maxPoints);
+      supportedTotal = hull.total;
+      for (const point of hull.points) if (meetsOthers(point)) accept(expandChoice(items, reduced, point.choice), 'optimal', 0, 'supported');
+    }
     const deadline = start + input.solver.timeLimitMs;
     for (let j = 0; j < input.points; j++) {
       const remaining = deadline - clock.now();

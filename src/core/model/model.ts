@@ -71,6 +71,17 @@ export interface Layer {
   aliases?: LayerAliases;
 }
 
+/**
+ * A measured interaction of two layers: delta["<candidate of a>|<candidate of b>"] =
+ * L(both quantized) - L(a alone) - L(b alone) + L(float); absent combinations are 0.
+ */
+export interface Interaction {
+  layers: [string, string];
+  delta: Record<string, number>;
+  /** Standard error of each term (across calibration batches). */
+  stdErr?: Record<string, number>;
+}
+
 export interface ModelDescriptor {
   name: string;
   /** The format the model runs in: weight-only candidates (a bare weight format) leave activations in it. Default fp16. */
@@ -78,4 +89,6 @@ export interface ModelDescriptor {
   layers: Layer[];
   /** Layer names that take one candidate together. */
   groups?: string[][];
+  /** Pairwise terms added to the layers' sensitivities (problem/interactions.ts). */
+  interactions?: Interaction[];
 }

@@ -5,17 +5,15 @@ import { relativeGap, withinCapacity } from '../solvers/instance.js';
 import type { BudgetUse, PlannedLayer, PlanResult } from './planResult.js';
 import type { PlanSolution } from './solvePlan.js';
 import type { VerifiedAssignment } from './verify.js';
+import { unsupportedNegatives } from '../problem/interactions.js';
 
 /** The plan a client reads: per-layer choices, totals, how each budget is used. */
 export function describePlan(problem: PreparedProblem, solution: PlanSolution): PlanResult {
   const { layers, limits, objective, model } = problem;
   const { verified } = solution;
   const chosen = layers.map((plannable, i) => plannable.options[verified.options[i]!]!);
-  const totals: PlanResult['totals'] = {};
-  for (const quantity of ['sensitivity', ...COST_METRICS] as Quantity[]) {
-    const values = chosen.map((option) => optionValue(option, quantity));
-    if (values.every((value) => value !== undefined)) totals[quantity] = values.reduce((a, b) => a! + b!, 0);
-  }
+  const totals = totalsOf(problem, verified);
+  const withPairs = problem.pairs.length > 0;
   const blocked = blockingLimits(problem, verified);
   const budgets: BudgetUse[] = limits.map((limit, k) => ({
     metric: limit.quantity,
@@ -31,6 +29,7 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
     bound: solution.bound,
     gap: relativeGap(verified.objective, solution.bound),
     totals,
+    ...(withPairs ? { sensitivityParts: { layers: totals.sensitivity! - verified.interactions, interactions: verified.interactions } } : {}),
     budgets,
     layers: layers.map((plannable, i): PlannedLayer => {
       const option = chosen[i]!;
@@ -52,9 +51,48 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
         costs,
       };
     }),
+    ...(solution.alternatives
+      ? {
+          alternatives: solution.alternatives.map((alternative, n) => {
+            const parts = totalsOf(problem, alternative);
+            return {
+              rank: n + 1,
+              objective: alternative.objective,
+              ...(withPairs ? { sensitivityParts: { layers: parts.sensitivity! - alternative.interactions, interactions: alternative.interactions } } : {}),
+              totals: parts,
+              layers: layers.map((plannable, i) => ({ name: plannable.layer.name, candidate: plannable.options[alternative.options[i]!]!.candidate })),
+            };
+          }),
+        }
+      : {}),
     solver: solution.solver,
-    warnings: solution.status === 'feasible' ? [...problem.warnings, stoppedEarly(solution, relativeGap(verified.objective, solution.bound))] : problem.warnings,
+    warnings: [
+      ...problem.warnings,
+      ...(solution.status === 'feasible' ? [stoppedEarly(solution, relativeGap(verified.objective, solution.bound))] : []),
+      ...negativeReliance(problem, verified),
+    ],
   };
+}
+
+/** Totals of an assignment: every quantity all its layers can say, sensitivity with its interactions. */
+function totalsOf(problem: PreparedProblem, verified: VerifiedAssignment): PlanResult['totals'] {
+  const chosen = problem.layers.map((plannable, i) => plannable.options[verified.options[i]!]!);
+  const totals: PlanResult['totals'] = {};
+  for (const quantity of ['sensitivity', ...COST_METRICS] as Quantity[]) {
+    const values = chosen.map((option) => optionValue(option, quantity));
+    if (values.every((value) => value !== undefined)) totals[quantity] = values.reduce((a, b) => a! + b!, 0);
+  }
+  if (totals.sensitivity !== undefined) totals.sensitivity += verified.interactions;
+  return totals;
+}
+
+/** The warning of a plan whose predicted sensitivity leans on negative interactions its evidence does not support. */
+function negativeReliance(problem: PreparedProblem, verified: VerifiedAssignment): string[] {
+  const { total, count } = unsupportedNegatives(problem.pairs, problem.layers, verified.options);
+  if (count === 0) return [];
+  return [
+    `the predicted sensitivity relies on ${count} negative interaction term${count === 1 ? '' : 's'} (together ${total.toPrecision(3)}) larger than their standard errors or without one: pairs predicted to hurt less together than apart; measure this plan, or plan with interactions.negative "clip"`,
+  ];
 }
 
 /**

@@ -21,10 +21,28 @@ export interface PlanResult {
   /** (objective - bound) / |objective|. */
   gap: number;
   totals: Partial<Record<Quantity, number>>;
+  /** With interactions: the predicted sensitivity split into the layers' own and the pairs' terms. */
+  sensitivityParts?: SensitivityParts;
   budgets: BudgetUse[];
   layers: PlannedLayer[];
+  /** With alternatives > 1: the best distinct plans, best first (this plan is the first). */
+  alternatives?: PlanAlternative[];
   solver: SolverReport;
   warnings: string[];
+}
+
+export interface SensitivityParts {
+  layers: number;
+  interactions: number;
+}
+
+/** One of the k best plans: its objective, totals and every layer's candidate. */
+export interface PlanAlternative {
+  rank: number;
+  objective: number;
+  sensitivityParts?: SensitivityParts;
+  totals: Partial<Record<Quantity, number>>;
+  layers: { name: string; candidate: Candidate }[];
 }
 
 export interface PlannedLayer {

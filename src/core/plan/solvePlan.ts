@@ -1,4 +1,4 @@
-import { coreError, type CoreError } from '../errors.js';
+import { coreError, invalidInput, type CoreError } from '../errors.js';
 import { expandChoice, instanceFor } from '../problem/instance.js';
 import { reducedFor, type PreparedProblem } from '../problem/prepare.js';
 import type { ResolvedLimit } from '../problem/rows.js';
@@ -11,6 +11,8 @@ import { verifyAssignment, type VerifiedAssignment } from './verify.js';
 /** A verified assignment and what is proven about it. */
 export interface PlanSolution {
   verified: VerifiedAssignment;
+  /** With alternatives > 1: the best distinct plans found, best first (the first is `verified`), each verified. */
+  alternatives?: VerifiedAssignment[];
   status: 'optimal' | 'feasible';
   /** Proven lower bound on the objective (at most the objective). */
   bound: number;
@@ -23,13 +25,17 @@ export interface PlanSolution {
  * before anything is answered. Throws infeasible (with every limit and the least value it could
  * reach) or no-solution-in-time.
  */
-export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], solver: SolverOptions, clock: Clock): PlanSolution {
+export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], solver: SolverOptions, clock: Clock, alternatives = 1): PlanSolution {
+  if (solver.backend === 'lp-solver' && (problem.pairs.length > 0 || alternatives > 1)) {
+    const what = problem.pairs.length > 0 ? 'model.interactions' : 'alternatives';
+    throw invalidInput([{ path: 'solver.backend', message: `the lp-solver backend solves the additive problem for one plan only; ${what} need the mckp backend (or auto)` }]);
+  }
   if (limits.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) {
     throw infeasible(limits);
   }
   const reduced = reducedFor(problem, limits.map((limit) => limit.quantity));
   const instance = instanceFor(reduced, limits);
-  const run = runBackend(solver.backend, instance, { ...solver, now: clock.now });
+  const run = runBackend(solver.backend, instance, { ...solver, alternatives, now: clock.now });
   const { outcome } = run;
   if (outcome.status === 'infeasible') {
     throw infeasible(limits);
@@ -37,8 +43,8 @@ export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], sol
   if (!outcome.choice) {
     throw coreError('BITPLAN_ERR_NO_SOLUTION_IN_TIME', [run.backend, solver.timeLimitMs]);
   }
-  const assignment = expandChoice(problem.items, reduced, outcome.choice);
-  const verified = verifyAssignment(problem.model, problem.layers, assignment, problem.objective, limits);
+  const verify = (choice: number[]) => verifyAssignment(problem, expandChoice(problem.items, reduced, choice), problem.objective, limits);
+  const verified = verify(outcome.choice);
   // A backend's own bound, else for a proven optimum the objective, else the budget-free minimum.
   const budgetFree = instance.items.reduce((sum, item) => sum + Math.min(...item.options.map((o) => o.cost)), 0);
   const instanceBound = outcome.bound ?? (outcome.status === 'optimal' ? verified.objective - reduced.fixedObjective : budgetFree);
@@ -48,6 +54,7 @@ export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], sol
   const stoppedBy = status === 'feasible' ? (outcome.stoppedBy ?? 'time-limit') : undefined;
   return {
     verified,
+    ...(outcome.alternatives ? { alternatives: outcome.alternatives.map((plan) => verify(plan.choice)) } : {}),
     status,
     bound,
     solver: { backend: run.backend, timeMs: run.timeMs, nodes: outcome.nodes, ...(stoppedBy ? { stoppedBy } : {}) },

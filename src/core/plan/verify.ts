@@ -3,11 +3,15 @@ import { coreError } from '../errors.js';
 import type { PlannableLayer } from '../problem/layerOptions.js';
 import { optionValue, type Quantity, type ResolvedLimit } from '../problem/rows.js';
 import { withinCapacity } from '../solvers/instance.js';
+import { interactionTotal, type LayerPair } from '../problem/interactions.js';
 
 export interface VerifiedAssignment {
   /** Option index per layer. */
   options: number[];
+  /** The objective, interactions included. */
   objective: number;
+  /** The part of the objective from interactions (0 without any). */
+  interactions: number;
   used: number[];
 }
 
@@ -18,15 +22,16 @@ function reject(reason: string): never {
 /**
  * Checks a per-layer assignment against the original problem, independently of how it was
  * reduced and solved: one allowed candidate per layer, pins and ties hold, every limit holds
- * (recomputed in layer order from the layer costs), and the objective recomputed.
+ * (recomputed in layer order from the layer costs), and the objective recomputed (with the
+ * interactions of the chosen pairs).
  */
 export function verifyAssignment(
-  model: ModelDescriptor,
-  layers: PlannableLayer[],
+  problem: { model: ModelDescriptor; layers: PlannableLayer[]; pairs: readonly LayerPair[] },
   assignment: number[],
   objective: Quantity,
   limits: ResolvedLimit[],
 ): VerifiedAssignment {
+  const { model, layers, pairs } = problem;
   if (assignment.length !== layers.length) reject(`${assignment.length} choices for ${layers.length} layers`);
   const chosen = layers.map((plannable, i) => {
     const index = assignment[i]!;
@@ -48,7 +53,9 @@ export function verifyAssignment(
     if (!withinCapacity(value, limit.limit)) reject(`${limit.quantity} ${value} exceeds its limit ${limit.limit}`);
     return value;
   });
-  const objectiveValue = total(objective);
+  // Interactions add to sensitivity only (prepare refuses them with another objective).
+  const interactions = objective === 'sensitivity' ? interactionTotal(pairs, layers, assignment) : 0;
+  const objectiveValue = total(objective) + interactions;
   if (!Number.isFinite(objectiveValue)) reject(`objective ${objectiveValue} is not finite`);
-  return { options: assignment, objective: objectiveValue, used };
+  return { options: assignment, objective: objectiveValue, interactions, used };
 }

@@ -9,6 +9,7 @@ import { canonicalCandidates, normalizeModel } from './normalize.js';
 import { DEFAULT_MODEL_PRECISION } from '../formats/candidate.js';
 import { DEFAULT_EVIDENCE_POLICY, type EvidencePolicy } from '../sensitivity/evidence.js';
 import { reduce, type ReducedProblem } from './instance.js';
+import { DEFAULT_INTERACTION_POLICY, itemPairs, layerPairs, type ItemPair, type LayerPair, type NegativeInteractions } from './interactions.js';
 import { checkQuantityKnown, resolveLimits, type Quantity, type ResolvedLimit } from './rows.js';
 
 /** What a plan or a frontier is made of: the model, what it may take, and the limits. */
@@ -26,6 +27,8 @@ export interface ProblemInput {
   axes?: CostMetric[];
   /** How measured evidence is treated (default: loss changes projected, no robust margin). */
   evidence?: EvidencePolicy;
+  /** What negative interaction terms may do (default cap; see interactions.ts). */
+  negativeInteractions?: NegativeInteractions;
 }
 
 /** Everything a plan is made from, once the request has been checked. */
@@ -37,6 +40,10 @@ export interface PreparedProblem {
   /** The budgets (and the objective's sensitivity bound), resolved to absolute limits. */
   limits: ResolvedLimit[];
   warnings: string[];
+  /** The model's interactions over the layers' options (empty without any). */
+  pairs: LayerPair[];
+  /** The same over the items' candidates, as the solver sees them. */
+  itemPairs: ItemPair[];
   /** The reduction for a list of row quantities, made once per list (see reducedFor). */
   reductions: Map<string, ReducedProblem>;
 }
@@ -61,13 +68,20 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   const items = buildItems(model, layers, groupIssues);
   issues.push(...groupIssues.map((issue) => ({ ...issue, path: `${input.modelPath}.${issue.path}` })));
   const objective: Quantity = input.objective.minimize;
+  const evidence = input.evidence ?? DEFAULT_EVIDENCE_POLICY;
+  const pairIssues: FieldIssue[] = [];
+  const pairs = layerPairs(model, layers, { negative: input.negativeInteractions ?? DEFAULT_INTERACTION_POLICY.negative, z: evidence.z }, precision, pairIssues);
+  issues.push(...pairIssues.map((issue) => ({ ...issue, path: `${input.modelPath}.${issue.path}` })));
+  if (pairs.length > 0 && objective !== 'sensitivity') {
+    issues.push({ path: 'objective.minimize', message: `interactions make total sensitivity a sum over pairs of layers, which the solver minimizes but cannot hold under a bound; with model.interactions minimize sensitivity (and budget ${objective} instead)` });
+  }
   input.budgets.forEach((budget, k) => checkQuantityKnown(layers, budget.metric, `budgets[${k}].metric`, issues, warnings));
   if (objective !== 'sensitivity') checkQuantityKnown(layers, objective, 'objective.minimize', issues, warnings);
   for (const axis of input.axes ?? []) checkQuantityKnown(layers, axis, 'axis', issues, warnings);
   if (issues.length > 0) throw invalidInput(issues);
 
   const limits = resolveLimits(input.budgets, input.objective, items, layers);
-  return { model, layers, items, objective, limits, warnings, reductions: new Map() };
+  return { model, layers, items, objective, limits, warnings, pairs, itemPairs: itemPairs(items, pairs, layers), reductions: new Map() };
 }
 
 /** The problem reduced for these row quantities, made once per distinct list. */
@@ -75,7 +89,7 @@ export function reducedFor(problem: PreparedProblem, rows: readonly Quantity[]):
   const key = rows.join(',');
   let reduced = problem.reductions.get(key);
   if (!reduced) {
-    reduced = reduce(problem.items, problem.layers, problem.objective, rows);
+    reduced = reduce(problem.items, problem.layers, problem.objective, rows, problem.itemPairs);
     problem.reductions.set(key, reduced);
   }
   return reduced;

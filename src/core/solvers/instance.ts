@@ -11,6 +11,18 @@
 export interface ChoiceInstance {
   items: { options: { cost: number; weights: number[] }[] }[];
   capacities: number[];
+  /** Pairwise objective terms (measured interactions between two items' choices); none when absent. */
+  pairs?: PairTerm[];
+}
+
+/**
+ * An objective term of two items together: cost[j * (options of b) + k] is added when item a
+ * takes option j and item b option k (a != b).
+ */
+export interface PairTerm {
+  a: number;
+  b: number;
+  cost: Float64Array;
 }
 
 export type SolveStatus = 'optimal' | 'feasible' | 'infeasible' | 'time-limit';
@@ -30,6 +42,11 @@ export interface SolveOutcome {
   objective?: number;
   bound?: number;
   nodes: number;
+  /**
+   * With SolveLimits.alternatives > 1: the best distinct plans found, best first (the first is
+   * `choice`); when the status is optimal they are exactly the k best.
+   */
+  alternatives?: { choice: number[]; objective: number }[];
 }
 
 /** Milliseconds from an arbitrary origin; the shell passes the clock in, so the core stays pure. */
@@ -40,6 +57,8 @@ export interface Clock {
 export interface SolveLimits {
   timeLimitMs: number;
   relativeGap: number;
+  /** How many of the best distinct plans to find (default 1). */
+  alternatives?: number;
   /** Milliseconds from an arbitrary origin; the shell passes the clock in, so the core stays pure. */
   now: () => number;
 }

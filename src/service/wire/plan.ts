@@ -9,6 +9,7 @@ export function wirePlan(result: PlanResult): Plan {
     bound: result.bound,
     gap: result.gap,
     totals: result.totals,
+    ...(result.sensitivityParts ? { sensitivityParts: result.sensitivityParts } : {}),
     budgets: result.budgets,
     layers: result.layers.map(
       (layer): PlannedLayer => ({
@@ -21,6 +22,14 @@ export function wirePlan(result: PlanResult): Plan {
         costs: layer.costs,
       }),
     ),
+    ...(result.alternatives
+      ? {
+          alternatives: result.alternatives.map((alternative) => ({
+            ...alternative,
+            layers: alternative.layers.map((layer) => ({ name: layer.name, candidate: layer.candidate.id })),
+          })),
+        }
+      : {}),
     solver: result.solver,
     warnings: result.warnings,
   };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../../src/core/index.js';
 import { verifyAssignment } from '../../../src/core/plan/verify.js';
-import { bruteForceOptimum } from '../../support/bruteForce.js';
+import { bruteForceOptimum, bruteForcePlans } from '../../support/bruteForce.js';
 import { arbitraryPlanInput } from '../../support/randomModels.js';
 
 const clock = { now: () => performance.now() };
@@ -39,6 +39,43 @@ describe.each(BACKENDS)('planner with the %s backend against exhaustive enumerat
       fc.property(arbitraryPlanInput(5, { objective: 'cost', backend }), (input) => expectSameOptimum(bruteForceOptimum(input), planOrInfeasible(input))),
       { seed: 7, numRuns: 80 },
     );
+  });
+});
+
+describe('interactions and the k best plans against exhaustive enumeration', () => {
+  it('finds the optimum with random pairwise terms (negative ones kept), ties, pins and one to three budgets', () => {
+    fc.assert(
+      fc.property(arbitraryPlanInput(6, { interactions: true }), (input) => expectSameOptimum(bruteForceOptimum(input), planOrInfeasible(input))),
+      { seed: 1515, numRuns: 150 },
+    );
+  });
+
+  it('answers exactly the k best distinct plans, best first, each verified', () => {
+    fc.assert(
+      fc.property(arbitraryPlanInput(5, { interactions: true }), fc.integer({ min: 2, max: 8 }), (input, k) => {
+        const all = bruteForcePlans(input);
+        let plan;
+        try {
+          plan = makePlan({ ...input, alternatives: k }, clock);
+        } catch (error) {
+          if (!(error instanceof CoreError && error.code === 'BITPLAN_ERR_INFEASIBLE')) throw error;
+          expect(all).toEqual([]);
+          return;
+        }
+        expect(plan.status).toBe('optimal');
+        const objectives = plan.alternatives!.map((alternative) => alternative.objective);
+        expect(objectives.length).toBe(Math.min(k, all.length));
+        objectives.forEach((value, n) => expect(value).toBeCloseTo(all[n]!, 9));
+        expect(plan.alternatives![0]!.objective).toBe(plan.objective.value);
+        expect(new Set(plan.alternatives!.map((a) => a.layers.map((l) => l.candidate.id).join(','))).size).toBe(objectives.length);
+      }),
+      { seed: 1516, numRuns: 100 },
+    );
+  });
+
+  it('refuses interactions and alternatives on the lp-solver backend, naming the field', () => {
+    const [input] = fc.sample(arbitraryPlanInput(4, { interactions: true }).filter((i) => (i.model.interactions ?? []).length > 0), { seed: 5, numRuns: 1 });
+    expect(() => makePlan({ ...input!, solver: { ...input!.solver, backend: 'lp-solver' } }, clock)).toThrow(/lp-solver backend .* model.interactions need the mckp backend/);
   });
 });
 
@@ -89,7 +126,7 @@ describe('verification never trusts a solver', () => {
     solver: { backend: 'lp-solver', timeLimitMs: 1000, relativeGap: 0 },
   };
   const problem = prepareProblem(input);
-  const verify = (assignment: number[]) => () => verifyAssignment(problem.model, problem.layers, assignment, problem.objective, problem.limits);
+  const verify = (assignment: number[]) => () => verifyAssignment(problem, assignment, problem.objective, problem.limits);
 
   it('accepts a feasible assignment and recomputes its objective', () => {
     expect(verify([0, 0, 0])().objective).toBeCloseTo(3, 12);

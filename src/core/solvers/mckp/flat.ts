@@ -35,7 +35,11 @@ function dominates(inst: ChoiceInstance['items'][number]['options'], a: number, 
   return !identical || a < b;
 }
 
-export function flatten(instance: ChoiceInstance): FlatInstance {
+/**
+ * The instance in flat arrays. `keepAll(i)` exempts item i from dropping dominated options: an
+ * option dominated alone may still be the best with a pairwise term, or be one of the k best.
+ */
+export function flatten(instance: ChoiceInstance, keepAll?: (item: number) => boolean): FlatInstance {
   const rows = instance.capacities.length;
   const itemCount = instance.items.length;
   // First pass: which options survive, and where each item's options start.
@@ -47,9 +51,10 @@ export function flatten(instance: ChoiceInstance): FlatInstance {
   let index = 0;
   instance.items.forEach((item, i) => {
     start[i] = kept;
+    const exempt = keepAll?.(i) ?? false;
     for (let j = 0; j < item.options.length; j++, index++) {
       let dominated = false;
-      for (let other = 0; other < item.options.length && !dominated; other++) dominated = other !== j && dominates(item.options, other, j);
+      for (let other = 0; other < item.options.length && !dominated && !exempt; other++) dominated = other !== j && dominates(item.options, other, j);
       if (!dominated) {
         survives[index] = 1;
         kept++;

@@ -56,6 +56,10 @@ export interface MckpOptions {
   neighbourhoodItems: number;
   /** Neighbourhoods in a row that find nothing before the search gives up. */
   fruitlessNeighbourhoods: number;
+  /** Most option combinations a component of paired items may have to be merged into one item (pairBranch.ts); larger ones are cut by branching. */
+  maxMergedOptions: number;
+  /** Up to this many items with pair terms, branch and bound over every item (pairSearch.ts) rather than merging components. */
+  maxPairedItemsForSearch: number;
   /** Work the neighbourhood search gets each time both provers stop short of their share in a round, as a share of that share (in option evaluations). */
   neighbourhoodShare: number;
 }
@@ -87,6 +91,8 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   neighbourhoodItems: 40,
   fruitlessNeighbourhoods: 4,
   neighbourhoodShare: 0.25,
+  maxMergedOptions: 1296,
+  maxPairedItemsForSearch: 40,
 });
 
 /** The defaults with a caller's overrides, merged once. */

@@ -14,6 +14,8 @@ import { withinCapacity, type ChoiceInstance, type SolveLimits, type SolveOutcom
 import { branchAndBound, setUpBranch, type BranchSetup } from './branchAndBound.js';
 import { runCore, searchCore } from './core.js';
 import { setUpCore } from './coreSetup.js';
+import { branchOverPairs } from './pairBranch.js';
+import { searchPlans } from './pairSearch.js';
 import { flatten, type FlatInstance } from './flat.js';
 import { solveDual } from './lagrangian.js';
 import { searchNeighbourhoods } from './neighbourhood.js';
@@ -53,6 +55,16 @@ function provablyInfeasible(inst: FlatInstance): boolean {
  * of L(mu) + T and the incumbent, so an answer stopped early carries the best gap proven so far.
  */
 export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, overrides: Partial<MckpOptions> = {}): SolveOutcome {
+  // The k best plans need the search that does not drop dominated options, and so do pair
+  // terms among a few items; many paired items are merged by components and solved with this
+  // solver (pairBranch.ts).
+  if ((limits.alternatives ?? 1) > 1) return searchPlans(instance, limits, overrides);
+  if (instance.pairs?.length) {
+    const settings = mckpOptions(overrides);
+    const paired = new Set(instance.pairs.flatMap((pair) => [pair.a, pair.b])).size;
+    if (paired <= settings.maxPairedItemsForSearch) return searchPlans(instance, limits, overrides);
+    return branchOverPairs(instance, limits, (relaxed, relaxedLimits) => solveWithMckp(relaxed, relaxedLimits, overrides), settings);
+  }
   const options = mckpOptions(overrides);
   const begin = limits.now();
   const deadline = begin + limits.timeLimitMs;

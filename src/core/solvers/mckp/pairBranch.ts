@@ -1,0 +1,206 @@
+/**
+ * Pair terms on large models: measured interactions are sparse (a few pairs per paired layer),
+ * so the graph of pairs falls apart into small components. A component whose items have few
+ * option combinations together is merged into one item whose options are those combinations
+ * (cost: the items' costs plus the pair terms inside; weights: the sums), which leaves an
+ * additive problem that the additive solver (solve.ts) solves exactly and fast. A component too
+ * large to merge is cut: branch and bound decides one of its items (the one with the most pairs),
+ * one child per option, which folds that item's terms exactly into its neighbours' costs and
+ * splits the component.
+ *
+ * A node's bound: the same additive problem where each component still too large keeps its items
+ * apart and folds each inside term into one item (item a's option j carries min over b's options
+ * of t(j, k), a lower bound on whatever b takes); solved exactly, a lower bound on every plan of
+ * the node, and its plan, priced with the true terms, a plan. A node without such components is
+ * solved exactly; one whose bound reaches the incumbent (less the allowed gap) is pruned.
+ */
+import type { ChoiceInstance, SolveLimits, SolveOutcome } from '../instance.js';
+import { capacityCeiling } from '../instance.js';
+import type { MckpOptions } from './options.js';
+
+/** Floating-point tolerance of the proof, relative to the objective (as in solve.ts). */
+const PROOF_TOLERANCE = 1e-12;
+
+interface Node {
+  /** The option each item is fixed to (-1: free). */
+  fixed: Int32Array;
+  /** Lower bound from the parent. */
+  bound: number;
+}
+
+/** The additive problem of a node, and how to read its plans back. */
+interface Relaxation {
+  relaxed: ChoiceInstance;
+  /** For each relaxed item: the instance items it stands for. */
+  members: number[][];
+  /** For each relaxed item and option: the members' options. */
+  combos: number[][][];
+  /** The items of the largest component left too large to merge (empty: the relaxation is exact). */
+  loose: number[];
+}
+
+export function branchOverPairs(
+  instance: ChoiceInstance,
+  limits: SolveLimits,
+  additive: (instance: ChoiceInstance, limits: SolveLimits) => SolveOutcome,
+  options: MckpOptions,
+): SolveOutcome {
+  const pairs = instance.pairs ?? [];
+  const items = instance.items;
+  const rows = instance.capacities.length;
+  const deadline = limits.now() + limits.timeLimitMs;
+  const allowanceOf = (value: number) => Math.max(limits.relativeGap * Math.abs(value), PROOF_TOLERANCE * Math.max(1, Math.abs(value)));
+  const width = (p: number) => items[pairs[p]!.b]!.options.length;
+  const term = (p: number, j: number, k: number) => pairs[p]!.cost[j * width(p) + k]!;
+  const pairsOf: number[][] = items.map(() => []);
+  pairs.forEach((pair, p) => (pairsOf[pair.a]!.push(p), pairsOf[pair.b]!.push(p)));
+
+  const trueCost = (choice: ArrayLike<number>) => {
+    let total = 0;
+    items.forEach((item, i) => (total += item.options[choice[i]!]!.cost));
+    pairs.forEach((pair, p) => (total += term(p, choice[pair.a]!, choice[pair.b]!)));
+    return total;
+  };
+  const fits = (choice: ArrayLike<number>) =>
+    instance.capacities.every((capacity, k) => {
+      let used = 0;
+      items.forEach((item, i) => (used += item.options[choice[i]!]!.weights[k]!));
+      return used <= capacityCeiling(capacity);
+    });
+  let best: { choice: number[]; cost: number } | undefined;
+  const offer = (choice: number[]) => {
+    if (!fits(choice)) return;
+    const cost = trueCost(choice);
+    if (!best || cost < best.cost) best = { choice, cost };
+  };
+  const ceiling = () => (best ? best.cost - allowanceOf(best.cost) : Infinity);
+
+  const relax = (fixed: Int32Array): Relaxation => {
+    const live = items.map((item, i) => (fixed[i]! >= 0 ? [fixed[i]!] : item.options.map((_, j) => j)));
+    const cost = live.map((list, i) => list.map((j) => items[i]!.options[j]!.cost));
+    // Terms with a decided item are exact on the other; components of the rest by union-find.
+    const parent = items.map((_, i) => i);
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+    const inside: number[] = [];
+    pairs.forEach((pair, p) => {
+      const fa = fixed[pair.a]!;
+      const fb = fixed[pair.b]!;
+      if (fa >= 0 && fb >= 0) cost[pair.a]![0]! += term(p, fa, fb);
+      else if (fb >= 0) live[pair.a]!.forEach((j, n) => (cost[pair.a]![n]! += term(p, j, fb)));
+      else if (fa >= 0) live[pair.b]!.forEach((k, n) => (cost[pair.b]![n]! += term(p, fa, k)));
+      else {
+        inside.push(p);
+        parent[find(pair.a)] = find(pair.b);
+      }
+    });
+    const components = new Map<number, number[]>();
+    items.forEach((_, i) => {
+      const root = find(i);
+      components.set(root, [...(components.get(root) ?? []), i]);
+    });
+    const members: number[][] = [];
+    const combos: number[][][] = [];
+    const relaxedItems: ChoiceInstance['items'] = [];
+    let loose: number[] = [];
+    let looseSize = 0;
+    for (const component of components.values()) {
+      const size = component.reduce((product, i) => product * live[i]!.length, 1);
+      if (component.length === 1 || size <= options.maxMergedOptions) {
+        // Every combination of the component's live options, with the terms inside it.
+        const within = inside.filter((p) => component.includes(pairs[p]!.a));
+        const list: number[][] = [[]];
+        for (const i of component) {
+          const next: number[][] = [];
+          for (const partial of list) for (const j of live[i]!) next.push([...partial, j]);
+          list.splice(0, list.length, ...next);
+        }
+        const position = new Map(component.map((i, n) => [i, n]));
+        relaxedItems.push({
+          options: list.map((combo) => {
+            let value = 0;
+            const weights = new Array<number>(rows).fill(0);
+            component.forEach((i, n) => {
+              value += cost[i]![live[i]!.indexOf(combo[n]!)]!;
+              const option = items[i]!.options[combo[n]!]!;
+              for (let k = 0; k < rows; k++) weights[k]! += option.weights[k]!;
+            });
+            for (const p of within) value += term(p, combo[position.get(pairs[p]!.a)!]!, combo[position.get(pairs[p]!.b)!]!);
+            return { cost: value, weights };
+          }),
+        });
+        members.push(component);
+        combos.push(list);
+        continue;
+      }
+      // Too large to merge: apart, each inside term folded into its first item as a lower bound.
+      for (const p of inside.filter((q) => component.includes(pairs[q]!.a))) {
+        const pair = pairs[p]!;
+        live[pair.a]!.forEach((j, n) => (cost[pair.a]![n]! += Math.min(...live[pair.b]!.map((k) => term(p, j, k)))));
+      }
+      for (const i of component) {
+        relaxedItems.push({ options: live[i]!.map((j, n) => ({ cost: cost[i]![n]!, weights: items[i]!.options[j]!.weights })) });
+        members.push([i]);
+        combos.push(live[i]!.map((j) => [j]));
+      }
+      if (size > looseSize) {
+        loose = component;
+        looseSize = size;
+      }
+    }
+    return { relaxed: { items: relaxedItems, capacities: instance.capacities }, members, combos, loose };
+  };
+
+  const stack: Node[] = [{ fixed: new Int32Array(items.length).fill(-1), bound: -Infinity }];
+  let nodes = 0;
+  let work = 0;
+  let stoppedBy: SolveOutcome['stoppedBy'];
+  let rootBound = -Infinity;
+  const open: number[] = [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.bound >= ceiling()) continue;
+    if (limits.now() >= deadline || nodes >= options.maxBranchNodes) {
+      stoppedBy = limits.now() >= deadline ? 'time-limit' : 'node-limit';
+      stack.push(node);
+      break;
+    }
+    nodes++;
+    const { relaxed, members, combos, loose } = relax(node.fixed);
+    const outcome = additive(relaxed, { ...limits, timeLimitMs: Math.max(0, deadline - limits.now()), relativeGap: loose.length > 0 ? 0 : limits.relativeGap, alternatives: 1 });
+    work += outcome.nodes;
+    if (outcome.status === 'infeasible') continue;
+    const bound = Math.max(node.bound, outcome.bound ?? -Infinity);
+    if (nodes === 1) rootBound = bound;
+    if (!outcome.choice) {
+      open.push(bound);
+      stoppedBy = outcome.stoppedBy ?? 'time-limit';
+      break;
+    }
+    const choice = new Array<number>(items.length);
+    outcome.choice.forEach((n, r) => members[r]!.forEach((i, position) => (choice[i] = combos[r]![n]![position]!)));
+    offer(choice);
+    if (outcome.status !== 'optimal') open.push(bound);
+    if (loose.length === 0 || bound >= ceiling()) continue;
+    // Cut the largest component still too large at its item with the most pairs inside it.
+    const degree = (i: number) => pairsOf[i]!.filter((p) => loose.includes(pairs[p]!.a) && loose.includes(pairs[p]!.b) && node.fixed[pairs[p]!.a]! < 0 && node.fixed[pairs[p]!.b]! < 0).length;
+    const item = loose.reduce((a, b) => (degree(b) > degree(a) ? b : a));
+    const others = items[item]!.options.map((_, j) => j).filter((j) => j !== choice[item]).reverse();
+    for (const j of [...others, choice[item]!]) {
+      const fixed = Int32Array.from(node.fixed);
+      fixed[item] = j;
+      stack.push({ fixed, bound });
+    }
+  }
+  if (!best) return stack.length === 0 && !stoppedBy ? { status: 'infeasible', nodes: work } : { status: 'time-limit', nodes: work, ...(stoppedBy ? { stoppedBy } : {}) };
+  const complete = stack.length === 0 && open.length === 0 && !stoppedBy;
+  let bound = best.cost - allowanceOf(best.cost);
+  if (!complete) bound = Math.max(Math.min(ceiling(), ...stack.map((node) => node.bound), ...open), Math.min(rootBound, best.cost));
+  return {
+    status: complete ? 'optimal' : 'feasible',
+    ...(complete ? {} : { stoppedBy: stoppedBy ?? 'time-limit' }),
+    choice: best.choice,
+    objective: best.cost,
+    bound: Math.min(bound, best.cost - PROOF_TOLERANCE * Math.max(1, Math.abs(best.cost))),
+    nodes: work,
+  };
+}

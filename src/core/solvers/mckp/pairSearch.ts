@@ -1,0 +1,319 @@
+/**
+ * Exact search for what the additive solver cannot do: pairwise objective terms (measured
+ * interactions, "Augmenting Hessians with Inter-Layer Dependencies"; CLADO) and the k best
+ * distinct plans.
+ *
+ * Depth-first branch and bound over the items. A node is the instance with some options removed
+ * (`alive`). Its bound folds every pair term into the items' own costs, which makes the node an
+ * additive problem whose Lagrangian dual (= LP relaxation) is a lower bound:
+ * - both items decided: the term is a constant;
+ * - one decided: the term is exact on the other's options (t(j, decided));
+ * - neither: item a's option j carries min over b's live options of t(j, k), a lower bound on
+ *   whatever b takes.
+ * So the bound tightens as items are decided, and is the exact objective at a leaf. Options whose
+ * reduced cost alone lifts the bound to the ceiling are removed for the subtree. The node's
+ * Lagrangian minimizer, when it meets every row, is a plan (priced with its true pair terms);
+ * branching picks an undecided item with pair terms to undecided partners first (their terms
+ * are the loose part of the bound), else the one whose two best options are nearest, and tries
+ * the child keeping its best option first.
+ *
+ * The k best: plans are kept in a list of the k best distinct ones; the ceiling is the k-th
+ * cost (less the allowed gap) once the list is full, and a node whose minimizer was a plan is
+ * still branched on (its subtree may hold the next best). When the stack empties, every plan
+ * below the ceiling has been seen: the list is exactly the k best.
+ */
+import type { ChoiceInstance, SolveLimits, SolveOutcome } from '../instance.js';
+import { capacityCeiling } from '../instance.js';
+import { flatten, type FlatInstance } from './flat.js';
+import { solveDual } from './lagrangian.js';
+import { mckpOptions, type MckpOptions } from './options.js';
+import { improve, isFeasible, repair } from './primal.js';
+
+/** A pair term in the flat instance: both items keep all their options (flatten's keepAll), in order. */
+interface FlatPair {
+  a: number;
+  b: number;
+  /** Options of b (the table's row length). */
+  width: number;
+  /** t[j * width + k] / costScale. */
+  table: Float64Array;
+}
+
+interface Plan {
+  choice: Int32Array;
+  cost: number;
+  key: string;
+}
+
+interface Entry {
+  mark: number;
+  remove: number[];
+  mu: Float64Array;
+  bound: number;
+}
+
+/** Floating-point tolerance of the proof, relative to the objective (as in solve.ts). */
+const PROOF_TOLERANCE = 1e-12;
+
+export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overrides: Partial<MckpOptions> = {}): SolveOutcome {
+  const options = mckpOptions(overrides);
+  const wanted = Math.max(1, Math.floor(limits.alternatives ?? 1));
+  const begin = limits.now();
+  const deadline = begin + limits.timeLimitMs;
+  const paired = new Uint8Array(instance.items.length);
+  for (const pair of instance.pairs ?? []) paired[pair.a] = paired[pair.b] = 1;
+  // Dominated options may be the best with a pair term, or among the k best: keep them there.
+  const inst = flatten(instance, (i) => wanted > 1 || paired[i] === 1);
+  const { items, rows: m, start, cost, weight, rowScale, costScale } = inst;
+  const pairs: FlatPair[] = (instance.pairs ?? []).map((pair) => ({
+    a: pair.a,
+    b: pair.b,
+    width: instance.items[pair.b]!.options.length,
+    table: pair.cost.map((t) => t / costScale),
+  }));
+  const pairsOf: number[][] = Array.from({ length: items }, () => []);
+  pairs.forEach((pair, p) => {
+    pairsOf[pair.a]!.push(p);
+    pairsOf[pair.b]!.push(p);
+  });
+
+  const alive = new Uint8Array(cost.length).fill(1);
+  const trail: number[] = [];
+  const nodeCost = new Float64Array(cost.length);
+  const allowanceOf = (value: number) => Math.max(limits.relativeGap * Math.abs(value), PROOF_TOLERANCE * Math.max(1, Math.abs(value)));
+
+  // The k best plans found, best first.
+  const found: Plan[] = [];
+  const keys = new Set<string>();
+  const ceiling = () => {
+    if (found.length < wanted) return Infinity;
+    const last = found[found.length - 1]!.cost;
+    return last - allowanceOf(last);
+  };
+  const trueCost = (choice: Int32Array) => {
+    let total = 0;
+    for (let i = 0; i < items; i++) total += cost[choice[i]!]!;
+    for (const pair of pairs) total += pair.table[(choice[pair.a]! - start[pair.a]!) * pair.width + choice[pair.b]! - start[pair.b]!]!;
+    return total;
+  };
+  const meetsRows = (choice: Int32Array) => {
+    for (let k = 0; k < m; k++) {
+      let used = 0;
+      for (let i = 0; i < items; i++) used += weight[choice[i]! * m + k]!;
+      if (used > capacityCeiling(inst.capacity[k]!)) return false;
+    }
+    return true;
+  };
+  const offer = (choice: Int32Array) => {
+    if (!meetsRows(choice)) return;
+    const value = trueCost(choice);
+    if (found.length >= wanted && value >= found[found.length - 1]!.cost) return;
+    const key = choice.join(',');
+    if (keys.has(key)) return;
+    let at = found.length;
+    while (at > 0 && found[at - 1]!.cost > value) at--;
+    found.splice(at, 0, { choice: Int32Array.from(choice), cost: value, key });
+    keys.add(key);
+    if (found.length > wanted) keys.delete(found.pop()!.key);
+  };
+
+  /** The node's folded costs (into nodeCost) and the constant of its decided pairs. */
+  const fold = (): number => {
+    nodeCost.set(cost);
+    let constant = 0;
+    const liveA: number[] = [];
+    const liveB: number[] = [];
+    for (const pair of pairs) {
+      liveA.length = 0;
+      liveB.length = 0;
+      for (let o = start[pair.a]!; o < start[pair.a + 1]!; o++) if (alive[o]) liveA.push(o - start[pair.a]!);
+      for (let o = start[pair.b]!; o < start[pair.b + 1]!; o++) if (alive[o]) liveB.push(o - start[pair.b]!);
+      const { table, width } = pair;
+      if (liveA.length === 1 && liveB.length === 1) {
+        constant += table[liveA[0]! * width + liveB[0]!]!;
+      } else if (liveB.length === 1) {
+        for (const j of liveA) nodeCost[start[pair.a]! + j] = nodeCost[start[pair.a]! + j]! + table[j * width + liveB[0]!]!;
+      } else if (liveA.length === 1) {
+        for (const k of liveB) nodeCost[start[pair.b]! + k] = nodeCost[start[pair.b]! + k]! + table[liveA[0]! * width + k]!;
+      } else {
+        for (const j of liveA) {
+          let least = Infinity;
+          for (const k of liveB) least = Math.min(least, table[j * width + k]!);
+          nodeCost[start[pair.a]! + j] = nodeCost[start[pair.a]! + j]! + least;
+        }
+      }
+    }
+    return constant;
+  };
+  const nodeInstance: FlatInstance = { ...inst, cost: nodeCost };
+
+  /** Moves one item at a time to the option that lowers the true cost most within the rows, until none does. */
+  const localSearch = (start0: Int32Array) => {
+    const choice = Int32Array.from(start0);
+    const used = new Float64Array(m);
+    for (let i = 0; i < items; i++) for (let k = 0; k < m; k++) used[k] = used[k]! + weight[choice[i]! * m + k]!;
+    const partOf = (i: number, o: number) => {
+      let v = cost[o]!;
+      for (const p of pairsOf[i]!) {
+        const pair = pairs[p]!;
+        v += pair.a === i
+          ? pair.table[(o - start[i]!) * pair.width + choice[pair.b]! - start[pair.b]!]!
+          : pair.table[(choice[pair.a]! - start[pair.a]!) * pair.width + o - start[i]!]!;
+      }
+      return v;
+    };
+    for (let pass = 0, moved = true; moved && pass < options.improvePasses; pass++) {
+      moved = false;
+      for (let i = 0; i < items; i++) {
+        const from = choice[i]!;
+        const current = partOf(i, from);
+        let best = from;
+        let bestValue = current;
+        for (let o = start[i]!; o < start[i + 1]!; o++) {
+          if (o === from) continue;
+          let fits = true;
+          for (let k = 0; k < m && fits; k++) fits = used[k]! - weight[from * m + k]! + weight[o * m + k]! <= capacityCeiling(inst.capacity[k]!);
+          if (!fits) continue;
+          const value = partOf(i, o);
+          if (value < bestValue - PROOF_TOLERANCE * Math.max(1, Math.abs(bestValue))) {
+            best = o;
+            bestValue = value;
+          }
+        }
+        if (best !== from) {
+          for (let k = 0; k < m; k++) used[k] = used[k]! - weight[from * m + k]! + weight[best * m + k]!;
+          choice[i] = best;
+          moved = true;
+        }
+      }
+    }
+    return choice;
+  };
+
+  // The root: its dual, a repaired and improved plan, and a local search on the true costs.
+  const rootConstant = fold();
+  const root = solveDual(nodeInstance, limits.now, begin + limits.timeLimitMs * options.dualTimeShare, options);
+  const rootBound = root.best.value + rootConstant;
+  const repaired = repair(nodeInstance, root.best.choice, options);
+  if (repaired) offer(localSearch(improve(nodeInstance, repaired, root.best.mu, options).choice));
+
+  const stack: Entry[] = [{ mark: 0, remove: [], mu: root.best.mu, bound: rootBound }];
+  const reduced = new Float64Array(cost.length);
+  const price = new Float64Array(m);
+  let nodes = 0;
+  let stoppedBy: SolveOutcome['stoppedBy'];
+  while (stack.length > 0) {
+    if (limits.now() > deadline) {
+      stoppedBy = 'time-limit';
+      break;
+    }
+    if (nodes >= options.maxBranchNodes) {
+      stoppedBy = 'node-limit';
+      break;
+    }
+    const entry = stack.pop()!;
+    if (entry.bound >= ceiling()) continue;
+    while (trail.length > entry.mark) alive[trail.pop()!] = 1;
+    for (const o of entry.remove) {
+      if (alive[o]) {
+        alive[o] = 0;
+        trail.push(o);
+      }
+    }
+    nodes++;
+    const constant = fold();
+    const { best } = solveDual(nodeInstance, limits.now, deadline, options, { alive, mu: entry.mu, target: ceiling() - constant, maxSteps: options.nodeDualSteps });
+    const bound = best.value + constant;
+    if (bound >= ceiling()) continue;
+    if (isFeasible(inst, best.used)) {
+      offer(best.choice);
+      if (bound >= ceiling()) continue;
+    }
+    // Reduced costs at the node's multipliers: remove what cannot lead below the ceiling.
+    for (let k = 0; k < m; k++) price[k] = best.mu[k]! / rowScale[k]!;
+    const room = ceiling() - bound;
+    let branchItem = -1;
+    let branchPaired = false;
+    let branchScore = Infinity;
+    let undecided = 0;
+    for (let i = 0; i < items; i++) {
+      let least = Infinity;
+      let second = Infinity;
+      let count = 0;
+      for (let o = start[i]!; o < start[i + 1]!; o++) {
+        if (!alive[o]) continue;
+        let v = nodeCost[o]!;
+        for (let k = 0; k < m; k++) v += price[k]! * weight[o * m + k]!;
+        reduced[o] = v;
+        if (v < least) [least, second] = [v, least];
+        else if (v < second) second = v;
+        count++;
+      }
+      for (let o = start[i]!; o < start[i + 1]!; o++) {
+        if (alive[o] && count > 1 && reduced[o]! - least >= room) {
+          alive[o] = 0;
+          trail.push(o);
+          count--;
+        }
+      }
+      if (count <= 1) continue;
+      undecided++;
+      // Items whose pair terms are still folded loosely (a partner undecided) come first.
+      const loose = pairsOf[i]!.some((p) => {
+        const pair = pairs[p]!;
+        const other = pair.a === i ? pair.b : pair.a;
+        let live = 0;
+        for (let o = start[other]!; o < start[other + 1]!; o++) live += alive[o]!;
+        return live > 1;
+      });
+      const score = second - least;
+      if ((loose && !branchPaired) || (loose === branchPaired && score < branchScore)) {
+        branchItem = i;
+        branchPaired = loose;
+        branchScore = score;
+      }
+    }
+    if (undecided === 0) {
+      // One option left everywhere: that is a plan (or none, if it breaks a row).
+      const choice = new Int32Array(items);
+      for (let i = 0; i < items; i++) for (let o = start[i]!; o < start[i + 1]!; o++) if (alive[o]) choice[i] = o;
+      offer(choice);
+      continue;
+    }
+    // The child keeping the branch item's best option first, then the one without it.
+    let chosen = -1;
+    let chosenValue = Infinity;
+    for (let o = start[branchItem]!; o < start[branchItem + 1]!; o++) {
+      if (alive[o] && reduced[o]! < chosenValue) {
+        chosen = o;
+        chosenValue = reduced[o]!;
+      }
+    }
+    const others: number[] = [];
+    for (let o = start[branchItem]!; o < start[branchItem + 1]!; o++) if (alive[o] && o !== chosen) others.push(o);
+    stack.push({ mark: trail.length, remove: [chosen], mu: best.mu, bound });
+    stack.push({ mark: trail.length, remove: others, mu: best.mu, bound });
+  }
+
+  const complete = stack.length === 0 && stoppedBy === undefined;
+  if (found.length === 0) return complete ? { status: 'infeasible', nodes } : { status: 'time-limit', nodes, ...(stoppedBy ? { stoppedBy } : {}) };
+  const best = found[0]!;
+  const tolerance = PROOF_TOLERANCE * Math.max(1, Math.abs(best.cost));
+  // Complete: nothing below the ceiling was left unseen. Otherwise the open nodes bound the rest.
+  let bound = complete ? best.cost - allowanceOf(best.cost) : Math.min(rootBound, best.cost);
+  if (!complete) {
+    let open = ceiling();
+    for (const entry of stack) open = Math.min(open, entry.bound);
+    bound = Math.max(rootBound, Math.min(open, best.cost));
+  }
+  const original = (choice: Int32Array) => Array.from(choice, (o) => inst.original[o]!);
+  return {
+    status: complete ? 'optimal' : 'feasible',
+    ...(complete ? {} : { stoppedBy: stoppedBy ?? 'time-limit' }),
+    choice: original(best.choice),
+    objective: best.cost * costScale,
+    bound: Math.min(bound, best.cost - tolerance) * costScale,
+    nodes,
+    ...(wanted > 1 ? { alternatives: found.map((plan) => ({ choice: original(plan.choice), objective: plan.cost * costScale })) } : {}),
+  };
+}

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ChoiceInstance } from '../../../../src/core/solvers/instance.js';
+import { solveWithMckp } from '../../../../src/core/solvers/mckp/solve.js';
+
+/** Every assignment's cost (with pair terms) if it meets every row, best first. */
+function enumerate(instance: ChoiceInstance): number[] {
+  const costs: number[] = [];
+  const choice: number[] = [];
+  const visit = (i: number) => {
+    if (i === instance.items.length) {
+      const fits = instance.capacities.every((capacity, k) => instance.items.reduce((sum, item, n) => sum + item.options[choice[n]!]!.weights[k]!, 0) <= capacity * (1 + 1e-12));
+      if (!fits) return;
+      let cost = instance.items.reduce((sum, item, n) => sum + item.options[choice[n]!]!.cost, 0);
+      for (const pair of instance.pairs ?? []) cost += pair.cost[choice[pair.a]! * instance.items[pair.b]!.options.length + choice[pair.b]!]!;
+      costs.push(cost);
+      return;
+    }
+    for (let j = 0; j < instance.items[i]!.options.length; j++) {
+      choice[i] = j;
+      visit(i + 1);
+    }
+  };
+  visit(0);
+  return costs.sort((a, b) => a - b);
+}
+
+const instanceArbitrary = fc
+  .record({
+    items: fc.array(fc.array(fc.record({ cost: fc.integer({ min: 0, max: 50 }), weights: fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 3, maxLength: 3 }) }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+    rows: fc.integer({ min: 1, max: 3 }),
+    slack: fc.array(fc.double({ min: 0.2, max: 0.9, noNaN: true }), { minLength: 3, maxLength: 3 }),
+    pairs: fc.array(fc.record({ a: fc.nat(), b: fc.nat(), values: fc.array(fc.integer({ min: -30, max: 30 }), { minLength: 16, maxLength: 16 }) }), { maxLength: 6 }),
+  })
+  .map(({ items, rows, slack, pairs }): ChoiceInstance => {
+    const shaped = items.map((options) => ({ options: options.map((o) => ({ cost: o.cost, weights: o.weights.slice(0, rows) })) }));
+    const capacities = Array.from({ length: rows }, (_, k) => {
+      const least = shaped.reduce((sum, item) => sum + Math.min(...item.options.map((o) => o.weights[k]!)), 0);
+      const most = shaped.reduce((sum, item) => sum + Math.max(...item.options.map((o) => o.weights[k]!)), 0);
+      return Math.round(least + slack[k]! * (most - least));
+    });
+    const seen = new Set<string>();
+    const pairTerms = pairs.flatMap(({ a, b, values }) => {
+      const i = a % shaped.length;
+      const j = b % shaped.length;
+      if (i === j || seen.has(`${Math.min(i, j)},${Math.max(i, j)}`)) return [];
+      seen.add(`${Math.min(i, j)},${Math.max(i, j)}`);
+      const width = shaped[j]!.options.length;
+      const cost = new Float64Array(shaped[i]!.options.length * width).map((_, n) => values[n % 16]!);
+      return [{ a: i, b: j, cost }];
+    });
+    return { items: shaped, capacities, pairs: pairTerms };
+  });
+
+const limits = (alternatives: number) => ({ timeLimitMs: 60_000, relativeGap: 0, alternatives, now: () => performance.now() });
+
+describe('pair terms and the k best plans against enumeration', () => {
+  it('finds the optimum with pairwise terms (negative ones included), one to three rows', () => {
+    fc.assert(
+      fc.property(instanceArbitrary, (instance) => {
+        const all = enumerate(instance);
+        const outcome = solveWithMckp(instance, limits(1));
+        if (all.length === 0) {
+          expect(outcome.status).toBe('infeasible');
+          return;
+        }
+        expect(outcome.status).toBe('optimal');
+        expect(outcome.objective).toBeCloseTo(all[0]!, 9);
+        expect(outcome.bound!).toBeLessThanOrEqual(all[0]! + 1e-9);
+      }),
+      { seed: 15, numRuns: 400 },
+    );
+  });
+
+  it('lists exactly the k best distinct plans, best first', () => {
+    fc.assert(
+      fc.property(instanceArbitrary, fc.integer({ min: 2, max: 6 }), (instance, k) => {
+        const all = enumerate(instance);
+        const outcome = solveWithMckp(instance, limits(k));
+        if (all.length === 0) {
+          expect(outcome.status).toBe('infeasible');
+          return;
+        }
+        expect(outcome.status).toBe('optimal');
+        const costs = outcome.alternatives!.map((plan) => plan.objective);
+        expect(costs.length).toBe(Math.min(k, all.length));
+        costs.forEach((cost, n) => expect(cost).toBeCloseTo(all[n]!, 9));
+        expect(new Set(outcome.alternatives!.map((plan) => plan.choice.join(','))).size).toBe(costs.length);
+        expect(outcome.alternatives![0]!.choice).toEqual(outcome.choice);
+      }),
+      { seed: 16, numRuns: 300 },
+    );
+  });
+});
