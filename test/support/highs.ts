@@ -6,7 +6,9 @@
  * the gaps 0 (with the dual tolerance at its default 1e-7, HiGHS answered "Optimal" 1.8e-7 above
  * a proven optimum on one 560-layer instance), and the
  * rows are scaled to order one (each budget row divided by its capacity, the objective by its
- * largest coefficient). The objective is recomputed from the choice in the instance's own units.
+ * largest coefficient). Pair terms are linearized (a continuous y per pair of options whose row
+ * and column sums are the two items' choices). The objective is recomputed from the choice in
+ * the instance's own units.
  */
 // A namespace import: the package's types describe a CommonJS module, its ESM build exports `default`.
 import * as highsModule from 'highs';
@@ -46,6 +48,21 @@ export function lpModel(instance: ChoiceInstance): string {
     });
     rows.push(` one_${i}: ${terms.join(' + ')} = 1`);
   });
+  // Pair terms, linearized: y_p_j_k >= 0 with row sums x_a_j and column sums x_b_k (which makes
+  // y the product of the two choices), costing the term.
+  (instance.pairs ?? []).forEach((pair, p) => {
+    const widthB = instance.items[pair.b]!.options.length;
+    const widthA = instance.items[pair.a]!.options.length;
+    const y = (j: number, k: number) => `y_${p}_${j}_${k}`;
+    for (let j = 0; j < widthA; j++) {
+      for (let k = 0; k < widthB; k++) {
+        const value = pair.cost[j * widthB + k]!;
+        if (value !== 0) objective.push(`${number(value / largest)} ${y(j, k)}`);
+      }
+      rows.push(` pa_${p}_${j}: ${Array.from({ length: widthB }, (_, k) => y(j, k)).join(' + ')} - x_${pair.a}_${j} = 0`);
+    }
+    for (let k = 0; k < widthB; k++) rows.push(` pb_${p}_${k}: ${Array.from({ length: widthA }, (_, j) => y(j, k)).join(' + ')} - x_${pair.b}_${k} = 0`);
+  });
   instance.capacities.forEach((capacity, k) => {
     const scale = Math.abs(capacity) > 0 ? Math.abs(capacity) : 1;
     const terms = instance.items.flatMap((item, i) => item.options.map((option, j) => `${number(option.weights[k]! / scale)} x_${i}_${j}`));
@@ -73,6 +90,7 @@ export async function solveStrictly(instance: ChoiceInstance, timeLimitMs = 60_0
   if (result.Status !== 'Optimal') return { status: result.Status === 'Time limit reached' ? 'time-limit' : result.Status, timeMs };
   const columns = result.Columns as Record<string, { Primal: number }>;
   const choice = instance.items.map((item, i) => item.options.findIndex((_, j) => (columns[`x_${i}_${j}`]?.Primal ?? 0) > 0.5));
-  const objective = choice.reduce((sum, j, i) => sum + instance.items[i]!.options[j]!.cost, 0);
+  let objective = choice.reduce((sum, j, i) => sum + instance.items[i]!.options[j]!.cost, 0);
+  for (const pair of instance.pairs ?? []) objective += pair.cost[choice[pair.a]! * instance.items[pair.b]!.options.length + choice[pair.b]!]!;
   return { status: 'optimal', choice, objective, timeMs };
 }

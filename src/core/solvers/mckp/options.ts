@@ -58,8 +58,10 @@ export interface MckpOptions {
   fruitlessNeighbourhoods: number;
   /** Most option combinations a component of paired items may have to be merged into one item (pairBranch.ts); larger ones are cut by branching. */
   maxMergedOptions: number;
-  /** Up to this many items with pair terms, branch and bound over every item (pairSearch.ts) rather than merging components. */
-  maxPairedItemsForSearch: number;
+  /** Up to this many items (with pair terms among them), branch and bound over every item (pairSearch.ts) rather than merging components. */
+  maxItemsForPairSearch: number;
+  /** Largest connected group of paired items the merging search takes on; a larger one (dense measurements) goes to branch and bound over every item. */
+  maxComponentForMerging: number;
   /** Work the neighbourhood search gets each time both provers stop short of their share in a round, as a share of that share (in option evaluations). */
   neighbourhoodShare: number;
 }
@@ -92,7 +94,8 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   fruitlessNeighbourhoods: 4,
   neighbourhoodShare: 0.25,
   maxMergedOptions: 1296,
-  maxPairedItemsForSearch: 40,
+  maxItemsForPairSearch: 24,
+  maxComponentForMerging: 12,
 });
 
 /** The defaults with a caller's overrides, merged once. */

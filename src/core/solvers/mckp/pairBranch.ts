@@ -39,6 +39,16 @@ interface Relaxation {
   loose: number[];
 }
 
+/** Items in the largest connected group of the pair graph. */
+export function largestPairComponent(instance: ChoiceInstance): number {
+  const parent = instance.items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  for (const pair of instance.pairs ?? []) parent[find(pair.a)] = find(pair.b);
+  const sizes = new Map<number, number>();
+  for (let i = 0; i < parent.length; i++) sizes.set(find(i), (sizes.get(find(i)) ?? 0) + 1);
+  return Math.max(0, ...sizes.values());
+}
+
 export function branchOverPairs(
   instance: ChoiceInstance,
   limits: SolveLimits,

@@ -14,7 +14,7 @@ import { withinCapacity, type ChoiceInstance, type SolveLimits, type SolveOutcom
 import { branchAndBound, setUpBranch, type BranchSetup } from './branchAndBound.js';
 import { runCore, searchCore } from './core.js';
 import { setUpCore } from './coreSetup.js';
-import { branchOverPairs } from './pairBranch.js';
+import { branchOverPairs, largestPairComponent } from './pairBranch.js';
 import { searchPlans } from './pairSearch.js';
 import { flatten, type FlatInstance } from './flat.js';
 import { solveDual } from './lagrangian.js';
@@ -56,13 +56,14 @@ function provablyInfeasible(inst: FlatInstance): boolean {
  */
 export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, overrides: Partial<MckpOptions> = {}): SolveOutcome {
   // The k best plans need the search that does not drop dominated options, and so do pair
-  // terms among a few items; many paired items are merged by components and solved with this
-  // solver (pairBranch.ts).
+  // terms on small models or in large connected groups (dense measurements); sparse pairs on a
+  // larger model are merged by components and the rest solved by this solver (pairBranch.ts),
+  // which copes with budgets over many items of unrelated costs where branch and bound over all
+  // items does not.
   if ((limits.alternatives ?? 1) > 1) return searchPlans(instance, limits, overrides);
   if (instance.pairs?.length) {
     const settings = mckpOptions(overrides);
-    const paired = new Set(instance.pairs.flatMap((pair) => [pair.a, pair.b])).size;
-    if (paired <= settings.maxPairedItemsForSearch) return searchPlans(instance, limits, overrides);
+    if (instance.items.length <= settings.maxItemsForPairSearch || largestPairComponent(instance) > settings.maxComponentForMerging) return searchPlans(instance, limits, overrides);
     return branchOverPairs(instance, limits, (relaxed, relaxedLimits) => solveWithMckp(relaxed, relaxedLimits, overrides), settings);
   }
   const options = mckpOptions(overrides);

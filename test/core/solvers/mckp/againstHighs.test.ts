@@ -10,6 +10,7 @@ import { instanceFor } from '../../../../src/core/problem/instance.js';
 import { reducedFor } from '../../../../src/core/problem/prepare.js';
 import { BUDGET_RELATIVE_TOLERANCE } from '../../../../src/core/solvers/instance.js';
 import { solveStrictly } from '../../../support/highs.js';
+import { interactionPlanInput } from '../../../support/interactionFamily.js';
 import { randomPlanInput } from '../../../support/randomFamily.js';
 
 describe('mckp equals strict HiGHS', () => {
@@ -34,6 +35,29 @@ describe('mckp equals strict HiGHS', () => {
         },
       ),
       { seed: 1313, numRuns: 24 },
+    );
+  });
+
+  it('with interactions (pair terms linearized for HiGHS), on models of 20 to 150 layers with one to three budgets', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom([20, 120], [60, 500], [150, 1000]),
+        fc.constantFrom(1, 2, 3) as fc.Arbitrary<1 | 2 | 3>,
+        fc.constantFrom('keep', 'cap', 'clip'),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        async ([layers, entries], budgets, negative, seed) => {
+          const input = { ...interactionPlanInput(layers!, entries!, budgets, seed, 60_000), negativeInteractions: negative as 'keep' | 'cap' | 'clip' };
+          const plan = makePlan(input, { now: () => performance.now() });
+          expect(plan.status).toBe('optimal');
+          const problem = prepareProblem(input);
+          const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
+          const reference = await solveStrictly(instanceFor(reduced, problem.limits), 60_000);
+          expect(reference.status).toBe('optimal');
+          const optimum = reference.objective! + reduced.fixedObjective;
+          expect(Math.abs(plan.objective.value - optimum)).toBeLessThanOrEqual(1e-9 * Math.abs(optimum));
+        },
+      ),
+      { seed: 1515, numRuns: 12 },
     );
   });
 });
