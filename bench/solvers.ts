@@ -13,6 +13,7 @@
  *   npm run bench                 all cases and the family
  *   npm run bench -- --case 2     one case (index in BENCH_CASES); --case -1 the frontier only
  *   npm run bench -- --family     the family only
+ *   npm run bench -- --interactions   plans with pair terms and the k best plans (bench/interactions.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ import { reducedFor } from '../src/core/problem/prepare.js';
 import { solveStrictly, STRICT_SHRINK } from '../test/support/highs.js';
 import { BENCH_CASES, llama2_70bShaped } from '../test/support/instances.js';
 import { benchFamily } from './family.js';
+import { benchInteractions } from './interactions.js';
 
 interface Measurement {
   backend: string;
@@ -192,6 +194,8 @@ if (args[0] === '--frontier-child') {
   else measure(Number(args[1]), args[2] as 'mckp' | 'lp-solver', Number(args[3]));
 } else if (args[0] === '--family') {
   await benchFamily();
+} else if (args[0] === '--interactions') {
+  await benchInteractions();
 } else {
   const only = args.indexOf('--case') >= 0 ? Number(args[args.indexOf('--case') + 1]) : undefined;
   console.log(`bitplan solver benchmark, node ${process.version}, ${new Date().toISOString()}`);
@@ -228,5 +232,7 @@ if (args[0] === '--frontier-child') {
     const self = fileURLToPath(import.meta.url);
     const family = spawnSync(process.execPath, ['--import', 'tsx', self, '--family'], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 1 << 24 });
     process.stdout.write(family.stdout);
+    const interactions = spawnSync(process.execPath, ['--import', 'tsx', self, '--interactions'], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 1 << 24 });
+    process.stdout.write(interactions.stdout);
   }
 }
