@@ -147,6 +147,39 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
   };
   const nodeInstance: FlatInstance = { ...inst, cost: nodeCost };
 
+  /**
+   * Removes the options that cannot fit beside the lightest live options of every other item,
+   * row by row, until none is removed; false when even the lightest ones break a row. The dual
+   * proves such a node empty only in the limit of its multipliers (a budget only the cheapest
+   * options meet, with k best plans asked, would otherwise be searched option by option).
+   */
+  const propagate = (): boolean => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let k = 0; k < m; k++) {
+        let lightest = 0;
+        for (let i = 0; i < items; i++) lightestUse[i] = Infinity;
+        for (let i = 0; i < items; i++) {
+          for (let o = start[i]!; o < start[i + 1]!; o++) if (alive[o] && weight[o * m + k]! < lightestUse[i]!) lightestUse[i] = weight[o * m + k]!;
+          lightest += lightestUse[i]!;
+        }
+        const slack = capacityCeiling(inst.capacity[k]!) - lightest;
+        if (!(slack >= 0)) return false;
+        for (let i = 0; i < items; i++) {
+          for (let o = start[i]!; o < start[i + 1]!; o++) {
+            if (alive[o] && weight[o * m + k]! - lightestUse[i]! > slack) {
+              alive[o] = 0;
+              trail.push(o);
+              changed = true;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  };
+  const lightestUse = new Float64Array(items);
+
   /** Moves one item at a time to the option that lowers the true cost most within the rows, until none does. */
   const localSearch = (start0: Int32Array) => {
     const choice = Int32Array.from(start0);
@@ -221,6 +254,7 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
       }
     }
     nodes++;
+    if (!propagate()) continue;
     const constant = fold();
     const { best } = solveDual(nodeInstance, limits.now, deadline, options, { alive, mu: entry.mu, target: ceiling() - constant, maxSteps: options.nodeDualSteps });
     const bound = best.value + constant;

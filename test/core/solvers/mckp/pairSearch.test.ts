@@ -91,4 +91,16 @@ describe('pair terms and the k best plans against enumeration', () => {
       { seed: 16, numRuns: 300 },
     );
   });
+
+  it('proves at once that a budget only the cheapest options meet leaves one plan, however many are asked', () => {
+    // Ten items of six options; the budget is met only by every item's lightest option, with
+    // negative pair terms that loosen the folded bound. Before propagating the rows, the search
+    // spent its whole time limit on this (a 10-layer model at 3.0 bits without int2).
+    const items = Array.from({ length: 10 }, () => ({ options: [3, 4, 5, 6, 7, 8].map((bits) => ({ cost: 1 / 2 ** bits, weights: [bits] })) }));
+    const pairs = Array.from({ length: 9 }, (_, i) => ({ a: i, b: i + 1, cost: new Float64Array(36).map((_, n) => (n % 7 === 0 ? -0.01 : 0.002)) }));
+    const outcome = solveWithMckp({ items, capacities: [30], pairs }, { ...limits(5), timeLimitMs: 5_000 });
+    expect(outcome.status).toBe('optimal');
+    expect(outcome.alternatives!.length).toBe(1);
+    expect(outcome.choice).toEqual(Array(10).fill(0));
+  });
 });
