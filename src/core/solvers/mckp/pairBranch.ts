@@ -113,45 +113,69 @@ export function branchOverPairs(
     const relaxedItems: ChoiceInstance['items'] = [];
     let loose: number[] = [];
     let looseSize = 0;
+    /** One relaxed item for `group`: every combination of its live options, with the terms among them. */
+    const merge = (group: number[]) => {
+      const inGroup = new Set(group);
+      const within = inside.filter((p) => inGroup.has(pairs[p]!.a) && inGroup.has(pairs[p]!.b));
+      const list: number[][] = [[]];
+      for (const i of group) {
+        const next: number[][] = [];
+        for (const partial of list) for (const j of live[i]!) next.push([...partial, j]);
+        list.splice(0, list.length, ...next);
+      }
+      const position = new Map(group.map((i, n) => [i, n]));
+      relaxedItems.push({
+        options: list.map((combo) => {
+          let value = 0;
+          const weights = new Array<number>(rows).fill(0);
+          group.forEach((i, n) => {
+            value += cost[i]![live[i]!.indexOf(combo[n]!)]!;
+            const option = items[i]!.options[combo[n]!]!;
+            for (let k = 0; k < rows; k++) weights[k]! += option.weights[k]!;
+          });
+          for (const p of within) value += term(p, combo[position.get(pairs[p]!.a)!]!, combo[position.get(pairs[p]!.b)!]!);
+          return { cost: value, weights };
+        }),
+      });
+      members.push(group);
+      combos.push(list);
+    };
     for (const component of components.values()) {
       const size = component.reduce((product, i) => product * live[i]!.length, 1);
       if (component.length === 1 || size <= options.maxMergedOptions) {
-        // Every combination of the component's live options, with the terms inside it.
-        const within = inside.filter((p) => component.includes(pairs[p]!.a));
-        const list: number[][] = [[]];
-        for (const i of component) {
-          const next: number[][] = [];
-          for (const partial of list) for (const j of live[i]!) next.push([...partial, j]);
-          list.splice(0, list.length, ...next);
-        }
-        const position = new Map(component.map((i, n) => [i, n]));
-        relaxedItems.push({
-          options: list.map((combo) => {
-            let value = 0;
-            const weights = new Array<number>(rows).fill(0);
-            component.forEach((i, n) => {
-              value += cost[i]![live[i]!.indexOf(combo[n]!)]!;
-              const option = items[i]!.options[combo[n]!]!;
-              for (let k = 0; k < rows; k++) weights[k]! += option.weights[k]!;
-            });
-            for (const p of within) value += term(p, combo[position.get(pairs[p]!.a)!]!, combo[position.get(pairs[p]!.b)!]!);
-            return { cost: value, weights };
-          }),
-        });
-        members.push(component);
-        combos.push(list);
+        merge(component);
         continue;
       }
-      // Too large to merge: apart, each inside term folded into its first item as a lower bound.
-      for (const p of inside.filter((q) => component.includes(pairs[q]!.a))) {
+      // Too large to merge whole: clusters that are (grown breadth-first over its pairs, each
+      // while its combinations stay within the limit), each merged with the terms inside it;
+      // a term between two clusters folded into its first item as a lower bound (item a's
+      // option j carries min over b's live options of t(j, k)).
+      const inComponent = new Set(component);
+      const clusterOf = new Map<number, number>();
+      const clusters: number[][] = [];
+      const byDegree = [...component].sort((x, y) => pairsOf[y]!.length - pairsOf[x]!.length);
+      for (const seed of byDegree) {
+        if (clusterOf.has(seed)) continue;
+        const cluster = [seed];
+        clusterOf.set(seed, clusters.length);
+        let combinations = live[seed]!.length;
+        for (let at = 0; at < cluster.length; at++) {
+          for (const p of pairsOf[cluster[at]!]!) {
+            const other = pairs[p]!.a === cluster[at] ? pairs[p]!.b : pairs[p]!.a;
+            if (!inComponent.has(other) || clusterOf.has(other) || combinations * live[other]!.length > options.maxMergedOptions) continue;
+            cluster.push(other);
+            clusterOf.set(other, clusters.length);
+            combinations *= live[other]!.length;
+          }
+        }
+        clusters.push(cluster);
+      }
+      for (const p of inside) {
         const pair = pairs[p]!;
+        if (!inComponent.has(pair.a) || clusterOf.get(pair.a) === clusterOf.get(pair.b)) continue;
         live[pair.a]!.forEach((j, n) => (cost[pair.a]![n]! += Math.min(...live[pair.b]!.map((k) => term(p, j, k)))));
       }
-      for (const i of component) {
-        relaxedItems.push({ options: live[i]!.map((j, n) => ({ cost: cost[i]![n]!, weights: items[i]!.options[j]!.weights })) });
-        members.push([i]);
-        combos.push(live[i]!.map((j) => [j]));
-      }
+      for (const cluster of clusters) merge(cluster);
       if (size > looseSize) {
         loose = component;
         looseSize = size;

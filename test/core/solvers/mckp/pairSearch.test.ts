@@ -72,6 +72,26 @@ describe('pair terms and the k best plans against enumeration', () => {
     );
   });
 
+  it('finds the optimum by merging paired items and cutting groups too large to merge (pairBranch.ts)', () => {
+    // Forced onto the merging search with a small merge limit, so that groups are cut by
+    // branching and bounded by clusters merged apart.
+    const merging = { maxItemsForPairSearch: 0, maxComponentForMerging: 100, maxMergedOptions: 6 };
+    fc.assert(
+      fc.property(instanceArbitrary, (instance) => {
+        const all = enumerate(instance);
+        const outcome = solveWithMckp(instance, limits(1), merging);
+        if (all.length === 0) {
+          expect(outcome.status).toBe('infeasible');
+          return;
+        }
+        expect(outcome.status).toBe('optimal');
+        expect(outcome.objective).toBeCloseTo(all[0]!, 9);
+        expect(outcome.bound!).toBeLessThanOrEqual(all[0]! + 1e-9);
+      }),
+      { seed: 17, numRuns: 400 },
+    );
+  });
+
   it('lists exactly the k best distinct plans, best first', () => {
     fc.assert(
       fc.property(instanceArbitrary, fc.integer({ min: 2, max: 6 }), (instance, k) => {
