@@ -5,11 +5,13 @@ bitplan.torch (Hutchinson traces with standard errors, exact per-channel ||Q(W)-
 single-layer loss changes), asks a running bitplan service for weight-only plans (int2..int8 per
 output channel) at several average bit budgets, applies each plan and reports test accuracy and
 loss beside uniform int3/int4/int5 and the mean of random allocations (int3..int8, no int2) filled
-to the same budget.
+to the same budget. At the pair budgets it also measures the pairwise interaction terms of every
+two layers (bt.pair_deltas) and compares, with and without int2, the additive plans with the
+pairwise plan and with the best of its 5 best alternatives by measured calibration loss.
 
     npm start                                   # the service, in the repository
     /usr/bin/python3 examples/torch/digits.py   # Debian's python3-torch and python3-sklearn
-    /usr/bin/python3 examples/torch/digits.py --seeds 0 1 2 --json results.json
+    /usr/bin/python3 examples/torch/digits.py --seeds 0 1 2 --negative keep clip cap --json results.json
 
 BITPLAN_URL names another service. About a minute a seed on two cores.
 """
@@ -154,6 +156,12 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
             "accuracy": statistics.mean(s["accuracy"] for s in scores),
             "loss": statistics.mean(s["loss"] for s in scores),
         })
+    pair_s = 0.0
+    if args.pair_budgets:
+        pair_started = time.perf_counter()
+        pairs = bt.pair_deltas(model, loss_fn, batches, args.pair_formats)
+        pair_s = time.perf_counter() - pair_started
+        rows += pairwise_rows(model, descriptor, deltas, hessian, pairs, calibration, test, params, args, client, warnings)
     noisy = sum(1 for layer in deltas.values() for d in layer.values() if d["delta"] < 0)
     return {
         "seed": seed,
@@ -161,8 +169,46 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
         "warnings": warnings,
         "traces": traces,
         "negativeLossDeltas": noisy,
-        "seconds": {"train": trained_s, "evidence": measured_s, "total": time.perf_counter() - started},
+        "seconds": {"train": trained_s, "evidence": measured_s, "pairs": pair_s, "total": time.perf_counter() - started},
     }
+
+
+def pairwise_rows(model, descriptor, deltas, hessian, pairs, calibration, test, params, args, client, warnings) -> List[Dict[str, Any]]:
+    """At each pair budget, with and without int2: the additive plans beside the pairwise plan
+    (each negative-term policy asked for) and the best of its top-5 alternatives by measured
+    calibration loss (what a notebook would keep after measuring them)."""
+    rows: List[Dict[str, Any]] = []
+    pairwise = bt.evidence(descriptor, deltas=deltas, interactions=pairs)
+    additive = bt.evidence(descriptor, deltas=deltas)
+    for budget in args.pair_budgets:
+        for suffix, candidates in (("", FORMATS), (", no int2", FORMATS[1:])):
+            budgets = [{"metric": "avgBits", "max": budget}]
+            plans = []
+            if suffix:  # with int2 these are the rows above
+                plans += [(f"plan, Hessian{suffix}", client.plan(model=hessian, candidates=candidates, budgets=budgets))]
+                plans += [(f"plan, loss deltas{suffix}", client.plan(model=additive, candidates=candidates, budgets=budgets))]
+            for policy in args.negative:
+                plan = client.plan(model=pairwise, candidates=candidates, budgets=budgets, interactions={"negative": policy}, alternatives=args.alternatives)
+                plans.append((f"pairwise {policy}{suffix}", plan))
+                if args.alternatives < 2:
+                    continue
+                # The best of the k best plans by measured calibration loss.
+                measured = [(evaluate(bt.quantize_weights(model, {l["name"]: l["candidate"] for l in alternative["layers"]}), calibration)["loss"], alternative) for alternative in plan["alternatives"]]
+                kept = min(measured, key=lambda pair: pair[0])[1]
+                chosen = {l["name"]: l["candidate"] for l in kept["layers"]}
+                rows.append({"method": f"pairwise {policy}, best of {args.alternatives}{suffix}", "budget": budget, "bits": average_bits(chosen, params), "assignment": chosen, "rank": kept["rank"], **evaluate(bt.quantize_weights(model, chosen), test)})
+            for method, plan in plans:
+                assert plan["status"] == "optimal", (method, plan["status"])
+                chosen = bitplan.choice(plan)
+                bits = average_bits(chosen, params)
+                assert bits <= budget + 1e-9, (method, bits, budget)
+                warnings[f"{method} {budget}"] = plan["warnings"]
+                row = {"method": method, "budget": budget, "bits": bits, "assignment": chosen, "solveMs": plan["solver"]["timeMs"], **evaluate(bt.quantize_weights(model, plan), test)}
+                if "sensitivityParts" in plan:
+                    row["predicted"] = plan["sensitivityParts"]
+                    row["calibrationLossIncrease"] = evaluate(bt.quantize_weights(model, plan), calibration)["loss"] - evaluate(model, calibration)["loss"]
+                rows.append(row)
+    return rows
 
 
 def summarize(results: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -204,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--random", type=int, default=20, help="random allocations per budget")
     parser.add_argument("--trace-samples", type=int, default=300, help="most Hutchinson samples a layer")
+    parser.add_argument("--pair-budgets", type=float, nargs="*", default=[3.5, 4.0], help="budgets of the pairwise plans (none: skip measuring pairs)")
+    parser.add_argument("--pair-formats", nargs="+", default=FORMATS[:5], help="formats whose pairwise terms are measured (others count 0)")
+    parser.add_argument("--negative", nargs="+", default=["cap"], choices=["keep", "clip", "cap"], help="policies for negative pair terms to plan with")
+    parser.add_argument("--alternatives", type=int, default=5, help="k best pairwise plans to measure on the calibration set")
     parser.add_argument("--json", help="write every measurement here")
     args = parser.parse_args(argv)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
@@ -211,16 +261,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = [run_seed(seed, args, client) for seed in args.seeds]
     summary = summarize(results)
     print(f"test accuracy and loss over {len(results)} seed(s), mean +- standard error; vs random: accuracy minus the random allocations' (paired by seed)")
-    print(f"{'method':20s} {'budget':>6s} {'bits':>5s} {'accuracy %':>16s} {'loss':>16s} {'vs random, points':>18s}")
+    print(f"{'method':36s} {'budget':>6s} {'bits':>5s} {'accuracy %':>16s} {'loss':>16s} {'vs random, points':>18s}")
     for row in summary:
         (acc, acc_se), (loss, loss_se), (gain, gain_se) = row["accuracy"], row["loss"], row["versusRandom"]
         versus = "" if math.isnan(gain) else f"{100 * gain:+7.1f} +- {100 * gain_se:4.1f}"
-        print(f"{row['method']:20s} {row['budget']:6.1f} {row['bits']:5.2f} {100 * acc:8.1f} +- {100 * acc_se:4.1f} {loss:8.3f} +- {loss_se:5.3f} {versus:>18s}")
+        print(f"{row['method']:36s} {row['budget']:6.1f} {row['bits']:5.2f} {100 * acc:8.1f} +- {100 * acc_se:4.1f} {loss:8.3f} +- {loss_se:5.3f} {versus:>18s}")
     for result in results:
         relative = {layer: t["stderr"] / abs(t["trace"]) if t["trace"] else math.inf for layer, t in result["traces"].items()}
         noisiest = max(relative, key=relative.get)
         print(
-            f"seed {result['seed']}: {result['seconds']['total']:.0f} s; {result['negativeLossDeltas']} negative measured loss changes; "
+            f"seed {result['seed']}: {result['seconds']['total']:.0f} s ({result['seconds']['pairs']:.0f} s measuring pairs); {result['negativeLossDeltas']} negative measured loss changes; "
             f"noisiest trace {noisiest}, relative standard error {relative[noisiest]:.2f} after {result['traces'][noisiest]['samples']} samples"
         )
     if args.json:

@@ -5,6 +5,10 @@
     traces = bt.hutchinson_traces(model, bt.supervised(nn.CrossEntropyLoss()), batches)
     errors = bt.weight_errors(model, ["int2", "int3", "int4", "int8"])  # ||Q(W) - W||^2
     descriptor = bt.evidence(descriptor, traces=traces, errors=errors)
+    # or measured loss changes, and pairwise interactions among the most sensitive layers:
+    #   deltas = bt.loss_deltas(model, loss, batches, formats)
+    #   pairs = bt.pair_deltas(model, loss, batches, ["int2", "int3", "int4"], top=4 * layers)
+    #   descriptor = bt.evidence(descriptor, deltas=deltas, interactions=pairs)
     plan = bitplan.Client().plan(model=descriptor, candidates=["int2", "int3", "int4", "int8"],
                                  budgets=[{"metric": "avgBits", "max": 4.0}])
     quantized = bt.quantize_weights(model, plan)
@@ -350,6 +354,117 @@ def loss_deltas(
     return result
 
 
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _batch_losses(model: nn.Module, loss_fn: LossFn, batches: Sequence[Any]) -> List[float]:
+    return [float(loss_fn(model, batch)) for batch in batches]
+
+
+PairSpec = Union[str, Sequence[Tuple[str, str]]]
+
+
+def pair_deltas(
+    model: nn.Module,
+    loss_fn: LossFn,
+    batches: Sequence[Any],
+    formats: Sequence[str],
+    pairs: PairSpec = "all",
+    top: Optional[int] = None,
+    screen: Optional[float] = None,
+    quantizer: Optional[Quantizer] = None,
+    layers: Optional[Iterable[str]] = None,
+) -> List[Dict[str, Any]]:
+    """Measured pairwise interaction terms ("Augmenting Hessians with Inter-Layer Dependencies";
+    CLADO), ready for the descriptor's `interactions`: for layers a, b and formats x, y,
+
+        t(x, y) = L(a at x and b at y) - L(a at x) - L(b at y) + L(float)
+
+    per calibration batch (paired, so that each batch's own difficulty cancels), its mean over
+    batches and standard error across them. t > 0: the two roundings hurt more together than the
+    sum of their single-layer losses says; bitplan adds t to a plan choosing x for a and y for b.
+
+    Which pairs: `pairs` is "all" (every two layers) or a list of (a, b) names. The single-layer
+    losses are measured first (layers x formats passes); a pair's screening score is
+    sqrt(m_a x m_b), m the layer's largest single-layer loss increase over `formats` (the terms
+    measured on the digits CNN scaled with the two layers' own losses). `screen` (0..1) keeps the
+    pairs scoring at least that share of the best pair's score; `top` keeps the `top` best. Each
+    kept pair costs len(formats)^2 passes over the batches, so `top` a small multiple of the
+    layer count keeps the cost near linear in the layers. The keys are the formats as given
+    ("int2|int3"; candidate ids such as "int4/int8" are quantized by their weight format).
+
+    Returns [{"layers": [a, b], "delta": {"x|y": mean}, "stdErr": {"x|y": standard error}}],
+    stdErr left out with one batch; pairs in order of their score, best first. Layers sharing a
+    tied weight are measured once, on the weight's first layer.
+    """
+    if top is not None and top < 1:
+        raise ValueError("top must be at least 1")
+    if screen is not None and not 0 <= screen <= 1:
+        raise ValueError("screen must be between 0 and 1: a share of the best pair's score")
+    quantize = quantizer or quantize_tensor
+    owners = _owners(model)
+    modules = {layer: module for layer, module in quantizable_layers(model) if owners[layer] == layer}
+    chosen = set(layers) if layers is not None else None
+    if pairs == "all":
+        names = [layer for layer in modules if chosen is None or layer in chosen]
+        wanted = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    elif isinstance(pairs, str):
+        raise ValueError(f'pairs is "all" or a list of (layer, layer) names, not {pairs!r}')
+    else:
+        wanted = []
+        for a, b in pairs:
+            for layer in (a, b):
+                if layer not in modules:
+                    raise KeyError(f"{layer} is not a quantizable layer owning its weight (see quantizable_layers; tied layers are measured on the first)")
+            if a == b:
+                raise ValueError(f"a pair of {a} with itself")
+            wanted.append((a, b))
+    involved = sorted({layer for pair in wanted for layer in pair}, key=list(modules).index)
+    originals = {layer: modules[layer].weight.detach().clone() for layer in involved}
+    rounded = {(layer, f): quantize(originals[layer], weight_format(f)) for layer in involved for f in formats}
+    was_training = model.training
+    model.eval()
+    measured: List[Dict[str, Any]] = []
+    try:
+        with torch.no_grad():
+            base = _batch_losses(model, loss_fn, batches)
+            single: Dict[Tuple[str, str], List[float]] = {}
+            for layer in involved:
+                for f in formats:
+                    modules[layer].weight.copy_(rounded[layer, f])
+                    single[layer, f] = _batch_losses(model, loss_fn, batches)
+                modules[layer].weight.copy_(originals[layer])
+            largest = {layer: max(0.0, *(_mean(single[layer, f]) - _mean(base) for f in formats)) for layer in involved}
+            scored = sorted(wanted, key=lambda pair: -math.sqrt(largest[pair[0]] * largest[pair[1]]))
+            if screen is not None and scored:
+                best = math.sqrt(largest[scored[0][0]] * largest[scored[0][1]])
+                scored = [pair for pair in scored if math.sqrt(largest[pair[0]] * largest[pair[1]]) >= screen * best]
+            if top is not None:
+                scored = scored[:top]
+            for a, b in scored:
+                delta: Dict[str, float] = {}
+                stderr: Dict[str, float] = {}
+                for x in formats:
+                    modules[a].weight.copy_(rounded[a, x])
+                    for y in formats:
+                        modules[b].weight.copy_(rounded[b, y])
+                        joint = _batch_losses(model, loss_fn, batches)
+                        terms = [j - sa - sb + l0 for j, sa, sb, l0 in zip(joint, single[a, x], single[b, y], base)]
+                        mean, error = _mean_stderr(sum(terms), sum(t * t for t in terms), len(terms))
+                        delta[f"{x}|{y}"] = mean
+                        if len(terms) > 1:
+                            stderr[f"{x}|{y}"] = error
+                    modules[b].weight.copy_(originals[b])
+                modules[a].weight.copy_(originals[a])
+                measured.append({"layers": [a, b], "delta": delta, **({"stdErr": stderr} if stderr else {})})
+    finally:
+        for layer in involved:
+            modules[layer].weight.data.copy_(originals[layer])
+        model.train(was_training)
+    return measured
+
+
 # ----------------------------------------------------------------------------------------------
 # Evidence
 
@@ -359,11 +474,14 @@ def evidence(
     traces: Optional[Mapping[str, Mapping[str, float]]] = None,
     errors: Optional[Mapping[str, Mapping[str, float]]] = None,
     deltas: Optional[Mapping[str, Mapping[str, Mapping[str, float]]]] = None,
+    interactions: Optional[Sequence[Mapping[str, Any]]] = None,
 ) -> Dict[str, Any]:
     """A copy of `descriptor` with each layer's `sensitivity` filled from the measurements:
     hessianTrace and hessianTraceStdErr from hutchinson_traces, perturbation from weight_errors,
-    lossDelta and lossDeltaStdErr from loss_deltas. A layer with no measurement (one sharing a
-    tied weight) is left without sensitivity: its group's evidence scores it. Ready to POST."""
+    lossDelta and lossDeltaStdErr from loss_deltas; `interactions` from pair_deltas join the
+    descriptor's own (a measured pair replaces an earlier entry of the same two layers). A layer
+    with no measurement (one sharing a tied weight) is left without sensitivity: its group's
+    evidence scores it. Ready to POST."""
     out = copy.deepcopy(descriptor)
     for layer in out["layers"]:
         name = layer["name"]
@@ -381,4 +499,9 @@ def evidence(
                 sensitivity["lossDeltaStdErr"] = stderrs
         if sensitivity:
             layer["sensitivity"] = sensitivity
+    if interactions:
+        pair = lambda entry: frozenset(entry["layers"])  # noqa: E731
+        given = {pair(entry) for entry in interactions}
+        kept = [entry for entry in out.get("interactions", []) if pair(entry) not in given]
+        out["interactions"] = kept + [copy.deepcopy(dict(entry)) for entry in interactions]
     return out

@@ -14,7 +14,7 @@ class DigitsExampleTest(unittest.TestCase):
     def test_reduced_run_plans_within_budgets_and_reports_every_method(self):
         with tempfile.TemporaryDirectory() as directory:
             out = os.path.join(directory, "results.json")
-            args = ["--seeds", "0", "--epochs", "4", "--random", "3", "--trace-samples", "20", "--budgets", "3.5", "4.5", "--json", out]
+            args = ["--seeds", "0", "--epochs", "4", "--random", "3", "--trace-samples", "20", "--budgets", "3.5", "4.5", "--pair-budgets", "3.5", "--pair-formats", "int2", "int3", "--negative", "cap", "keep", "--alternatives", "3", "--json", out]
             run = subprocess.run([sys.executable, EXAMPLE, *args], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
             self.assertEqual(run.returncode, 0, run.stderr[-2000:])
             with open(out) as f:
@@ -24,7 +24,15 @@ class DigitsExampleTest(unittest.TestCase):
         for budget in (3.5, 4.5):
             for method in ("plan, Hessian", "plan, loss deltas", "random x3"):
                 self.assertIn((method, budget), methods)
+        for suffix in ("", ", no int2"):
+            for method in ("pairwise cap", "pairwise keep", "pairwise cap, best of 3"):
+                self.assertIn((method + suffix, 3.5), methods)
+        self.assertIn(("plan, loss deltas, no int2", 3.5), methods)
         for row in rows:
+            if row["method"].endswith("no int2"):
+                self.assertNotIn("int2", set(row["assignment"].values()), row["method"])
+            if "predicted" in row:
+                self.assertEqual(set(row["predicted"]), {"layers", "interactions"})
             self.assertLessEqual(row["bits"], row["budget"] + 1e-9, row["method"])
             self.assertTrue(0 <= row["accuracy"] <= 1)
         self.assertIn("uniform int4", {row["method"] for row in rows})

@@ -152,6 +152,85 @@ class HutchinsonTest(unittest.TestCase):
         self.assertNotIn("stderr", single["first"]["int2"])
 
 
+class Three(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(5, 6)
+        self.b = nn.Linear(6, 6)
+        self.c = nn.Linear(6, 3)
+
+    def forward(self, x):
+        return self.c(torch.tanh(self.b(torch.tanh(self.a(x)))))
+
+
+class PairDeltasTest(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(6)
+        self.model = Three()
+        self.batches = [(torch.randn(32, 5), torch.randint(0, 3, (32,))) for _ in range(3)]
+        self.loss_fn = bt.supervised(nn.CrossEntropyLoss())
+
+    def loss_with(self, formats):
+        """Mean loss over the batches with the given layers rounded, computed directly."""
+        model = bt.quantize_weights(self.model, formats) if formats else self.model
+        with torch.no_grad():
+            return [float(self.loss_fn(model, batch)) for batch in self.batches]
+
+    def test_terms_equal_the_joint_loss_minus_the_single_ones_per_batch(self):
+        before = {name: p.detach().clone() for name, p in self.model.named_parameters()}
+        pairs = bt.pair_deltas(self.model, self.loss_fn, self.batches, ["int2", "int3"])
+        self.assertEqual(len(pairs), 3, "all pairs of three layers")
+        for name, p in self.model.named_parameters():
+            self.assertTrue(torch.equal(p, before[name]), f"{name} restored")
+        entry = next(e for e in pairs if set(e["layers"]) == {"a", "c"})
+        a, c = entry["layers"]
+        base = self.loss_with({})
+        for x in ("int2", "int3"):
+            for y in ("int2", "int3"):
+                joint, first, second = self.loss_with({a: x, c: y}), self.loss_with({a: x}), self.loss_with({c: y})
+                terms = [j - f - s + b for j, f, s, b in zip(joint, first, second, base)]
+                mean = sum(terms) / 3
+                stderr = math.sqrt(sum((t - mean) ** 2 for t in terms) / 2 / 3)
+                self.assertAlmostEqual(entry["delta"][f"{x}|{y}"], mean, places=9)
+                self.assertAlmostEqual(entry["stdErr"][f"{x}|{y}"], stderr, places=9)
+
+    def test_pairs_are_chosen_by_list_top_and_screen(self):
+        singles = bt.loss_deltas(self.model, self.loss_fn, self.batches, ["int2"])
+        largest = {layer: max(0.0, d["int2"]["delta"]) for layer, d in singles.items()}
+        score = lambda pair: math.sqrt(largest[pair[0]] * largest[pair[1]])
+        ranked = sorted([("a", "b"), ("a", "c"), ("b", "c")], key=score, reverse=True)
+        top = bt.pair_deltas(self.model, self.loss_fn, self.batches, ["int2"], top=1)
+        self.assertEqual([set(e["layers"]) for e in top], [set(ranked[0])])
+        screened = bt.pair_deltas(self.model, self.loss_fn, self.batches, ["int2"], screen=1.0)
+        self.assertEqual([set(e["layers"]) for e in screened], [set(ranked[0])])
+        listed = bt.pair_deltas(self.model, self.loss_fn, self.batches[:1], ["int2"], pairs=[("b", "c")])
+        self.assertEqual(listed[0]["layers"], ["b", "c"])
+        self.assertNotIn("stdErr", listed[0], "one batch has no spread")
+        with self.assertRaises(KeyError):
+            bt.pair_deltas(self.model, self.loss_fn, self.batches, ["int2"], pairs=[("a", "nope")])
+        with self.assertRaises(ValueError):
+            bt.pair_deltas(self.model, self.loss_fn, self.batches, ["int2"], screen=2)
+
+    def test_interactions_plan_on_the_service_with_alternatives(self):
+        formats = ["int2", "int3", "int4", "int8"]
+        descriptor = bt.evidence(
+            bt.describe(self.model, self.batches[0][0]),
+            deltas=bt.loss_deltas(self.model, self.loss_fn, self.batches, formats),
+            interactions=bt.pair_deltas(self.model, self.loss_fn, self.batches, formats[:2]),
+        )
+        self.assertEqual(len(descriptor["interactions"]), 3)
+        again = bt.evidence(descriptor, interactions=[{"layers": ["b", "a"], "delta": {"int2|int2": 0.5}}])
+        self.assertEqual(len(again["interactions"]), 3, "a measured pair replaces the earlier entry")
+        with bitplan.Client() as client:
+            plan = client.plan(model=descriptor, candidates=formats, budgets=[{"metric": "avgBits", "max": 4}], alternatives=3)
+        self.assertEqual(plan["status"], "optimal")
+        parts = plan["sensitivityParts"]
+        self.assertAlmostEqual(parts["layers"] + parts["interactions"], plan["objective"]["sensitivity"], places=9)
+        objectives = [alternative["objective"] for alternative in plan["alternatives"]]
+        self.assertEqual(len(objectives), 3)
+        self.assertEqual(objectives, sorted(objectives))
+
+
 class EvidenceTest(unittest.TestCase):
     def test_merged_evidence_plans_on_the_service_within_its_budget(self):
         torch.manual_seed(5)
