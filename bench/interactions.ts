@@ -57,7 +57,7 @@ export async function benchInteractions(): Promise<void> {
   for (const budgets of [1, 2, 3] as const) {
     await benchCell({ label: `300 x 6, 2,000 entries, ${budgets} budget${budgets > 1 ? 's' : ''}`, input: (seed) => interactionPlanInput(300, 2000, budgets, seed) }, seeds);
   }
-  await benchCell({ label: '300 x 6, 2,000 entries, kept negatives', input: (seed) => ({ ...interactionPlanInput(300, 2000, 2, seed), negativeInteractions: 'keep' }) }, seeds);
+  await benchCell({ label: '300 x 6, 2,000, 2 budgets, keep', input: (seed) => ({ ...interactionPlanInput(300, 2000, 2, seed), negativeInteractions: 'keep' }) }, seeds);
   await benchCell({ label: '1000 x 6, 6,000 entries, 2 budgets', input: (seed) => interactionPlanInput(1000, 6000, 2, seed) }, seeds);
   // Dense measurements (pairs="all" on a small model): one connected group of every layer.
   await benchCell({ label: 'dense: 16 layers, all 120 pairs', input: (seed) => interactionPlanInput(16, 120 * 36, 2, seed) }, seeds);
