@@ -59,6 +59,12 @@ export interface SolveLimits {
   relativeGap: number;
   /** How many of the best distinct plans to find (default 1). */
   alternatives?: number;
+  /**
+   * Only plans costing less than this matter (a caller's incumbent, e.g. a branch and bound over
+   * pair terms): the search may stop once it proves there is none, and then answers infeasible.
+   * Honoured by mckp without pair terms; others ignore it.
+   */
+  cutoff?: number;
   /** Milliseconds from an arbitrary origin; the shell passes the clock in, so the core stays pure. */
   now: () => number;
 }

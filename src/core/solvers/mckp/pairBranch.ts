@@ -200,7 +200,10 @@ export function branchOverPairs(
     }
     nodes++;
     const { relaxed, members, combos, loose } = relax(node.fixed);
-    const outcome = additive(relaxed, { ...limits, timeLimitMs: Math.max(0, deadline - limits.now()), relativeGap: loose.length > 0 ? 0 : limits.relativeGap, alternatives: 1 });
+    // The relaxation's plans cost no more than the true ones: only those below the ceiling
+    // matter, and none there prunes the node ('infeasible').
+    const cutoff = ceiling();
+    const outcome = additive(relaxed, { ...limits, timeLimitMs: Math.max(0, deadline - limits.now()), relativeGap: loose.length > 0 ? 0 : limits.relativeGap, alternatives: 1, ...(Number.isFinite(cutoff) ? { cutoff } : {}) });
     work += outcome.nodes;
     if (outcome.status === 'infeasible') continue;
     const bound = Math.max(node.bound, outcome.bound ?? -Infinity);

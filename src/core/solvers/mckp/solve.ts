@@ -75,6 +75,9 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   const dual = solveDual(inst, limits.now, begin + limits.timeLimitMs * options.dualTimeShare, options);
   const { mu } = dual.best;
   const lowerBound = dual.best.value;
+  // A caller's cutoff, in the flat instance's units: nothing at or above it needs finding.
+  const cutoff = (limits.cutoff ?? Infinity) / inst.costScale;
+  if (lowerBound >= cutoff) return { status: 'infeasible', nodes: dual.evaluations };
   // A completed round at threshold T has seen every assignment costing less than L(mu) + T, so
   // the optimum is at least the lesser of that and the incumbent.
   let searchedBelow = lowerBound;
@@ -83,7 +86,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   let incumbent: Assignment | undefined = repaired && improve(inst, repaired, mu, options);
   const allowanceOf = (cost: number) => Math.max(limits.relativeGap * Math.abs(cost), PROOF_TOLERANCE * Math.max(1, Math.abs(cost)));
   const allowance = () => allowanceOf(incumbent!.cost);
-  const closed = () => incumbent!.cost - allowance() - lowerBound;
+  const closed = () => Math.min(incumbent!.cost - allowance(), cutoff) - lowerBound;
   // The prover that finished the last round starts the next; the core program is out for good
   // once a round hits its memory caps.
   let preferred: 'core' | 'branch' = options.prover;
@@ -188,7 +191,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   let search = true;
   if (!incumbent) {
     // No feasible start: search every assignment (feasibility pruning only).
-    const outcome = round(Infinity);
+    const outcome = round(cutoff - lowerBound);
     if (!incumbent) return outcome === 'complete' ? { status: 'infeasible', nodes } : { status: 'time-limit', nodes, ...(stoppedBy ? { stoppedBy } : {}) };
     proven = outcome === 'complete';
     search = outcome === 'lowered';
@@ -219,6 +222,8 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
     }
   }
   const final = incumbent!;
+  // Proven with nothing found below the cutoff: there is none.
+  if (proven && final.cost >= cutoff) return { status: 'infeasible', nodes };
   const choice = Array.from(final.choice, (o) => inst.original[o]!);
   // Proven within the allowance, and at least what the completed rounds showed: when the
   // optimum lies below the last round's threshold, that round found it, and the bound is the

@@ -126,6 +126,21 @@ describe('mckp backend', () => {
     expect(new Set(plan.layers.map((l) => l.candidate)).size).toBeGreaterThan(2);
   });
 
+  it('with a cutoff, answers the optimum when it lies below and infeasible when nothing does', () => {
+    for (const [layers, budgets, seed] of [[40, 1, 3], [150, 2, 4], [300, 3, 5]] as const) {
+      const instance = instanceOf(prepareProblem(randomPlanInput(layers, budgets, seed)));
+      const limits = { timeLimitMs: 60_000, relativeGap: 0, now: () => performance.now() };
+      const free = solveWithMckp(instance, limits);
+      expect(free.status).toBe('optimal');
+      const optimum = free.objective!;
+      const above = solveWithMckp(instance, { ...limits, cutoff: optimum + 1e-6 * Math.abs(optimum) });
+      expect(above.status).toBe('optimal');
+      expect(above.objective).toBeCloseTo(optimum, 12);
+      expect(solveWithMckp(instance, { ...limits, cutoff: optimum }).status).toBe('infeasible');
+      expect(solveWithMckp(instance, { ...limits, cutoff: optimum * 0.9 }).status).toBe('infeasible');
+    }
+  });
+
   it('recognises an infeasible instance without search', () => {
     const outcome = solveWithMckp(
       { items: [{ options: [{ cost: 1, weights: [5] }, { cost: 0, weights: [9] }] }], capacities: [4] },
