@@ -44,7 +44,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
   const start = clock.now();
   const problem = prepareProblem({ ...input, objective: { minimize: 'sensitivity' }, axes: [input.axis] });
   const { layers, items, limits: others, model } = problem;
-  if (others.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) throw infeasible(others);
+  if (others.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) throw infeasible(others, problem.leftOut);
   const range = quantityRange(items, layers, input.axis);
   const axisLimit = (limit: number): ResolvedLimit => ({ quantity: input.axis, limit, leastReachable: range.least });
   const withAxis = [...others, axisLimit(Infinity)];

@@ -14,5 +14,9 @@ export interface PlanInput extends ProblemInput {
 /** Plans the request: the optimal (or best found) candidate per layer, verified before it is returned. */
 export function makePlan(input: PlanInput, clock: Clock): PlanResult {
   const problem = prepareProblem(input);
+  if (input.budgets.length === 0 && input.objective.minimize === 'sensitivity') {
+    // Nothing limits the plan: it is the least sensitive one, which a user rarely means to ask.
+    problem.warnings.push('no budgets: nothing limits this plan, so every layer takes its least sensitive (usually its most precise) candidate; add budgets, e.g. {"metric": "sizeBytes", "fraction": 0.5}');
+  }
   return describePlan(problem, solvePlan(problem, problem.limits, input.solver, clock, input.alternatives ?? 1));
 }

@@ -31,14 +31,14 @@ export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], sol
     throw invalidInput([{ path: 'solver.backend', message: `the lp-solver backend solves the additive problem for one plan only; ${what} need the mckp backend (or auto)` }]);
   }
   if (limits.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) {
-    throw infeasible(limits);
+    throw infeasible(limits, problem.leftOut);
   }
   const reduced = reducedFor(problem, limits.map((limit) => limit.quantity));
   const instance = instanceFor(reduced, limits);
   const run = runBackend(solver.backend, instance, { ...solver, alternatives, now: clock.now });
   const { outcome } = run;
   if (outcome.status === 'infeasible') {
-    throw infeasible(limits);
+    throw infeasible(limits, problem.leftOut);
   }
   if (!outcome.choice) {
     throw coreError('BITPLAN_ERR_NO_SOLUTION_IN_TIME', [run.backend, solver.timeLimitMs]);
@@ -65,11 +65,12 @@ export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], sol
  * The 422 for budgets no assignment meets: every limit with the least value it could reach; the
  * message names the budgets below their least reachable value, or says they conflict.
  */
-export function infeasible(limits: ResolvedLimit[]): CoreError {
+export function infeasible(limits: ResolvedLimit[], leftOut?: string): CoreError {
   const budgets = limits.map((limit) => ({ metric: limit.quantity, limit: limit.limit, leastReachable: limit.leastReachable }));
   const unreachable = budgets.filter((b) => !withinCapacity(b.leastReachable, b.limit));
   const why = unreachable.length > 0
     ? unreachable.map((b) => `${b.metric} limit ${b.limit} is below the least reachable ${b.leastReachable}`).join('; ')
     : 'each budget alone is reachable, but not all of them together';
-  return coreError('BITPLAN_ERR_INFEASIBLE', [why], { budgets });
+  // Candidates the request's list left out may be what would have met the budgets.
+  return coreError('BITPLAN_ERR_INFEASIBLE', [leftOut ? `${why}; ${leftOut}` : why], { budgets });
 }

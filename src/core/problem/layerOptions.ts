@@ -20,6 +20,8 @@ export interface LayerOption {
 export interface OptionContext {
   /** The request's candidates (or the hardware's defaults), canonical ids; undefined = each layer's own. */
   requested: string[] | undefined;
+  /** Where `requested` came from, named in the warning when it leaves out a layer's own candidates. */
+  requestedFrom?: string;
   hardware?: HardwareProfile;
   batchSize: number;
   allowEmulated: boolean;
@@ -41,6 +43,8 @@ export interface PlannableLayer {
 export interface LayerOptionsResult {
   layers: PlannableLayer[];
   warnings: string[];
+  /** Which of the layers' own candidates the request left out, when it left any: also a warning, and said again in a 422. */
+  leftOut?: string;
 }
 
 /**
@@ -65,6 +69,8 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     }
   };
   const emulated = new Map<string, string>();
+  // The layers' own candidates that the request's list does not include, with their layers.
+  const leftOut = new Map<string, string[]>();
   // Compute plans depend on the candidate only: one lookup per distinct candidate.
   const plans = new Map<string, ComputePlan | undefined>();
   const planFor = (candidate: Candidate) => {
@@ -137,6 +143,14 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       return { layer, pinned: true, options: pinned ? [pinned] : [] };
     }
     const allowed = allowedCandidates(layer.candidates, requested);
+    if (layer.candidates && requested) {
+      for (const id of layer.candidates) {
+        if (requested.includes(id)) continue;
+        const names = leftOut.get(id) ?? [];
+        names.push(layer.name);
+        leftOut.set(id, names);
+      }
+    }
     if (allowed === undefined) {
       issues.push({ path: `${path}.candidates`, message: `layer "${layer.name}" lists no candidates and the request names none (give candidates, a hardware profile, or a pin)` });
       return { layer, pinned: false, options: [] };
@@ -195,7 +209,13 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   for (const [candidate, format] of emulated) {
     warnings.push(`candidate ${candidate} is not native on ${hardware!.id}: costed as emulated in ${format}`);
   }
-  return { layers, warnings };
+  let leftOutNote: string | undefined;
+  if (leftOut.size > 0) {
+    const what = [...leftOut].map(([id, names]) => `${id} (${names.length === 1 ? `layer ${names[0]}` : `${names.length} layers`})`).join(', ');
+    leftOutNote = `candidates the model's layers allow were left out because ${context.requestedFrom ?? 'the request\'s candidates'} (${requested!.join(', ')}) do not include them: ${what}; name them in candidates to plan with them${context.hardware ? ' (with allowEmulated where the chip does not run them natively)' : ''}`;
+    warnings.push(leftOutNote);
+  }
+  return { layers, warnings, ...(leftOutNote ? { leftOut: leftOutNote } : {}) };
 }
 
 function allowedCandidates(own: string[] | undefined, requested: string[] | undefined): string[] | undefined {

@@ -40,6 +40,8 @@ export interface PreparedProblem {
   /** The budgets (and the objective's sensitivity bound), resolved to absolute limits. */
   limits: ResolvedLimit[];
   warnings: string[];
+  /** Which of the layers' own candidates the request's list left out (also among the warnings); an infeasible answer repeats it. */
+  leftOut?: string;
   /** The model's interactions over the layers' options (empty without any). */
   pairs: LayerPair[];
   /** The same over the items' candidates, as the solver sees them. */
@@ -59,9 +61,10 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
     : input.hardware && canonicalCandidates(input.hardware.defaultCandidates, 'hardware.defaultCandidates', issues, precision);
   if (issues.length > 0) throw invalidInput(issues);
 
-  const { layers, warnings } = layerOptions(
+  const requestedFrom = input.candidates ? 'the request\'s candidates' : input.hardware ? `hardware ${input.hardware.id}'s defaultCandidates` : undefined;
+  const { layers, warnings, leftOut } = layerOptions(
     model,
-    { requested, hardware: input.hardware, batchSize: input.batchSize, allowEmulated: input.allowEmulated ?? false, modelPath: input.modelPath, precision, evidence: input.evidence ?? DEFAULT_EVIDENCE_POLICY },
+    { requested, ...(requestedFrom ? { requestedFrom } : {}), hardware: input.hardware, batchSize: input.batchSize, allowEmulated: input.allowEmulated ?? false, modelPath: input.modelPath, precision, evidence: input.evidence ?? DEFAULT_EVIDENCE_POLICY },
     issues,
   );
   const groupIssues: FieldIssue[] = [];
@@ -81,7 +84,7 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   if (issues.length > 0) throw invalidInput(issues);
 
   const limits = resolveLimits(input.budgets, input.objective, items, layers);
-  return { model, layers, items, objective, limits, warnings, pairs, itemPairs: itemPairs(items, pairs, layers), reductions: new Map() };
+  return { model, layers, items, objective, limits, warnings, ...(leftOut ? { leftOut } : {}), pairs, itemPairs: itemPairs(items, pairs, layers), reductions: new Map() };
 }
 
 /** The problem reduced for these row quantities, made once per distinct list. */
