@@ -57,13 +57,42 @@ export function coreError(code: CoreErrorCode, values: readonly (string | number
  * "3 fields are invalid; first: path: message": how every layer summarises invalid fields.
  * `total` counts them all when only the first are listed; `stoppedAt` is where counting stops.
  */
-export function invalidFieldsSummary(listed: readonly FieldIssue[], total = listed.length, stoppedAt = Infinity): string {
+export function invalidFieldsSummary(listed: readonly FieldIssue[], total = listed.length, stoppedAt = Infinity, distinct = total): string {
   const count = total >= stoppedAt ? `at least ${total} fields are invalid (validation stops there)` : total === 1 ? '1 field is invalid' : `${total} fields are invalid`;
-  const shown = total > listed.length ? `; the first ${listed.length} are listed` : '';
+  const kinds = distinct < total ? ` (${distinct} distinct ${distinct === 1 ? 'problem' : 'problems'})` : '';
+  const shown = (distinct < total ? distinct : total) > listed.length ? `; the first ${listed.length} are listed` : '';
   const first = listed[0];
-  return first ? `${count}${shown}; first: ${first.path}: ${first.message}` : count;
+  return first ? `${count}${kinds}${shown}; first: ${first.path}: ${first.message}` : count;
 }
 
+/**
+ * Issues with the same message (one per layer of a seed without candidates: 45,034 on
+ * DeepSeek-V3) as one entry when GROUPED_FROM or more share it: the first path, and how many
+ * more share it with the next few. Entries keep the order of each message's first field.
+ */
+export function aggregateIssues(issues: readonly FieldIssue[]): FieldIssue[] {
+  const byMessage = new Map<string, string[]>();
+  for (const issue of issues) {
+    const paths = byMessage.get(issue.message);
+    if (paths) paths.push(issue.path);
+    else byMessage.set(issue.message, [issue.path]);
+  }
+  const out: FieldIssue[] = [];
+  for (const [message, paths] of byMessage) {
+    // A few fields sharing a message are each listed; more are one entry.
+    if (paths.length <= GROUPED_FROM - 1) {
+      for (const path of paths) out.push({ path, message });
+      continue;
+    }
+    const more = paths.slice(1, 4).join(', ') + (paths.length > 4 ? ', ...' : '');
+    out.push({ path: paths[0]!, message: `${message} (the same at ${paths.length - 1} more: ${more})` });
+  }
+  return out;
+}
+
+/** Fields sharing one message from which they are answered as one entry. */
+const GROUPED_FROM = 4;
+
 export function invalidInput(issues: FieldIssue[]): CoreError {
-  return coreError('BITPLAN_ERR_INVALID_INPUT', [invalidFieldsSummary(issues)], { issues });
+  return coreError('BITPLAN_ERR_INVALID_INPUT', [invalidFieldsSummary(aggregateIssues(issues), issues.length)], { issues });
 }

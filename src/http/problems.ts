@@ -78,6 +78,10 @@ export function httpProblem(code: HttpErrorCode, values: readonly (string | numb
 
 /** A core or service error as a problem: its kind, message and the fields or budgets it carries. */
 export function problemOf(error: { code: CoreErrorCode | ServiceErrorCode; message: string; issues: FieldIssue[]; issuesTotal?: number; budgets?: ProblemDetails['budgets'] }): HttpProblem {
+  // The service's 400 is already grouped, listed and counted (issueSink.ts).
+  if (error.code === 'BITPLAN_ERR_INVALID_REQUEST' && error.issues.length > 0) {
+    return new HttpProblem('invalid-request', error.message, { errors: error.issues, errorsTotal: error.issuesTotal ?? error.issues.length });
+  }
   if (error.issues.length > 0) {
     const invalid = invalidRequestError(error.issues, error.issuesTotal ?? error.issues.length);
     return new HttpProblem(PROBLEM_OF_CODE[error.code], invalid.message, { errors: invalid.issues, errorsTotal: invalid.issuesTotal });

@@ -51,6 +51,18 @@ describe('bad input gets problem+json', () => {
     expect(paths(p)).toEqual(expect.arrayContaining(['model.layers[0].params', 'model.layers[0].macs', 'model.layers[1].name']));
   });
 
+  it('says the same problem once, with how many fields share it (a seed without candidates)', async () => {
+    const p = await problem({ seed: 'mobilenet-v2', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }, 400);
+    expect(p.errors).toHaveLength(1);
+    expect(p.errorsTotal).toBe(53);
+    expect(p.errors![0]!.path).toBe('seed(mobilenet-v2).layers[0].candidates');
+    expect(p.errors![0]!.message).toMatch(/lists no candidates .* \(the same at 52 more: seed\(mobilenet-v2\)\.layers\[1\]\.candidates, .*, \.\.\.\)$/);
+    expect(p.detail).toMatch(/^53 fields are invalid \(1 distinct problem\); first: /);
+    // Different problems stay apart.
+    const two = await problem({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 5 }, { metric: 'bops', fraction: -1 }] }, 400);
+    expect(paths(two)).toEqual(['budgets[0].fraction', 'budgets[1].fraction']);
+  });
+
   it('400 for a non-finite number (1e999 parses as Infinity)', async () => {
     const raw = '{"model":{"name":"m","layers":[{"name":"a","params":10,"macs":1e999}]},"candidates":["int4/int4"]}';
     const response = await http.post('/v1/plans').set('content-type', 'application/json').send(raw).expect(400);

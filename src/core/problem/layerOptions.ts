@@ -152,13 +152,13 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       }
     }
     if (allowed === undefined) {
-      issues.push({ path: `${path}.candidates`, message: `layer "${layer.name}" lists no candidates and the request names none (give candidates, a hardware profile, or a pin)` });
+      issues.push({ path: `${path}.candidates`, message: 'the layer lists no candidates and the request names none: give candidates, a hardware profile, or a pin' });
       return { layer, pinned: false, options: [] };
     }
     if (allowed.length === 0) {
       issues.push({
         path: `${path}.candidates`,
-        message: `layer "${layer.name}" allows ${layer.candidates!.join(', ')}, none of which the request allows (${requested!.join(', ')})`,
+        message: `the layer allows ${layer.candidates!.join(', ')}, none of which the request allows (${requested!.join(', ')})`,
       });
       return { layer, pinned: false, options: [] };
     }

@@ -1,4 +1,4 @@
-import { fillTemplate, invalidFieldsSummary, type FieldIssue } from '../../core/index.js';
+import { aggregateIssues, fillTemplate, invalidFieldsSummary, type FieldIssue } from '../../core/index.js';
 import { ServiceError, SERVICE_ERRORS } from '../errors.js';
 
 /** Validation stops once it has found this many invalid fields. */
@@ -18,7 +18,8 @@ export class IssueSink {
   add(issue: FieldIssue): void {
     if (this.full) return;
     this.total++;
-    if (this.listed.length < ISSUES_LISTED_MAX) this.listed.push(issue);
+    // Every counted field is kept, so that fields sharing a message are answered as one entry.
+    this.listed.push(issue);
   }
 
   get full(): boolean {
@@ -27,13 +28,18 @@ export class IssueSink {
 
   /** Throws the 400 when anything was collected. */
   throwIfAny(): void {
-    if (this.total > 0) throw invalidRequest(this.listed, this.total);
+    if (this.total > 0) throw invalidRequest(this.listed, this.total, this.full);
   }
 }
 
-/** A 400 naming the invalid fields: the first ISSUES_LISTED_MAX of `total`. */
-export function invalidRequest(issues: FieldIssue[], total = issues.length): ServiceError {
-  const listed = issues.slice(0, ISSUES_LISTED_MAX);
-  const message = fillTemplate(SERVICE_ERRORS.BITPLAN_ERR_INVALID_REQUEST, [invalidFieldsSummary(listed, total, ISSUES_COUNTED_MAX)]);
+/**
+ * A 400 naming the invalid fields of `total` (`stopped`: validation stopped counting there): the
+ * same message once with its first path and how many share it, the first ISSUES_LISTED_MAX of those.
+ */
+export function invalidRequest(issues: FieldIssue[], total = issues.length, stopped = false): ServiceError {
+  const grouped = aggregateIssues(issues);
+  const listed = grouped.slice(0, ISSUES_LISTED_MAX);
+  const distinct = grouped.length + Math.max(0, total - issues.length) < total ? grouped.length + Math.max(0, total - issues.length) : total;
+  const message = fillTemplate(SERVICE_ERRORS.BITPLAN_ERR_INVALID_REQUEST, [invalidFieldsSummary(listed, total, stopped ? total : Infinity, distinct)]);
   return new ServiceError('BITPLAN_ERR_INVALID_REQUEST', message, listed, total);
 }
