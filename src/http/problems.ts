@@ -13,7 +13,7 @@ export const RETRY_AFTER_SECONDS = 2;
  * documents; the OpenAPI document lists every kind under the routes that answer it.
  */
 export const PROBLEM_KINDS = {
-  'invalid-request': { status: 400, title: 'Invalid request', about: 'The body or a parameter is malformed or contradicts itself; errors lists each field with its path (the first 100; errorsTotal counts them).', example: '1 field is invalid; first: budgets[0].fraction: Too big: expected number to be <=1' },
+  'invalid-request': { status: 400, title: 'Invalid request', about: 'The body or a parameter is malformed or contradicts itself; errors lists each field with its path (four or more fields sharing one message as one entry naming how many; the first 100 entries; errorsTotal counts the fields).', example: '1 field is invalid; first: budgets[0].fraction: Too big: expected number to be <=1' },
   'not-found': { status: 404, title: 'Not found', about: 'No seed, hardware profile or route by that name; the detail says where to list what exists.', example: 'no seed named "resnet19"; GET /v1/seeds lists them (resnet18-hawq-v3, resnet50-hawq-v3, ...)' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', about: 'The route exists with another method; the Allow header lists them.', example: 'GET /v1/plans is not allowed; /v1/plans takes POST' },
   'not-acceptable': { status: 406, title: 'Not acceptable', about: 'The Accept header names no representation this route has.', example: 'Accept: application/xml matches none of application/json, text/csv, image/svg+xml' },
