@@ -35,7 +35,7 @@ describe('bad input gets problem+json', () => {
     ['both model and seed', { ...model([layer('a')]), seed: 'resnet18-hawq-v3' }, '(body)', /exactly one of model/],
     ['neither model nor seed', { budgets: [] }, '(body)', /exactly one of model/],
     ['an unknown field', { ...model([layer('a')]), budget: [] }, 'budget', /unknown field "budget"/],
-    ['a latency budget without latency tables', { ...model([layer('a')]), budgets: [{ metric: 'latencyMs', max: 1 }] }, 'budgets[0].metric', /latencyMs needs a measured value .* or a hardware profile/],
+    ['a latency budget without latency tables', { ...model([layer('a')]), budgets: [{ metric: 'latencyMs', max: 1 }] }, 'budgets[0].metric', /latencyMs is estimated from a hardware profile \(or read from the layers' latencyMs tables, which this model lacks\), and this request names no hardware: pass "hardware"/],
     ['tied layers without a common candidate', model([layer('a', { candidates: ['int4/int4'] }), layer('b', { candidates: ['int8/int8'] })], { groups: [['a', 'b']] }), 'model.groups[0]', /no candidate in common/],
     ['minimizing a cost without maxSensitivity', { ...model([layer('a')]), objective: { minimize: 'bops' } }, 'objective.maxSensitivity', /needs maxSensitivity/],
   ])('400 for %s, naming the field', async (_what, body, path, message) => {
@@ -61,6 +61,22 @@ describe('bad input gets problem+json', () => {
     // Different problems stay apart.
     const two = await problem({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 5 }, { metric: 'bops', fraction: -1 }] }, 400);
     expect(paths(two)).toEqual(['budgets[0].fraction', 'budgets[1].fraction']);
+  });
+
+  it('suggests the nearest field for an unknown one, says "required" of a missing one, and where JSON breaks', async () => {
+    const typo = await problem({ seed: 'resnet18-hawq-v3', budgtes: [{ metric: 'sizeBytes', fraction: 0.5 }] }, 400);
+    expect(typo.errors![0]!.message).toMatch(/^unknown field "budgtes"; did you mean "budgets"\? the fields allowed here: model, seed, /);
+    // In the bulk layers too (two or more are parsed in chunks).
+    const layerTypo = await problem(model([layer('a'), { name: 'b', parms: 3 }]), 400);
+    expect(layerTypo.errors!.map((e) => e.path)).toEqual(['model.layers[1].params', 'model.layers[1].parms']);
+    expect(layerTypo.errors![0]!.message).toBe('required: expected number');
+    expect(layerTypo.errors![1]!.message).toMatch(/^unknown field "parms"; did you mean "params"\? the fields allowed here: name, op, params, /);
+    const missing = await problem({ seed: 'resnet18-hawq-v3', budgets: [{ fraction: 0.5 }] }, 400);
+    expect(missing.errors![0]).toEqual({ path: 'budgets[0].metric', message: expect.stringMatching(/^required: expected one of "sizeBytes"/) });
+    const energy = await problem({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'energyJ', fraction: 0.5 }] }, 400);
+    expect(energy.errors![0]!.message).toMatch(/^energyJ is costed by a hardware profile's energy model, and this request names no hardware: pass "hardware"/);
+    const broken = await http.post('/v1/plans').set('content-type', 'application/json').send('{"seed": "resnet18-hawq-v3",\n "budgets": [{"metric": "sizeBytes" "fraction": 0.5}]}').expect(400);
+    expect(broken.body.errors[0].message).toMatch(/^not valid JSON: .* \(line 2, column 37\)$/);
   });
 
   it('400 for a non-finite number (1e999 parses as Infinity)', async () => {

@@ -78,9 +78,10 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   if (pairs.length > 0 && objective !== 'sensitivity') {
     issues.push({ path: 'objective.minimize', message: `interactions make total sensitivity a sum over pairs of layers, which the solver minimizes but cannot hold under a bound; with model.interactions minimize sensitivity (and budget ${objective} instead)` });
   }
-  input.budgets.forEach((budget, k) => checkQuantityKnown(layers, budget.metric, `budgets[${k}].metric`, issues, warnings));
-  if (objective !== 'sensitivity') checkQuantityKnown(layers, objective, 'objective.minimize', issues, warnings);
-  for (const axis of input.axes ?? []) checkQuantityKnown(layers, axis, 'axis', issues, warnings);
+  const hardwareGiven = input.hardware !== undefined;
+  input.budgets.forEach((budget, k) => checkQuantityKnown(layers, budget.metric, `budgets[${k}].metric`, issues, warnings, hardwareGiven));
+  if (objective !== 'sensitivity') checkQuantityKnown(layers, objective, 'objective.minimize', issues, warnings, hardwareGiven);
+  for (const axis of input.axes ?? []) checkQuantityKnown(layers, axis, 'axis', issues, warnings, hardwareGiven);
   if (issues.length > 0) throw invalidInput(issues);
 
   const limits = resolveLimits(input.budgets, input.objective, items, layers);

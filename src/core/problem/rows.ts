@@ -39,6 +39,7 @@ export function checkQuantityKnown(
   path: string,
   issues: FieldIssue[],
   warnings: string[],
+  hardwareGiven = true,
 ): void {
   const missing: string[] = [];
   const withoutMacs: string[] = [];
@@ -58,6 +59,16 @@ export function checkQuantityKnown(
   const shown = (list: string[]) => list.slice(0, 5).join(', ') + (list.length > 5 ? ` and ${list.length - 5} more` : '');
   if (withoutMacs.length > 0) {
     issues.push({ path, message: `${quantity} counts operations, so it needs macs on every unpinned layer; missing on ${shown(withoutMacs)}` });
+  }
+  if (missing.length > 0 && !hardwareGiven) {
+    // The common case: a budget the request has nothing to cost with. Say what to pass.
+    const what = {
+      latencyMs: 'is estimated from a hardware profile (or read from the layers\' latencyMs tables, which this model lacks)',
+      energyJ: 'is costed by a hardware profile\'s energy model',
+      macLuts: 'is costed by an FPGA profile (fpga-versal-vc1902)',
+    }[quantity as 'latencyMs' | 'energyJ' | 'macLuts'] ?? 'needs a hardware profile';
+    issues.push({ path, message: `${quantity} ${what}, and this request names no hardware: pass "hardware" (an id from GET /v1/hardware, e.g. "nvidia-a100", or an inline profile)` });
+    return;
   }
   if (missing.length > 0) {
     const source = quantity === 'latencyMs' ? 'a measured value (the layer\'s latencyMs table) or a hardware profile to estimate it' : 'a hardware profile that costs it';

@@ -69,6 +69,6 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
 /** A route's query or path parameters, validated by its declared schema (400 naming each). */
 export function parseParameters<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
-  if (!result.success) throw invalidRequest(fieldIssues(result.error.issues));
+  if (!result.success) throw invalidRequest(fieldIssues(result.error.issues, '', schema, input));
   return result.data;
 }

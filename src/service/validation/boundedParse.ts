@@ -36,7 +36,7 @@ export function parseBounded<T extends z.ZodType>(schema: T, bulk: readonly Bulk
     for (let from = 0; from < elements.length && !sink.full; from += BULK_CHUNK) {
       const result = chunkSchema.safeParse(elements.slice(from, from + BULK_CHUNK));
       if (result.success) out.push(...result.data);
-      else for (const issue of fieldIssues(result.error.issues.map((issue) => ({ ...issue, path: [Number(issue.path[0]) + from, ...issue.path.slice(1)] })), formatPath(field.path))) sink.add(issue);
+      else for (const issue of fieldIssues(result.error.issues.map((issue) => ({ ...issue, path: [Number(issue.path[0]) + from, ...issue.path.slice(1)] })), formatPath(field.path), chunkSchema, elements)) sink.add(issue);
     }
     parsed.set(field, out);
   }
@@ -46,7 +46,7 @@ export function parseBounded<T extends z.ZodType>(schema: T, bulk: readonly Bulk
   for (const field of parsed.keys()) shortened = replaceAt(shortened, field.path, (valueAt(body, field.path) as unknown[]).slice(0, 1));
   const result = schema.safeParse(shortened);
   if (!result.success) {
-    for (const issue of fieldIssues(result.error.issues)) sink.add(issue);
+    for (const issue of fieldIssues(result.error.issues, '', schema, shortened)) sink.add(issue);
     sink.throwIfAny();
   }
   let data: unknown = result.data;

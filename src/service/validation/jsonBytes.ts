@@ -105,6 +105,15 @@ export function parseJsonBytes(bytes: Uint8Array, limits: JsonBodyLimits): unkno
   try {
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
-    throw invalidRequest([{ path: '(body)', message: `not valid JSON: ${(error as Error).message}` }]);
+    throw invalidRequest([{ path: '(body)', message: `not valid JSON: ${(error as Error).message}${lineAndColumn(text, (error as Error).message)}` }]);
   }
+}
+
+/** " (line L, column C)" of the position V8's message names ("... at position 61"), else "". */
+function lineAndColumn(text: string, message: string): string {
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return '';
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  return ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
 }
