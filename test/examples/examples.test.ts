@@ -40,4 +40,16 @@ describe('examples against a started service', () => {
     expect(failed.status).toBe(2);
     expect(failed.stderr).toMatch(/the budgets cannot be met/);
   });
+
+  it('examples/ci/github-actions.yml: triggered, starts the service in a step (no image to pull), then runs the tested script', async () => {
+    const workflow = readFileSync(join(root, 'examples/ci/github-actions.yml'), 'utf8');
+    expect(workflow).toMatch(/^on:\n {2}push:\n {2}pull_request:$/m);
+    expect(workflow).not.toMatch(/services:|image:/);
+    expect(workflow).toMatch(/node-version: 24/);
+    // The start step: its script, run here against a service that is already listening.
+    const start = /- name: Start bitplan\n\s+run: \|\n((?: {10}.*\n)+)/.exec(workflow)![1]!.replace(/^ {10}/gm, '');
+    const waited = await runAsync('bash', ['-c', start.replace(/^npm start .*$/m, ':').replaceAll('http://localhost:8080', server)], { env: { ...process.env, RUNNER_TEMP: tmpdir() } });
+    expect(waited.status).toBe(0);
+    expect(workflow).toMatch(/run: examples\/ci\/plan-or-fail\.sh examples\/ci\/request\.json "\$RUNNER_TEMP\/plan\.json"/);
+  });
 });
