@@ -17,7 +17,7 @@ export const NumericFormatInfo = describes<core.NumericFormat & { effectiveBits:
     effectiveBits: doc(z.number(), 'elementBits + scaleBitsPerElement: what one element costs in memory.', 4.125),
     largestFinite: doc(z.number(), 'Largest finite element magnitude before scaling.', 7),
     description: doc(z.string(), 'What the format is.', '4-bit symmetric integer with one fp16 scale per 128 elements'),
-    source: doc(z.string(), 'Public source of the figures.', 'shared/reference/formats-and-hardware.md 1.4'),
+    source: doc(z.string(), 'Public source of the figures (specification, paper or implementation, with its URL).', 'group-wise weights with one fp16 scale per group, the GPTQ/AWQ layout without its zero points (AutoGPTQ qlinear, https://github.com/AutoGPTQ/AutoGPTQ): b + 16/g bits, 4.125 for int4-g128'),
   }),
   'A numeric format and what it costs per element.',
   {
@@ -32,7 +32,7 @@ export const NumericFormatInfo = describes<core.NumericFormat & { effectiveBits:
     effectiveBits: 4.125,
     largestFinite: 7,
     description: '4-bit symmetric integer with one fp16 scale per 128 elements',
-    source: 'shared/reference/formats-and-hardware.md 1.4',
+    source: 'group-wise weights with one fp16 scale per group, the GPTQ/AWQ layout without its zero points (AutoGPTQ qlinear, https://github.com/AutoGPTQ/AutoGPTQ): b + 16/g bits, 4.125 for int4-g128',
   },
 ));
 

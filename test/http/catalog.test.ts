@@ -25,6 +25,17 @@ describe('catalog and service routes', () => {
     expect(Object.keys(byId)).toEqual(expect.arrayContaining(['int2', 'int8', 'fp16', 'bf16', 'fp8-e4m3', 'fp8-e5m2', 'mxfp4', 'mxfp6', 'mxfp8']));
   });
 
+  it('cites public sources a user can follow: every format and seed a URL, nothing a path outside the repository', async () => {
+    const formats = FormatList.parse((await http.get('/v1/formats').expect(200)).body);
+    for (const format of formats.formats) expect(format.source, format.id).toMatch(/https:\/\//);
+    const seeds = SeedList.parse((await http.get('/v1/seeds').expect(200)).body);
+    for (const seed of seeds.seeds) expect(seed.provenance.source, seed.name).toMatch(/https:\/\//);
+    const hardware = HardwareList.parse((await http.get('/v1/hardware').expect(200)).body);
+    const everything = JSON.stringify([formats, seeds, hardware]);
+    expect(everything).not.toMatch(/shared\/reference/);
+    for (const profile of hardware.hardware) expect(Object.values(profile.sources ?? {}).join(' '), profile.id).toMatch(/https:\/\//);
+  });
+
   it('GET /v1/hardware and /v1/hardware/nvidia-t4 with sources', async () => {
     const { hardware } = HardwareList.parse((await http.get('/v1/hardware').expect(200)).body);
     expect(hardware.map((h) => h.id)).toContain('nvidia-t4');

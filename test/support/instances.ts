@@ -1,6 +1,7 @@
 /**
  * Benchmark instances. Shapes are exact (ResNet50 from HAWQ-V3's data; Llama-2-70B and
- * DeepSeek-V3 matrix shapes from shared/reference/architectures-and-exports.md A3.4, A5.3-A5.4);
+ * DeepSeek-V3 matrix shapes from their public configs: meta-llama/Llama-2-70b-hf on Hugging Face and
+ * deepseek-ai/DeepSeek-V3 inference/configs/config_671B.json on GitHub);
  * sensitivities of the LLM-shaped models are synthetic: a per-layer scale drawn log-uniformly
  * over four decades (seeded) times the format's relative squared error.
  */

@@ -1,8 +1,8 @@
 /**
  * A numeric format a weight or an activation tensor can be stored and computed in.
  *
- * Figures come from ../shared/reference/formats-and-hardware.md (sections 1.1-1.4), which names
- * the public source of each; the `source` field of every format repeats it.
+ * Every format's `source` field names the public specification, paper or implementation its
+ * figures come from (registry.ts).
  */
 export type FormatKind = 'integer' | 'float';
 

@@ -1,6 +1,9 @@
 import type { NumericFormat } from './format.js';
 
-const REF = 'shared/reference/formats-and-hardware.md';
+// Public sources, cited in each format's `source`.
+const TFLITE_INT8 = 'TensorFlow Lite 8-bit quantization specification (symmetric weights, zero point 0), https://www.tensorflow.org/lite/performance/quantization_spec';
+const GFLOAT = 'graphcore-research/gfloat format tables, https://github.com/graphcore-research/gfloat';
+const OCP_MX = 'OCP Microscaling Formats (MX) Specification v1.0, https://www.opencompute.org/documents/ocp-microscaling-formats-mx-v1-0-spec-final-pdf; Rouhani et al., arXiv:2310.10537, https://arxiv.org/abs/2310.10537';
 
 function integerFormat(bits: number): NumericFormat {
   return {
@@ -14,7 +17,7 @@ function integerFormat(bits: number): NumericFormat {
     scaleBitsPerElement: 0,
     largestFinite: 2 ** (bits - 1) - 1,
     description: `${bits}-bit symmetric integer, range [-${2 ** (bits - 1) - 1}, ${2 ** (bits - 1) - 1}] times one scale`,
-    source: `${REF} 1.1 (symmetric integer grid; TFLite int8 spec)`,
+    source: `symmetric integer grid [-(2^(b-1)-1), 2^(b-1)-1]; ${TFLITE_INT8}`,
   };
 }
 
@@ -27,7 +30,7 @@ export function groupedIntegerFormat(bits: number, groupSize: number): NumericFo
     scaleFormat: 'fp16',
     scaleBitsPerElement: 16 / groupSize,
     description: `${bits}-bit symmetric integer with one fp16 scale per ${groupSize} elements (${bits} + 16/${groupSize} bits per element)`,
-    source: `${REF} 1.4 (generic int4, symmetric, fp16 scale, g=128: 4.125 bits)`,
+    source: 'group-wise weights with one fp16 scale per group, the GPTQ/AWQ layout without its zero points (AutoGPTQ qlinear, https://github.com/AutoGPTQ/AutoGPTQ): b + 16/g bits, 4.125 for int4-g128',
   };
 }
 
@@ -76,9 +79,9 @@ function blockScaled(
   return { ...element, id, blockSize, scaleFormat, scaleBitsPerElement: scaleBits / blockSize, description, source };
 }
 
-const FP8_E4M3 = floatFormat('fp8-e4m3', 4, 3, 448, 'OCP FP8 E4M3 (E4M3FN): no Inf, NaN only at S.1111.111', `${REF} 1.2 (gfloat ocp_e4m3; CUDA __nv_fp8_e4m3)`);
-const FP6_E3M2 = floatFormat('fp6-e3m2', 3, 2, 28, 'OCP MX FP6 E3M2: no Inf, no NaN', `${REF} 1.2 (gfloat ocp_e3m2)`);
-const FP4_E2M1 = floatFormat('fp4-e2m1', 2, 1, 6, 'OCP MX FP4 E2M1 (the NVFP4/MXFP4 element): no Inf, no NaN', `${REF} 1.2 (gfloat ocp_e2m1)`);
+const FP8_E4M3 = floatFormat('fp8-e4m3', 4, 3, 448, 'OCP FP8 E4M3 (E4M3FN): no Inf, NaN only at S.1111.111', `Micikevicius et al., FP8 Formats for Deep Learning, arXiv:2209.05433, https://arxiv.org/abs/2209.05433; CUDA Math API __nv_fp8_e4m3, https://docs.nvidia.com/cuda/cuda-math-api/; ${GFLOAT}`);
+const FP6_E3M2 = floatFormat('fp6-e3m2', 3, 2, 28, 'OCP MX FP6 E3M2: no Inf, no NaN', `${OCP_MX}; ${GFLOAT}`);
+const FP4_E2M1 = floatFormat('fp4-e2m1', 2, 1, 6, 'OCP MX FP4 E2M1 (the NVFP4/MXFP4 element): no Inf, no NaN', `${OCP_MX}; ${GFLOAT}`);
 
 export const BUILT_IN_FORMATS: readonly NumericFormat[] = [
   ...[2, 3, 4, 5, 6, 7, 8].map(integerFormat),
@@ -88,19 +91,19 @@ export const BUILT_IN_FORMATS: readonly NumericFormat[] = [
   groupedIntegerFormat(4, 64),
   groupedIntegerFormat(4, 32),
   groupedIntegerFormat(8, 128),
-  floatFormat('fp32', 8, 23, 3.4028234663852886e38, 'IEEE binary32', `${REF} 1.2`),
-  floatFormat('fp16', 5, 10, 65504, 'IEEE binary16', `${REF} 1.2`),
-  floatFormat('bf16', 8, 7, 3.3895313892515355e38, 'bfloat16', `${REF} 1.2`),
+  floatFormat('fp32', 8, 23, 3.4028234663852886e38, 'IEEE binary32', `IEEE 754-2008 binary32; ${GFLOAT}`),
+  floatFormat('fp16', 5, 10, 65504, 'IEEE binary16', `IEEE 754-2008 binary16; ${GFLOAT}`),
+  floatFormat('bf16', 8, 7, 3.3895313892515355e38, 'bfloat16', `bfloat16 (the top 16 bits of binary32); ${GFLOAT}`),
   FP8_E4M3,
-  floatFormat('fp8-e5m2', 5, 2, 57344, 'OCP FP8 E5M2 (IEEE-style Inf and NaN)', `${REF} 1.2 (gfloat ocp_e5m2)`),
+  floatFormat('fp8-e5m2', 5, 2, 57344, 'OCP FP8 E5M2 (IEEE-style Inf and NaN)', `Micikevicius et al., arXiv:2209.05433, https://arxiv.org/abs/2209.05433; ${GFLOAT}`),
   FP6_E3M2,
-  floatFormat('fp6-e2m3', 2, 3, 7.5, 'OCP MX FP6 E2M3: no Inf, no NaN', `${REF} 1.2 (gfloat ocp_e2m3)`),
+  floatFormat('fp6-e2m3', 2, 3, 7.5, 'OCP MX FP6 E2M3: no Inf, no NaN', `${OCP_MX}; ${GFLOAT}`),
   FP4_E2M1,
-  blockScaled('mxfp8', FP8_E4M3, 32, 'e8m0', 8, 'OCP MXFP8: E4M3 elements, one E8M0 scale per 32 (8.25 bits)', `${REF} 1.3 (TransformerEngine MXFP8 doc)`),
-  blockScaled('mxfp6', FP6_E3M2, 32, 'e8m0', 8, 'OCP MXFP6: E3M2 elements, one E8M0 scale per 32 (6.25 bits)', `${REF} 1.3`),
-  blockScaled('mxfp4', FP4_E2M1, 32, 'e8m0', 8, 'OCP MXFP4: E2M1 elements, one E8M0 scale per 32 (4.25 bits)', `${REF} 1.3 (ggml block_mxfp4 17 B / 32)`),
+  blockScaled('mxfp8', FP8_E4M3, 32, 'e8m0', 8, 'OCP MXFP8: E4M3 elements, one E8M0 scale per 32 (8.25 bits)', `${OCP_MX}; NVIDIA Transformer Engine MXFP8 (block of 32, E8M0 scale), https://nvidia.github.io/TransformerEngine/features/low_precision_training/mxfp8/mxfp8.html`),
+  blockScaled('mxfp6', FP6_E3M2, 32, 'e8m0', 8, 'OCP MXFP6: E3M2 elements, one E8M0 scale per 32 (6.25 bits)', `${OCP_MX}`),
+  blockScaled('mxfp4', FP4_E2M1, 32, 'e8m0', 8, 'OCP MXFP4: E2M1 elements, one E8M0 scale per 32 (4.25 bits)', `${OCP_MX}; ggml block_mxfp4 (17 bytes per 32 values), https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-common.h`),
   // The per-tensor fp32 second-level scale of NVFP4 is amortised over the tensor and not counted.
-  blockScaled('nvfp4', FP4_E2M1, 16, 'ue4m3', 8, 'NVIDIA NVFP4: E2M1 elements, one UE4M3 scale per 16, one fp32 scale per tensor (4.5 bits)', `${REF} 1.3 (Intel Neural Compressor NVFP4 doc; NVIDIA cuTile: 9 bytes per 16 values)`),
+  blockScaled('nvfp4', FP4_E2M1, 16, 'ue4m3', 8, 'NVIDIA NVFP4: E2M1 elements, one UE4M3 scale per 16, one fp32 scale per tensor (4.5 bits)', 'NVIDIA, Introducing NVFP4 for Efficient and Accurate Low-Precision Inference, https://developer.nvidia.com/blog/introducing-nvfp4-for-efficient-and-accurate-low-precision-inference/; Intel Neural Compressor NVFP4 (E2M1, UE4M3 scale per 16, fp32 per tensor), https://intel.github.io/neural-compressor/latest/docs/source/3x/PT_NVFP4Quant.html'),
 ];
 
 const CUSTOM_MINIFLOAT = /^e([1-8])m([0-9]|1[0-9]|2[0-3])$/;
@@ -117,7 +120,7 @@ function customMinifloat(id: string): NumericFormat | undefined {
     mantissaBits,
     minifloatLargestFinite(exponentBits, mantissaBits),
     `custom minifloat: 1 sign, ${exponentBits} exponent, ${mantissaBits} mantissa bits, bias 2^(${exponentBits}-1)-1, no Inf or NaN`,
-    'FPGA minifloat study (Aggarwal et al., arXiv:2311.12359); OCP MX convention for the largest value',
+    `Aggarwal et al., Shedding the Bits: Pushing the Boundaries of Quantization with Minifloats on FPGAs (FPL 2024), arXiv:2311.12359, https://arxiv.org/abs/2311.12359; the largest value by the OCP MX convention (${OCP_MX})`,
   );
 }
 

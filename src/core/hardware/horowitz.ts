@@ -3,8 +3,9 @@ import { findFormat } from '../formats/registry.js';
 
 /**
  * Energy per multiply-accumulate and per DRAM byte from Horowitz, "Computing's energy problem
- * (and what we can do about it)", ISSCC 2014, 45 nm, 0.9 V (figures as reproduced in
- * shared/reference/formats-and-hardware.md section 3):
+ * (and what we can do about it)", ISSCC 2014, 45 nm, 0.9 V, https://doi.org/10.1109/ISSCC.2014.6757323
+ * (figures as reproduced identically by several sources, e.g. stillwater-sc/universal's
+ * generic_45nm cost model):
  *   8-bit int mult 0.2 pJ, 32-bit int add 0.1 pJ, fp16 mult 1.1 pJ, fp16 add 0.4 pJ,
  *   fp32 mult 3.7 pJ, fp32 add 0.9 pJ, DRAM 1.3-2.6 nJ per 64-bit access.
  * Formats Horowitz does not list are derived (marked [D]): a multiplier's energy scales with
@@ -15,7 +16,7 @@ import { findFormat } from '../formats/registry.js';
  * predict a chip's joules.
  */
 export const HOROWITZ_SOURCE =
-  'Horowitz, ISSCC 2014 (45 nm): int8 mult 0.2 + int32 add 0.1 pJ; fp16 mult 1.1 + add 0.4; fp32 mult 3.7 + add 0.9; DRAM 1.3 nJ per 64 bits (low end of 1.3-2.6). Other formats derived: multiplier energy scales with significand width squared (shared/reference/formats-and-hardware.md 3)';
+  'Horowitz, ISSCC 2014 (45 nm): int8 mult 0.2 + int32 add 0.1 pJ; fp16 mult 1.1 + add 0.4; fp32 mult 3.7 + add 0.9; DRAM 1.3 nJ per 64 bits (low end of 1.3-2.6). Other formats derived: multiplier energy scales with significand width squared. https://doi.org/10.1109/ISSCC.2014.6757323';
 
 export function horowitzMacPicojoules(formatId: string): number | undefined {
   if (formatId === 'fp32') return 3.7 + 0.9;

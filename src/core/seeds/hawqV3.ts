@@ -49,7 +49,7 @@ export function hawqV3Seed(data: HawqV3Data): Seed {
     name: `${data.model}-hawq-v3`,
     description: `${data.model} (ImageNet, 224x224) with HAWQ-V3's per-layer Hessian traces, int4/int8 quantization errors and NVIDIA T4 latencies`,
     provenance: {
-      source: `${data.source}; Yao, Dong et al., "HAWQ-V3: Dyadic Neural Network Quantization", ICML 2021`,
+      source: `${data.source}; Yao, Dong et al., "HAWQ-V3: Dyadic Neural Network Quantization", ICML 2021, https://arxiv.org/abs/2011.10680`,
       synthetic: false,
       notes:
         'sensitivity = mean Hessian trace x ||W - Q(W)||^2 as published; first conv and last fc pinned to int8/int8 (outside the published ILP); downsampling conv1 and its shortcut tied; latencyMs holds the T4 table in the relative unit of the source (TVM, batch 8); the pinned layers have no latency entry.',

@@ -3,7 +3,7 @@ import { ARCHITECTURE_SEEDS, architectureSeed } from '../../../src/core/index.js
 import { ModelDescriptor } from '../../../src/contract/model.js';
 
 // Linear-layer MACs per sample (per token for language models), as computed in
-// shared/reference/architectures-and-exports.md (routers excluded here: they are not layers).
+// from each model's public config (the seeds' `source`; routers excluded here: they are not layers).
 const PUBLISHED_MACS: Record<string, number> = {
   'mobilenet-v2': 300_774_272,
   'bert-base': 84_934_656 + 589_824,

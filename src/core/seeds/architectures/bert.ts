@@ -2,7 +2,7 @@ import { architecture, type Architecture, type MatrixSpec } from './synthetic.js
 
 /**
  * BERT-base, uncased (HF config: hidden 768, 12 layers, 12 heads, intermediate 3072, vocab
- * 30522, 512 positions, 2 token types; shared/reference/architectures-and-exports.md A2).
+ * 30522, 512 positions, 2 token types; https://huggingface.co/google-bert/bert-base-uncased).
  * Layers: the word embedding, per encoder layer q, k, v, attention output, intermediate and
  * output dense, and the pooler. MACs per token (attention score products excluded).
  */

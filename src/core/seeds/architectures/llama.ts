@@ -10,7 +10,7 @@ export interface LlamaConfig {
   vocab: number;
 }
 
-/** Llama-2-7B and -70B (shared/reference/architectures-and-exports.md A3.1). */
+/** Llama-2-7B and -70B (configs of https://huggingface.co/meta-llama/Llama-2-7b-hf and -70b-hf). */
 export const LLAMA_2_7B: LlamaConfig = { hiddenSize: 4096, intermediateSize: 11008, layers: 32, heads: 32, kvHeads: 32, vocab: 32000 };
 export const LLAMA_2_70B: LlamaConfig = { hiddenSize: 8192, intermediateSize: 28672, layers: 80, heads: 64, kvHeads: 8, vocab: 32000 };
 

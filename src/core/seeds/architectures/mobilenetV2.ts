@@ -3,7 +3,7 @@ import { architecture, type Architecture, type MatrixSpec } from './synthetic.js
 /**
  * MobileNetV2, width 1.0, 224x224, in torchvision's layout (torchvision/models/mobilenetv2.py:
  * inverted_residual_setting t, c, n, s; the expand 1x1 omitted when t = 1; BatchNorm after every
- * conv; Linear 1280 -> 1000 with bias), as tabulated in shared/reference/architectures-and-exports.md A1.
+ * conv; Linear 1280 -> 1000 with bias), as in torchvision's mobilenet_v2 (https://pytorch.org/vision/stable/models/generated/torchvision.models.mobilenet_v2.html).
  * weights = c_out x c_in / groups x k^2; MACs = weights x H_out x W_out.
  */
 const SETTING: [number, number, number, number][] = [

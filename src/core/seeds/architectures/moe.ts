@@ -3,7 +3,7 @@ import { architecture, linearSpec, type Architecture, type MatrixSpec } from './
 
 /**
  * Mixtral-8x7B-v0.1 (HF config: hidden 4096, intermediate 14336 per expert, 32 layers, 32 heads,
- * 8 KV heads, 8 experts, top-2, vocab 32000; shared/reference/architectures-and-exports.md A4).
+ * 8 KV heads, 8 experts, top-2, vocab 32000; https://huggingface.co/mistralai/Mixtral-8x7B-Instruct-v0.1).
  * Each expert's gate (w1), up (w3) and down (w2) is its own layer, with MACs per token scaled
  * by its expected share of tokens, top_k / experts = 2/8. The router (8 x 4096) and the norms
  * count in the totals only.
@@ -30,7 +30,7 @@ export function mixtral8x7b(): Architecture {
  * DeepSeek-V3 (671B; inference/configs/config_671B.json: dim 7168, 61 layers, the first 3 dense
  * with inter_dim 18432, then MoE with 256 routed experts of moe_inter_dim 2048, 1 shared expert,
  * 8 active; MLA with q_lora_rank 1536, kv_lora_rank 512, 128 heads, qk_nope 128, qk_rope 64,
- * v_head 128; vocab 129280; shared/reference/architectures-and-exports.md A5). Each routed
+ * v_head 128; vocab 129280; https://github.com/deepseek-ai/DeepSeek-V3 inference/configs/config_671B.json). Each routed
  * expert's gate, up and down is its own layer, MACs per token scaled by 8/256. Norms, the
  * router (256 x 7168) and its bias count in the totals only; the MTP module is not part of
  * the main model and is left out.
