@@ -34,7 +34,15 @@ export function exportPlan(format: Exclude<PlanExport, 'json'>, plan: PlanResult
     }
   })();
   if (problems.length > 0) {
-    throw invalidInput(problems.map((p) => ({ path: 'format', message: `layer ${p.layer.name} at ${p.layer.candidate.id}: ${p.reason}` })));
+    // One entry per reason, naming its layers (a fp8 plan of a 226-layer model is one problem, not 226).
+    const byReason = new Map<string, string[]>();
+    for (const p of problems) byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), `${p.layer.name} at ${p.layer.candidate.id}`]);
+    throw invalidInput(
+      [...byReason].map(([reason, layers]) => ({
+        path: 'format',
+        message: layers.length === 1 ? `layer ${layers[0]}: ${reason}` : `${layers.length} layers (${layers.slice(0, 3).join(', ')}${layers.length > 3 ? ', ...' : ''}): ${reason}`,
+      })),
+    );
   }
   return exported;
 }

@@ -86,7 +86,7 @@ export function llamaCppTensorTypes(plan: PlanResult, problems: UnexportableLaye
     if (tensor === undefined) {
       problems.push({
         layer,
-        reason: 'has no GGUF tensor name: the llama-cpp export is for GGUF-style transformers; name layers as Hugging Face modules (model.layers.0.self_attn.q_proj, ...) or GGUF tensors (blk.0.attn_q), or give aliases.gguf',
+        reason: 'no GGUF tensor name: the llama-cpp export is for GGUF-style transformers; name layers as Hugging Face modules (model.layers.0.self_attn.q_proj, ...) or GGUF tensors (blk.0.attn_q), or give aliases.gguf',
       });
       continue;
     }
