@@ -24,6 +24,28 @@ describe('plan exports (?format=)', () => {
     for (const layer of data.layers) expect(entries[layer.hawqKey], layer.hawqKey).toBe(data.publishedBitConfigs['bops_0.25']![layer.name]);
     expect(entries['quant_init_block_convbn']).toBe(8);
     expect(entries['quant_output']).toBe(8);
+    // The activation quantizer feeding each conv takes the plan's activation bits, as in HAWQ's shipped configs.
+    expect(entries['quant_input']).toBe(8);
+    expect(entries['quant_act_output']).toBe(8);
+    for (const layer of data.layers) {
+      const unit = /^(.+\.)quant_(identity_)?convbn(\d)$/.exec(layer.hawqKey);
+      if (!unit) continue;
+      const feeding = `${unit[1]}quant_act${unit[2] || unit[3] === '1' ? '' : Number(unit[3]) - 1}`;
+      if (!unit[2]) expect(entries[feeding], feeding).toBe(entries[layer.hawqKey]);
+      expect(entries[`${unit[1]}quant_act_int32`]).toBe(16);
+    }
+    expect(entries['quant_act_int32']).toBe(16);
+    expect(response.text).not.toMatch(/keep HAWQ's default/);
+  });
+
+  it("hawq: says which activations keep HAWQ's 4-bit default (weight-only candidates)", async () => {
+    const seed = (await http.get('/v1/seeds/resnet18-hawq-v3').expect(200)).body as { model: { layers: Record<string, unknown>[] } };
+    const model = { ...seed.model, layers: seed.model.layers.map(({ candidates: _, ...layer }) => layer) };
+    const response = await http.post('/v1/plans?format=hawq').send({ model, candidates: ['int4', 'int8'], budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }).expect(200);
+    expect(response.text).toMatch(/^# 19 modules take weight-only candidates: their input activations are not set here and keep HAWQ's default \(QuantAct, 4 bits\)\.$/m);
+    // The first and last layers are pinned to int8/int8: their activations are set.
+    expect(response.text).toMatch(/"quant_input": 8,/);
+    expect(response.text).not.toMatch(/stage\d\.unit\d\.quant_act/);
   });
 
   it('modelopt: a MIXED_PRECISION hf_quant_config.json, unquantized layers excluded', async () => {
