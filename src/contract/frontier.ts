@@ -22,7 +22,7 @@ export const FrontierRequest = component(
       budgets: doc(z.array(Budget).max(64).default([]), 'Other budgets every point must meet (not on the axis metric).', []),
       points: doc(
         z.number().int().min(2).max(1000).default(50),
-        'Number of axis budgets, evenly spaced from the cheapest to the most expensive assignment, at which the exact optimum is solved.',
+        'Number of axis budgets, evenly spaced from the cheapest to the most expensive assignment, at which the exact optimum is solved. Neighbouring budgets often share their optimum and dominated plans are dropped, so fewer distinct points may come back (merged with the supported points); solver.solves counts the budgets solved, and a warning says how many plans they gave.',
         50,
       ),
       all: doc(
@@ -117,7 +117,7 @@ export const Frontier = component(
     solver: doc(
       z.strictObject({
         timeMs: doc(z.number(), 'Wall time of the whole frontier in milliseconds.', 120),
-        solves: doc(z.number().int(), 'Integer programs solved (budget points).', 50),
+        solves: doc(z.number().int(), 'Axis budgets solved (points, fewer when the time limit stopped the sweep; 0 for `all`).', 50),
       }),
       'Effort.',
       { timeMs: 120, solves: 50 },

@@ -52,6 +52,13 @@ describe('POST /v1/frontiers', () => {
     expect(frontier.knee).toBeLessThan(frontier.points.length - 1);
   });
 
+  it('says how many budgets it solved and how many distinct plans they gave, when fewer points come back than asked', async () => {
+    const frontier = Frontier.parse((await http.post('/v1/frontiers').send({ seed: 'resnet18-hawq-v3', axis: 'sizeBytes', points: 40 }).expect(200)).body);
+    expect(frontier.solver.solves).toBe(40);
+    expect(frontier.points.length).toBeLessThan(40);
+    expect(frontier.warnings).toContain(`40 points asked, 40 axis budgets solved: they and the supported points gave ${frontier.points.length} distinct non-dominated plans, since neighbouring budgets often share their optimum`);
+  });
+
   it('holds the other budgets at every point', async () => {
     const frontier = await frontierOf({ seed: 'resnet50-hawq-v3', axis: 'latencyMs', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }], points: 15 });
     expectMonotoneAndNonDominated(frontier);

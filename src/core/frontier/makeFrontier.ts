@@ -117,6 +117,12 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
   }
 
   const points = nonDominated(collected);
+  const warnings = [...problem.warnings];
+  if (!input.all && points.length < input.points) {
+    // Neighbouring budgets often share their optimum, and a plan another beats is dropped.
+    const stopped = solves < input.points ? ` (the time limit stopped the other ${input.points - solves})` : '';
+    warnings.push(`${input.points} points asked, ${solves} axis budgets solved${stopped}: they and the supported points gave ${points.length} distinct non-dominated plans, since neighbouring budgets often share their optimum`);
+  }
   return {
     modelName: model.name,
     ...(input.hardware ? { hardwareId: input.hardware.id } : {}),
@@ -129,7 +135,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
     baselines: baselines(problem, candidates, input.axis, others),
     supportedPoints: supportedTotal,
     solver: { timeMs: clock.now() - start, solves },
-    warnings: problem.warnings,
+    warnings,
   };
 }
 
