@@ -19,7 +19,7 @@ export function planSummary(plan: Plan, modelName: string): string {
     '',
   ];
   if (plan.budgets.length > 0) {
-    out.push(table([['budget', 'limit', 'used', 'slack', 'binding'], ...plan.budgets.map((b) => [b.metric, number(b.limit), number(b.used), number(b.slack), b.binding ? 'yes' : 'no'])]), '');
+    out.push(table([['budget', 'limit', 'used', 'slack', 'slack %', 'binding'], ...plan.budgets.map((b) => [b.metric, number(b.limit), number(b.used), number(b.slack), (100 * b.slackFraction).toFixed(1), b.binding ? 'yes' : 'no'])]), '');
   }
   out.push(`totals: ${Object.entries(plan.totals).map(([k, v]) => `${k} ${number(v)}`).join(', ')}`, '');
   if (plan.layers.length <= LAYER_ROWS) {

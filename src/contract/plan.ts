@@ -51,14 +51,15 @@ export const BudgetUse = component(
     limit: doc(z.number(), 'The limit in the metric\'s unit (a fraction budget resolved to its absolute value).', 6.5e6),
     used: doc(z.number(), 'What the plan uses.', 6.1e6),
     slack: doc(z.number(), 'limit - used.', 4.0e5),
+    slackFraction: doc(z.number(), 'slack / limit: the share of the budget left (0 when the limit is 0).', 0.0615),
     binding: doc(
       z.boolean(),
-      'True when this budget blocks at least one single-layer change that would improve the objective.',
+      'True when this budget blocks at least one single-layer change that would improve the objective: no layer can move to a candidate of lower sensitivity within this budget. A budget can bind with slack left (the cheapest such change needs more than the slack); slackFraction says how much is left.',
       false,
     ),
   }),
   'How the plan uses one budget.',
-  { metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, binding: false },
+  { metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, slackFraction: 0.0615, binding: false },
 );
 
 export const SolverReport = component(
@@ -121,7 +122,7 @@ export const Plan = component(
     ),
     sensitivityParts: SensitivityParts.optional().meta({ description: 'With model.interactions: the predicted sensitivity split into the layers\' own and the pairs\' terms.' }),
     budgets: doc(z.array(BudgetUse), 'Each budget (and the sensitivity bound, if any) with its use.', [
-      { metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, binding: false },
+      { metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, slackFraction: 0.0615, binding: false },
     ]),
     layers: doc(z.array(PlannedLayer), 'Every layer, in descriptor order, with its chosen candidate.', []),
     alternatives: doc(
@@ -141,7 +142,7 @@ export const Plan = component(
     bound: 1.2345,
     gap: 0,
     totals: { sensitivity: 1.2345, sizeBytes: 6.1e6, avgBits: 4.4, bops: 3.4e10, latencyMs: 2.7 },
-    budgets: [{ metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, binding: false }],
+    budgets: [{ metric: 'sizeBytes', limit: 6.5e6, used: 6.1e6, slack: 4.0e5, slackFraction: 0.0615, binding: false }],
     layers: [],
     solver: { backend: 'mckp', timeMs: 0.8, nodes: 3 },
     warnings: [],

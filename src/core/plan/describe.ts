@@ -20,6 +20,7 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
     limit: limit.limit,
     used: verified.used[k]!,
     slack: limit.limit - verified.used[k]!,
+    slackFraction: limit.limit === 0 ? 0 : (limit.limit - verified.used[k]!) / Math.abs(limit.limit),
     binding: blocked[k]!,
   }));
   return {

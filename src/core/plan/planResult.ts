@@ -63,7 +63,12 @@ export interface BudgetUse {
   limit: number;
   used: number;
   slack: number;
-  /** This budget blocks at least one single-layer change that would improve the objective. */
+  /** slack / limit: how much of the budget is left, as a share of it (0 when the limit is 0). */
+  slackFraction: number;
+  /**
+   * This budget blocks at least one single-layer change that would improve the objective (a
+   * budget can bind with slack left: the blocked change needs more than the slack).
+   */
   binding: boolean;
 }
 
