@@ -35,6 +35,11 @@ const SECURITY_HEADERS = {
 };
 
 /** Builds the service without listening (src/server.ts listens; tests inject). Closing it closes the runner. */
+/** The Swagger UI's top-bar mark: the service's name, not the plugin's logo. */
+const DOCS_LOGO_SVG = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40"><text x="0" y="29" font-family="sans-serif" font-size="26" font-weight="700" fill="#ffffff">bitplan</text><text x="104" y="29" font-family="sans-serif" font-size="14" fill="#c8e6c9">API</text></svg>',
+);
+
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const { runner, seeds } = options;
@@ -81,8 +86,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument as never } });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true },
+    // The top bar names the document a user can fetch (/openapi.json, not the plugin's /docs/json):
+    // with `urls`, Swagger UI loads and lists that one.
+    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true, urls: [{ url: '/openapi.json', name: '/openapi.json' }] },
     theme: { title: 'bitplan API', js: [{ filename: 'svg-preview.js', content: SWAGGER_SVG_PREVIEW_JS }] },
+    logo: { type: 'image/svg+xml', content: DOCS_LOGO_SVG, href: '/docs', target: '_self' },
   });
 
   registerRoutes(app, ROUTES, { seeds, runner, config, openApiDocument });

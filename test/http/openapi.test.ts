@@ -65,7 +65,10 @@ describe('OpenAPI document', () => {
     const ui = await http.get('/docs/').expect(200);
     expect(ui.text).toContain('swagger-ui');
     const init = await http.get('/docs/static/swagger-initializer.js').expect(200);
-    expect(init.text).toContain('./json');
+    // The top bar loads and names /openapi.json, and shows the service's mark, not the plugin's.
+    expect(init.text).toContain('"urls":[{"url":"/openapi.json","name":"/openapi.json"}]');
+    const logo = /img\.src = 'data:image\/svg\+xml;base64,([^']+)'/.exec(init.text)![1]!;
+    expect(Buffer.from(logo, 'base64').toString()).toMatch(/>bitplan<\/text>/);
     const uiDocument = await http.get('/docs/json').expect(200);
     expect(uiDocument.body.paths['/v1/plans']).toBeDefined();
   });
