@@ -105,8 +105,30 @@ describe('POST /v1/frontiers', () => {
     expect(circles.filter((c) => c['@_class'] === 'knee')).toHaveLength(1);
     const rects = [parsed.svg.rect].flat() as Record<string, string>[];
     expect(rects.filter((r) => r['@_class'] === 'baseline')).toHaveLength(frontier.baselines.length);
-    expect(svg).toContain('sizeBytes (bytes)');
+    expect(svg).toContain('sizeBytes (MB)');
     expect(svg).toContain('total sensitivity');
+    // At least four ticks on each axis; the knee labelled with its values; a legend of what is drawn.
+    const lines = [parsed.svg.line].flat() as Record<string, string>[];
+    expect(lines.filter((l) => l['@_class'] === 'x-tick').length).toBeGreaterThanOrEqual(4);
+    expect(lines.filter((l) => l['@_class'] === 'y-tick').length).toBeGreaterThanOrEqual(4);
+    const knee = frontier.points[frontier.knee!]!;
+    expect(svg).toContain(`knee: ${Number((knee.cost / 1e6).toPrecision(3))} MB, sensitivity ${knee.sensitivity.toPrecision(3)}`);
+    expect(svg).not.toContain('not proven');
+    // Baseline and knee labels never overprint one another (13 px rows where they overlap in x).
+    const labels = ([parsed.svg.text].flat() as Record<string, string>[]).filter((t) => t['@_class'] === 'baseline-label' || t['@_class'] === 'knee-label');
+    for (const a of labels) for (const b of labels) if (a !== b && Math.abs(Number(a['@_x']) - Number(b['@_x'])) < 60) expect(Math.abs(Number(a['@_y']) - Number(b['@_y']))).toBeGreaterThanOrEqual(12);
+  });
+
+  it('draws a large all-points frontier as a line without a marker per point', async () => {
+    const body = { seed: 'mobilenet-v2', axis: 'sizeBytes', all: true, candidates: ['int4/int4', 'int8/int8'] };
+    const frontier = await frontierOf(body);
+    expect(frontier.points.length).toBeGreaterThan(300);
+    const response = await http.post('/v1/frontiers?format=svg').send(body).expect(200);
+    const svg: string = response.text ?? response.body.toString();
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).not.toContain('class="point"');
+    expect(svg).toContain(`frontier (${frontier.points.length} points)`);
+    expect(svg.length).toBeLessThan(120_000);
   });
 
   it('answers CSV by Accept or ?format=csv', async () => {

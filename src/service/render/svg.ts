@@ -16,30 +16,66 @@ export function compactNumber(value: number): string {
     const exponent = Math.min(4, Math.floor(Math.log10(abs) / 3));
     return `${Number((value / 10 ** (3 * exponent)).toPrecision(3))}${['', 'k', 'M', 'G', 'T'][exponent]}`;
   }
-  if (abs >= 1e-2) return String(Number(value.toPrecision(3)));
+  if (abs >= 1e-4) return String(Number(value.toPrecision(3)));
   return value.toExponential(1);
 }
 
 function niceTicks(low: number, high: number, count: number): number[] {
   const span = high - low || Math.abs(high) || 1;
-  const raw = span / count;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
+  // Ask for more until at least four land inside the range (a wide step can leave only three).
+  for (let asked = count; ; asked *= 2) {
+    const raw = span / asked;
+    const magnitude = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
+    const ticks: number[] = [];
+    for (let t = Math.ceil(low / step) * step; t <= high + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+    if (ticks.length >= 4 || asked > 64) return ticks;
+  }
+}
+
+/** Log-scale ticks (as log10 values): every decade, with 2x and 5x between them when there are few decades. */
+function logTicks(low: number, high: number): number[] {
+  const decades = Array.from({ length: Math.max(0, Math.floor(high) - Math.ceil(low) + 1) }, (_, i) => Math.ceil(low) + i);
+  if (decades.length >= 4) return decades;
   const ticks: number[] = [];
-  for (let t = Math.ceil(low / step) * step; t <= high + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  for (let d = Math.floor(low); d <= Math.ceil(high); d++) {
+    for (const m of [1, 2, 5]) {
+      const t = d + Math.log10(m);
+      if (t >= low && t <= high) ticks.push(t);
+    }
+  }
   return ticks;
 }
 
+/** The unit a person reads for an axis metric: its scale and label (MB for sizeBytes near 1e6, GBOPs for BOPs, ...). */
+export function readableUnit(axis: string, unit: string, largest: number): { scale: number; label: string } {
+  const prefixed = (base: string, steps: [number, string][]) => {
+    const [scale, prefix] = steps.find(([s]) => largest >= s) ?? [1, ''];
+    return { scale, label: `${prefix}${base}` };
+  };
+  if (axis === 'sizeBytes') return prefixed('B', [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']]);
+  if (axis === 'bops') return prefixed('BOPs', [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']]);
+  if (axis === 'energyJ') return largest >= 1 ? { scale: 1, label: 'J' } : largest >= 1e-3 ? { scale: 1e-3, label: 'mJ' } : { scale: 1e-6, label: 'µJ' };
+  if (axis === 'macLuts') return prefixed('LUTs', [[1e6, 'M'], [1e3, 'k']]);
+  return { scale: 1, label: unit };
+}
+
+/** Past this many points the frontier is a line without a marker per point (a 4,000-point `all` chart stays small). */
+const MARKERS_UP_TO = 300;
+
 /**
- * The frontier as an SVG chart: total sensitivity against the axis metric (log scale when it
- * spans more than two decades), the frontier as a line with one circle per point, the uniform
- * baselines as labelled squares, the knee ringed and labelled.
+ * The frontier as an SVG chart: total sensitivity against the axis metric in a unit a person
+ * reads (log scale when sensitivity spans more than two decades), the frontier as a line with
+ * one circle per point (a line alone past MARKERS_UP_TO points), the uniform baselines as
+ * labelled squares whose labels never overprint, the knee ringed and labelled with its values,
+ * and a legend of what is drawn.
  */
 export function frontierSvg(frontier: Frontier, title: string): string {
   const points = frontier.points;
   const marks = [...points.map((p) => ({ cost: p.cost, s: p.sensitivity })), ...frontier.baselines.map((b) => ({ cost: b.cost, s: b.sensitivity }))];
   const costs = marks.map((m) => m.cost);
   const sens = marks.map((m) => m.s);
+  const unit = readableUnit(frontier.axis, frontier.unit, Math.max(...costs.map(Math.abs)));
   // 5% padding around the marks on both axes, so none sits on an axis line.
   const costLow = Math.min(...costs);
   const costHigh = Math.max(...costs);
@@ -59,6 +95,7 @@ export function frontierSvg(frontier: Frontier, title: string): string {
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = (cost: number) => MARGIN.left + ((cost - minCost) / (maxCost - minCost || 1)) * plotW;
   const y = (s: number) => MARGIN.top + plotH - ((yOf(s) - yLow) / (yHigh - yLow)) * plotH;
+  const costText = (cost: number) => `${compactNumber(cost / unit.scale)} ${unit.label}`;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
   out.push(`<title>${escape(title)}</title>`);
@@ -66,50 +103,66 @@ export function frontierSvg(frontier: Frontier, title: string): string {
   out.push(`<text x="${MARGIN.left}" y="28" font-size="16" font-weight="bold">${escape(title)}</text>`);
   // Axes, ticks and grid.
   out.push(`<g class="axes" stroke="#333" fill="none"><line x1="${MARGIN.left}" y1="${MARGIN.top + plotH}" x2="${MARGIN.left + plotW}" y2="${MARGIN.top + plotH}"/><line x1="${MARGIN.left}" y1="${MARGIN.top}" x2="${MARGIN.left}" y2="${MARGIN.top + plotH}"/></g>`);
-  for (const tick of niceTicks(minCost, maxCost, 6)) {
-    const px = x(tick);
-    out.push(`<line x1="${px.toFixed(1)}" y1="${MARGIN.top}" x2="${px.toFixed(1)}" y2="${MARGIN.top + plotH + 5}" stroke="#e4e4e4"/>`);
+  for (const tick of niceTicks(minCost / unit.scale, maxCost / unit.scale, 6)) {
+    const px = x(tick * unit.scale);
+    out.push(`<line class="x-tick" x1="${px.toFixed(1)}" y1="${MARGIN.top}" x2="${px.toFixed(1)}" y2="${MARGIN.top + plotH + 5}" stroke="#e4e4e4"/>`);
     out.push(`<text x="${px.toFixed(1)}" y="${MARGIN.top + plotH + 20}" text-anchor="middle">${compactNumber(tick)}</text>`);
   }
-  const yTicks = logScale
-    ? Array.from({ length: Math.floor(yHigh) - Math.ceil(yLow) + 1 }, (_, i) => Math.ceil(yLow) + i)
-    : niceTicks(yLow, yHigh, 6);
-  for (const tick of yTicks) {
+  for (const tick of logScale ? logTicks(yLow, yHigh) : niceTicks(yLow, yHigh, 6)) {
     const py = MARGIN.top + plotH - ((tick - yLow) / (yHigh - yLow)) * plotH;
-    out.push(`<line x1="${MARGIN.left - 5}" y1="${py.toFixed(1)}" x2="${MARGIN.left + plotW}" y2="${py.toFixed(1)}" stroke="#e4e4e4"/>`);
+    out.push(`<line class="y-tick" x1="${MARGIN.left - 5}" y1="${py.toFixed(1)}" x2="${MARGIN.left + plotW}" y2="${py.toFixed(1)}" stroke="#e4e4e4"/>`);
     out.push(`<text x="${MARGIN.left - 8}" y="${(py + 4).toFixed(1)}" text-anchor="end">${logScale ? compactNumber(10 ** tick) : compactNumber(tick)}</text>`);
   }
-  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 22}" text-anchor="middle" font-size="13">${escape(`${frontier.axis} (${frontier.unit})`)}</text>`);
+  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 22}" text-anchor="middle" font-size="13">${escape(`${frontier.axis} (${unit.label})`)}</text>`);
   out.push(`<text transform="translate(22 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13">${escape(`total sensitivity${logScale ? ' (log scale)' : ''}`)}</text>`);
   // The frontier.
+  const markers = points.length <= MARKERS_UP_TO;
   if (points.length > 1) {
     const path = points.map((p) => `${x(p.cost).toFixed(1)},${y(p.sensitivity).toFixed(1)}`).join(' ');
     out.push(`<polyline class="frontier" points="${path}" fill="none" stroke="#1f6fb2" stroke-width="2"/>`);
   }
+  const unproven = points.filter((p) => p.status !== 'optimal').length;
   points.forEach((p, i) => {
+    // Without markers, only the points not proven optimal are still marked.
+    if (!markers && p.status === 'optimal') return;
     const fill = p.status === 'optimal' ? '#1f6fb2' : '#f0a030';
     out.push(
-      `<circle class="point" cx="${x(p.cost).toFixed(1)}" cy="${y(p.sensitivity).toFixed(1)}" r="3.5" fill="${fill}"><title>${escape(`point ${i}: ${frontier.axis} ${compactNumber(p.cost)}, sensitivity ${p.sensitivity.toPrecision(4)}, ${p.status}, ${p.source}`)}</title></circle>`,
+      `<circle class="point" cx="${x(p.cost).toFixed(1)}" cy="${y(p.sensitivity).toFixed(1)}" r="3.5" fill="${fill}"><title>${escape(`point ${i}: ${frontier.axis} ${costText(p.cost)}, sensitivity ${p.sensitivity.toPrecision(4)}, ${p.status}, ${p.source}`)}</title></circle>`,
     );
   });
+  // Labels placed top to bottom, each moved down until it clears the ones before (12 px rows).
+  const placed: { x: number; y: number; width: number }[] = [];
+  const place = (px: number, py: number, width: number) => {
+    let ly = py;
+    while (placed.some((q) => Math.abs(q.y - ly) < 13 && px < q.x + q.width && q.x < px + width)) ly += 13;
+    placed.push({ x: px, y: ly, width });
+    return ly;
+  };
   if (frontier.knee !== null) {
     const k = points[frontier.knee]!;
+    const label = `knee: ${costText(k.cost)}, sensitivity ${k.sensitivity.toPrecision(3)}`;
     out.push(`<circle class="knee" cx="${x(k.cost).toFixed(1)}" cy="${y(k.sensitivity).toFixed(1)}" r="9" fill="none" stroke="#c0392b" stroke-width="2.5"/>`);
-    out.push(`<text x="${(x(k.cost) + 12).toFixed(1)}" y="${(y(k.sensitivity) - 10).toFixed(1)}" fill="#c0392b" font-weight="bold">knee</text>`);
+    const kx = Math.min(x(k.cost) + 12, MARGIN.left + plotW - label.length * 6.5);
+    out.push(`<text class="knee-label" x="${kx.toFixed(1)}" y="${place(kx, y(k.sensitivity) - 12, label.length * 6.5).toFixed(1)}" fill="#c0392b" font-weight="bold">${escape(label)}</text>`);
   }
-  for (const b of frontier.baselines) {
+  for (const b of [...frontier.baselines].sort((p, q) => y(p.sensitivity) - y(q.sensitivity))) {
     const bx = x(b.cost);
     const by = y(b.sensitivity);
-    out.push(`<rect class="baseline" x="${(bx - 4).toFixed(1)}" y="${(by - 4).toFixed(1)}" width="8" height="8" fill="${b.meetsBudgets ? '#555' : '#bbb'}"><title>${escape(`all ${b.candidate}`)}</title></rect>`);
-    out.push(`<text x="${(bx + 7).toFixed(1)}" y="${(by + 4).toFixed(1)}" fill="#555" font-size="11">${escape(`all ${b.candidate}`)}</text>`);
+    const label = `all ${b.candidate}`;
+    out.push(`<rect class="baseline" x="${(bx - 4).toFixed(1)}" y="${(by - 4).toFixed(1)}" width="8" height="8" fill="${b.meetsBudgets ? '#555' : '#bbb'}"><title>${escape(`${label}: ${costText(b.cost)}, sensitivity ${b.sensitivity.toPrecision(4)}`)}</title></rect>`);
+    const lx = Math.min(bx + 7, WIDTH - 6 - label.length * 6);
+    out.push(`<text class="baseline-label" x="${lx.toFixed(1)}" y="${place(lx, by + 4, label.length * 6).toFixed(1)}" fill="#555" font-size="11">${escape(label)}</text>`);
   }
-  // Legend.
+  // Legend: only what the chart draws.
   const lx = WIDTH - MARGIN.right + 20;
+  const entries: string[] = [
+    `<line x1="${lx}" y1="0" x2="${lx + 22}" y2="0" stroke="#1f6fb2" stroke-width="2"/>${markers ? `<circle cx="${lx + 11}" cy="0" r="3.5" fill="#1f6fb2"/>` : ''}<text x="${lx + 30}" y="4">frontier (${points.length} points)</text>`,
+  ];
+  if (unproven > 0) entries.push(`<circle cx="${lx + 11}" cy="0" r="3.5" fill="#f0a030"/><text x="${lx + 30}" y="4">not proven (time limit)</text>`);
+  if (frontier.knee !== null) entries.push(`<circle cx="${lx + 11}" cy="0" r="8" fill="none" stroke="#c0392b" stroke-width="2"/><text x="${lx + 30}" y="4">knee</text>`);
+  if (frontier.baselines.length > 0) entries.push(`<rect x="${lx + 7}" y="-4" width="8" height="8" fill="#555"/><text x="${lx + 30}" y="4">uniform baseline</text>`);
   out.push(`<g class="legend" font-size="12">`);
-  out.push(`<line x1="${lx}" y1="${MARGIN.top + 8}" x2="${lx + 22}" y2="${MARGIN.top + 8}" stroke="#1f6fb2" stroke-width="2"/><circle cx="${lx + 11}" cy="${MARGIN.top + 8}" r="3.5" fill="#1f6fb2"/><text x="${lx + 30}" y="${MARGIN.top + 12}">frontier (${points.length} points)</text>`);
-  out.push(`<circle cx="${lx + 11}" cy="${MARGIN.top + 30}" r="3.5" fill="#f0a030"/><text x="${lx + 30}" y="${MARGIN.top + 34}">not proven (time limit)</text>`);
-  out.push(`<circle cx="${lx + 11}" cy="${MARGIN.top + 52}" r="8" fill="none" stroke="#c0392b" stroke-width="2"/><text x="${lx + 30}" y="${MARGIN.top + 56}">knee</text>`);
-  out.push(`<rect x="${lx + 7}" y="${MARGIN.top + 70}" width="8" height="8" fill="#555"/><text x="${lx + 30}" y="${MARGIN.top + 78}">uniform baseline</text>`);
+  entries.forEach((entry, n) => out.push(`<g class="legend-entry" transform="translate(0 ${MARGIN.top + 8 + 22 * n})">${entry}</g>`));
   out.push(`</g></svg>`);
   return `${out.join('\n')}\n`;
 }
