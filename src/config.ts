@@ -9,7 +9,8 @@ const integer = (min: number, max: number, fallback: number) => z.coerce.number(
  */
 export const Config = z.object({
   PORT: integer(0, 65535, 8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback unless told otherwise: the Docker image sets HOST=0.0.0.0.
+  HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: integer(1024, 2 ** 31, 64 * 1024 * 1024),
   MAX_LAYERS: integer(1, 10_000_000, 100_000),
@@ -20,6 +21,12 @@ export const Config = z.object({
   MAX_QUEUE: integer(0, 100_000, 64),
   SOLVE_TIME_CEILING_MS: integer(100, 3_600_000, 120_000),
   SOLVER_THREAD_MEMORY_MB: integer(64, 65_536, 2048),
+  // Connection limits against slow or idle clients (README, Configuration).
+  REQUEST_TIMEOUT_MS: integer(0, 3_600_000, 30_000),
+  HEADERS_TIMEOUT_MS: integer(0, 3_600_000, 10_000),
+  KEEP_ALIVE_TIMEOUT_MS: integer(0, 3_600_000, 5_000),
+  CONNECTION_TIMEOUT_MS: integer(0, 3_600_000, 0),
+  MAX_CONNECTIONS: integer(1, 1_000_000, 1024),
   CORS_ORIGINS: z
     .string()
     .default('')

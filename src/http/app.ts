@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { clientErrorHandler } from './clientErrors.js';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_CONFIG, type Config } from '../config.js';
 import type { TaskRunner } from '../service/runner.js';
@@ -35,6 +36,13 @@ const SECURITY_HEADERS = {
 };
 
 /** Builds the service without listening (src/server.ts listens; tests inject). Closing it closes the runner. */
+/**
+ * The Swagger UI page's policy: its scripts and styles from /docs/static only (the UI sets
+ * inline style attributes), requests to this origin, images from it or data: (the logo and the
+ * SVG preview), never framed.
+ */
+const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /** The Swagger UI's top-bar mark: the service's name, not the plugin's logo. */
 const DOCS_LOGO_SVG = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40"><text x="0" y="29" font-family="sans-serif" font-size="26" font-weight="700" fill="#ffffff">bitplan</text><text x="104" y="29" font-family="sans-serif" font-size="14" fill="#c8e6c9">API</text></svg>',
@@ -46,12 +54,24 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // A slow or idle client is cut (408 problem+json from clientErrors.ts), not left holding a
+    // connection: the whole request within REQUEST_TIMEOUT_MS, headers within HEADERS_TIMEOUT_MS
+    // (Node checks both every connectionsCheckingInterval).
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeout: config.CONNECTION_TIMEOUT_MS,
+    http: {
+      headersTimeout: config.REQUEST_TIMEOUT_MS > 0 ? Math.min(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS) : config.HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor((config.REQUEST_TIMEOUT_MS || 30_000) / 4))),
+    },
+    clientErrorHandler: clientErrorHandler(config),
     // Honour a caller's x-request-id so a CI job can correlate its logs with ours.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  app.server.maxConnections = config.MAX_CONNECTIONS;
   stampArrival(app);
   app.addHook('onClose', () => runner.close());
   // While shutting down, answers in flight close their connection, so that no idle keep-alive
@@ -68,7 +88,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
-    if (!request.url.startsWith('/docs')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    reply.header('content-security-policy', request.url.startsWith('/docs') ? DOCS_CSP : "default-src 'none'; frame-ancestors 'none'");
   });
 
   if (config.CORS_ORIGINS.length > 0) {

@@ -18,6 +18,8 @@ export const PROBLEM_KINDS = {
   'method-not-allowed': { status: 405, title: 'Method not allowed', about: 'The route exists with another method; the Allow header lists them.', example: 'GET /v1/plans is not allowed; /v1/plans takes POST' },
   'not-acceptable': { status: 406, title: 'Not acceptable', about: 'The Accept header names no representation this route has.', example: 'Accept: application/xml matches none of application/json, text/csv, image/svg+xml' },
   'payload-too-large': { status: 413, title: 'Payload too large', about: 'The body exceeds a configured limit: BODY_LIMIT_BYTES, MAX_LAYERS, or more JSON values than such a model holds.', example: '"layers" has 150000 entries; this service takes at most MAX_LAYERS=100000' },
+  'request-timeout': { status: 408, title: 'Request timeout', about: 'The request (headers and body) did not arrive within REQUEST_TIMEOUT_MS (headers within HEADERS_TIMEOUT_MS); the connection is closed. Send the whole body at once.', example: 'the request did not arrive within REQUEST_TIMEOUT_MS=30000 ms; send the whole body at once' },
+  'header-fields-too-large': { status: 431, title: 'Request header fields too large', about: 'The request line and headers exceed the server\'s header size limit (Node\'s --max-http-header-size, 16 KiB by default); a URL carries no request data here, so shorten the headers.', example: 'the request line and headers exceed the header size limit (16 KiB); shorten them' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', about: 'Send the body as application/json, uncompressed.', example: 'Unsupported Media Type: text/plain; send Content-Type: application/json' },
   infeasible: { status: 422, title: 'Infeasible', about: 'No assignment meets every budget; budgets lists each limit and the least value it could reach.', example: 'no assignment meets every budget: sizeBytes limit 1000000 is below the least reachable 6100160' },
   'no-solution-in-time': { status: 422, title: 'No solution within the time limit', about: 'The solver stopped at solver.timeLimitMs before finding any verified assignment.', example: 'the mckp solver found no assignment within timeLimitMs=10; raise solver.timeLimitMs or loosen the budgets' },
@@ -27,6 +29,9 @@ export const PROBLEM_KINDS = {
   internal: { status: 500, title: 'Internal error', about: 'A bug in bitplan; the request id finds it in the logs.', example: 'unexpected error; quote request id 8c1f... when reporting it' },
 } as const;
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
+
+/** Kinds answered on the connection before any route is matched (clientErrors.ts), so no operation lists them. */
+export const CONNECTION_KINDS: readonly ProblemKind[] = ['request-timeout', 'header-fields-too-large'];
 
 /** The problem kind of every core and service error code. */
 export const PROBLEM_OF_CODE: Record<CoreErrorCode | ServiceErrorCode, ProblemKind> = {
@@ -55,6 +60,9 @@ export const HTTP_ERRORS = {
   BITPLAN_ERR_CONTENT_ENCODING: { kind: 'unsupported-media-type', template: 'Content-Encoding: %s is not supported; send the body uncompressed (identity)' },
   BITPLAN_ERR_BODY_TOO_LARGE: { kind: 'payload-too-large', template: 'the body is larger than %s bytes; the limit is set by BODY_LIMIT_BYTES' },
   BITPLAN_ERR_INTERNAL: { kind: 'internal', template: 'unexpected error; quote request id %s when reporting it' },
+  BITPLAN_ERR_REQUEST_TIMEOUT: { kind: 'request-timeout', template: 'the request did not arrive within REQUEST_TIMEOUT_MS=%s ms (headers: HEADERS_TIMEOUT_MS=%s ms); send the whole body at once' },
+  BITPLAN_ERR_HEADERS_TOO_LARGE: { kind: 'header-fields-too-large', template: 'the request line and headers exceed the header size limit (16 KiB); shorten them' },
+  BITPLAN_ERR_MALFORMED_HTTP: { kind: 'invalid-request', template: 'the bytes received are not a well-formed HTTP/1.1 request' },
 } as const satisfies Record<string, { kind: ProblemKind; template: string }>;
 export type HttpErrorCode = keyof typeof HTTP_ERRORS;
 

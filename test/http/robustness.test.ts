@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
@@ -81,6 +82,17 @@ describe('limits and ceilings', () => {
     expect(other.headers['x-content-type-options']).toBe('nosniff');
     expect(other.headers['x-frame-options']).toBe('DENY');
     expect(other.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    // The Swagger UI page and its files: scripts from this origin only, never framed.
+    for (const path of ['/docs/', '/docs/static/swagger-initializer.js']) {
+      const docs = await http.get(path).expect(200);
+      expect(docs.headers['content-security-policy'], path).toMatch(/^default-src 'none'; script-src 'self'; .*frame-ancestors 'none'/);
+      expect(docs.headers['content-security-policy']).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+    }
+  });
+
+  it('listens on the loopback unless HOST says otherwise (the Docker image sets 0.0.0.0)', () => {
+    expect(readConfig({}).HOST).toBe('127.0.0.1');
+    expect(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8')).toMatch(/^ENV .*HOST=0\.0\.0\.0/m);
   });
 });
 
