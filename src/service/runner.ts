@@ -6,8 +6,11 @@ import type { SolveResult, SolveTask } from './task.js';
  * _OUT_OF_MEMORY.
  */
 export interface TaskRunner {
-  /** Runs a task; heavy tasks never take the last free thread. */
-  run(task: SolveTask, timeLimitMs: number, heavy: boolean): Promise<SolveResult>;
+  /**
+   * Runs a task; heavy tasks never take the last free thread. When `signal` aborts (the client
+   * went away), a queued task leaves the queue and a running one is stopped; the promise rejects.
+   */
+  run(task: SolveTask, timeLimitMs: number, heavy: boolean, signal?: AbortSignal): Promise<SolveResult>;
   /** Tasks running and waiting. */
   load(): { running: number; waiting: number };
   /** Refuses new tasks, lets running and queued ones finish, then stops. */

@@ -67,14 +67,46 @@ export class SolverPool implements TaskRunner {
     return worker;
   }
 
-  /** Runs a task on the next free worker; rejects with BITPLAN_ERR_OVERLOADED when the queue is full. */
-  run(task: SolveTask, timeLimitMs: number, heavy = false): Promise<SolveResult> {
+  /**
+   * Runs a task on the next free worker; rejects with BITPLAN_ERR_OVERLOADED when the queue is
+   * full. An aborted `signal` (the client disconnected) takes a queued task out of the queue and
+   * ends a running one's thread (a new one replaces it), so that abandoned work holds nothing.
+   */
+  run(task: SolveTask, timeLimitMs: number, heavy = false, signal?: AbortSignal): Promise<SolveResult> {
     if (this.closing) return Promise.reject(serviceError('BITPLAN_ERR_SHUTTING_DOWN'));
+    if (signal?.aborted) return Promise.reject(new Error('the client went away'));
     if (this.queue.length >= this.options.maxQueue) return Promise.reject(serviceError('BITPLAN_ERR_OVERLOADED', [this.options.workers, this.queue.length]));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, limitMs: timeLimitMs, heavy, resolve, reject });
+      const id = this.nextId++;
+      this.queue.push({ id, task, limitMs: timeLimitMs, heavy, resolve, reject });
+      signal?.addEventListener('abort', () => this.cancel(id), { once: true });
       this.dispatch();
     });
+  }
+
+  /** Tasks cancelled because their client went away (queued or running). */
+  cancelled = 0;
+
+  private cancel(id: number): void {
+    const queued = this.queue.findIndex((p) => p.id === id);
+    if (queued >= 0) {
+      const [pending] = this.queue.splice(queued, 1);
+      this.cancelled++;
+      pending!.reject(new Error('the client went away'));
+      this.drained();
+      return;
+    }
+    const slot = this.slots.find((s) => s.busy?.id === id);
+    if (!slot?.busy) return;
+    const { reject, timer } = slot.busy;
+    clearTimeout(timer);
+    slot.busy = undefined;
+    this.cancelled++;
+    void slot.worker.terminate();
+    if (!this.closing) slot.worker = this.spawn();
+    reject(new Error('the client went away'));
+    this.dispatch();
+    this.drained();
   }
 
   /** Tasks running and waiting. */

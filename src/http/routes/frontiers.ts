@@ -4,6 +4,7 @@ import { frontierCsv } from '../../service/render/csv.js';
 import { frontierSvg } from '../../service/render/svg.js';
 import { frontierTask } from '../../service/task.js';
 import { sendAnswer } from '../answer.js';
+import { unlessClientGone } from '../clientGone.js';
 import { negotiate } from '../negotiate.js';
 import { parseParameters, type RouteSpec } from './route.js';
 
@@ -71,8 +72,7 @@ export const frontierRoutes: RouteSpec[] = [
       const representation = format ?? negotiate(request.headers.accept, FRONTIER_BY_ACCEPT);
       const { task, timeLimitMs, heavy } = frontierTask(request.body, representation, config, seeds);
       const started = performance.now();
-      const result = await runner.run(task, timeLimitMs, heavy);
-      return sendAnswer(reply, result, started);
+      return unlessClientGone(reply, (signal) => runner.run(task, timeLimitMs, heavy, signal), (result) => sendAnswer(reply, result, started));
     },
   },
 ];

@@ -3,6 +3,7 @@ import { PlanQuery } from '../../contract/parameters.js';
 import { PlanRequest } from '../../contract/request.js';
 import { planTask } from '../../service/task.js';
 import { sendAnswer } from '../answer.js';
+import { unlessClientGone } from '../clientGone.js';
 import { negotiate } from '../negotiate.js';
 import { parseParameters, type RouteSpec } from './route.js';
 
@@ -65,8 +66,7 @@ export const planRoutes: RouteSpec[] = [
       const format = asked ?? negotiate(request.headers.accept, PLAN_BY_ACCEPT);
       const { task, timeLimitMs, heavy } = planTask(request.body, format, config, seeds);
       const started = performance.now();
-      const result = await runner.run(task, timeLimitMs, heavy);
-      return sendAnswer(reply, result, started);
+      return unlessClientGone(reply, (signal) => runner.run(task, timeLimitMs, heavy, signal), (result) => sendAnswer(reply, result, started));
     },
   },
 ];
