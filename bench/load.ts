@@ -82,7 +82,8 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
   cwd: root,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+  // A load generator is one client sending thousands of requests: no rate limit here.
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 try {

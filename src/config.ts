@@ -27,6 +27,17 @@ export const Config = z.object({
   KEEP_ALIVE_TIMEOUT_MS: integer(0, 3_600_000, 5_000),
   CONNECTION_TIMEOUT_MS: integer(0, 3_600_000, 0),
   MAX_CONNECTIONS: integer(1, 1_000_000, 1024),
+  // Access (README, Access): bearer tokens, a per-client rate limit, a proxy to trust.
+  API_TOKENS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((token) => token.trim()).filter(Boolean))
+    .refine((tokens) => tokens.every((t) => t.length >= 16 && /^[\x21-\x7e]+$/.test(t)), 'expected comma-separated tokens of at least 16 visible ASCII characters'),
+  RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 600),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value): boolean | number | string => (value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value)),
   CORS_ORIGINS: z
     .string()
     .default('')

@@ -63,7 +63,9 @@ export function serverRunner(url: string): Runner {
 async function post(server: string, path: string, body: unknown): Promise<RenderedAnswer> {
   let response: Response;
   try {
-    response = await fetch(new URL(path, server), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // A service started with API_TOKENS takes the token from BITPLAN_TOKEN.
+    const token = process.env.BITPLAN_TOKEN;
+    response = await fetch(new URL(path, server), { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
   } catch (error) {
     throw new CliError(`cannot reach ${server}: ${(error as Error).message}`, EXIT_ERROR);
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { registerAccess } from './access.js';
 import { clientErrorHandler } from './clientErrors.js';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_CONFIG, type Config } from '../config.js';
@@ -43,6 +44,9 @@ const SECURITY_HEADERS = {
  */
 const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/** TRUST_PROXY=N: believe the nearest N proxy hops. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** The Swagger UI's top-bar mark: the service's name, not the plugin's logo. */
 const DOCS_LOGO_SVG = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40"><text x="0" y="29" font-family="sans-serif" font-size="26" font-weight="700" fill="#ffffff">bitplan</text><text x="104" y="29" font-family="sans-serif" font-size="14" fill="#c8e6c9">API</text></svg>',
@@ -65,6 +69,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor((config.REQUEST_TIMEOUT_MS || 30_000) / 4))),
     },
     clientErrorHandler: clientErrorHandler(config),
+    // Which proxy hops' X-Forwarded-For to believe for the client address (rate limits, logs).
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     // Honour a caller's x-request-id so a CI job can correlate its logs with ours.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -101,6 +107,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   }
 
   registerErrorHandler(app, config.BODY_LIMIT_BYTES);
+  await registerAccess(app, config);
 
   const openApiDocument = buildOpenApiDocument(ROUTES);
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument as never } });

@@ -14,6 +14,7 @@ export const RETRY_AFTER_SECONDS = 2;
  */
 export const PROBLEM_KINDS = {
   'invalid-request': { status: 400, title: 'Invalid request', about: 'The body or a parameter is malformed or contradicts itself; errors lists each field with its path (four or more fields sharing one message as one entry naming how many; the first 100 entries; errorsTotal counts the fields).', example: '1 field is invalid; first: budgets[0].fraction: Too big: expected number to be <=1' },
+  unauthorized: { status: 401, title: 'Unauthorized', about: 'The service requires a bearer token (API_TOKENS) and the request carried none, or one it does not know; send Authorization: Bearer <token>. /healthz, /docs, /openapi.json and /problems need none.', example: 'this service requires Authorization: Bearer <token>; the request carried none' },
   'not-found': { status: 404, title: 'Not found', about: 'No seed, hardware profile or route by that name; the detail says where to list what exists.', example: 'no seed named "resnet19"; GET /v1/seeds lists them (resnet18-hawq-v3, resnet50-hawq-v3, ...)' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', about: 'The route exists with another method; the Allow header lists them.', example: 'GET /v1/plans is not allowed; /v1/plans takes POST' },
   'not-acceptable': { status: 406, title: 'Not acceptable', about: 'The Accept header names no representation this route has.', example: 'Accept: application/xml matches none of application/json, text/csv, image/svg+xml' },
@@ -21,6 +22,7 @@ export const PROBLEM_KINDS = {
   'request-timeout': { status: 408, title: 'Request timeout', about: 'The request (headers and body) did not arrive within REQUEST_TIMEOUT_MS (headers within HEADERS_TIMEOUT_MS); the connection is closed. Send the whole body at once.', example: 'the request did not arrive within REQUEST_TIMEOUT_MS=30000 ms; send the whole body at once' },
   'header-fields-too-large': { status: 431, title: 'Request header fields too large', about: 'The request line and headers exceed the server\'s header size limit (Node\'s --max-http-header-size, 16 KiB by default); a URL carries no request data here, so shorten the headers.', example: 'the request line and headers exceed the header size limit (16 KiB); shorten them' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', about: 'Send the body as application/json, uncompressed.', example: 'Unsupported Media Type: text/plain; send Content-Type: application/json' },
+  'too-many-requests': { status: 429, title: 'Too many requests', about: 'The client (its token, else its address) sent more than RATE_LIMIT_PER_MINUTE requests in a minute; retry after the Retry-After seconds.', example: 'more than 600 requests in a minute from this client (RATE_LIMIT_PER_MINUTE); retry after 12 s' },
   infeasible: { status: 422, title: 'Infeasible', about: 'No assignment meets every budget; budgets lists each limit and the least value it could reach.', example: 'no assignment meets every budget: sizeBytes limit 1000000 is below the least reachable 6100160' },
   'no-solution-in-time': { status: 422, title: 'No solution within the time limit', about: 'The solver stopped at solver.timeLimitMs before finding any verified assignment.', example: 'the mckp solver found no assignment within timeLimitMs=10; raise solver.timeLimitMs or loosen the budgets' },
   'frontier-too-large': { status: 422, title: 'Frontier too large', about: 'An all-points frontier has more points than maxPoints; raise it or ask for evenly spaced budgets.', example: 'the exact frontier has more than maxPoints=100 Pareto-optimal points (a partial frontier reached 131); raise maxPoints (up to 100000) or ask for evenly spaced budgets with all=false' },
@@ -30,8 +32,11 @@ export const PROBLEM_KINDS = {
 } as const;
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
 
-/** Kinds answered on the connection before any route is matched (clientErrors.ts), so no operation lists them. */
-export const CONNECTION_KINDS: readonly ProblemKind[] = ['request-timeout', 'header-fields-too-large'];
+/**
+ * Kinds answered at the edge before any route runs: on the connection (clientErrors.ts) or by
+ * the access checks (access.ts), so no operation lists them.
+ */
+export const EDGE_KINDS: readonly ProblemKind[] = ['request-timeout', 'header-fields-too-large', 'unauthorized', 'too-many-requests'];
 
 /** The problem kind of every core and service error code. */
 export const PROBLEM_OF_CODE: Record<CoreErrorCode | ServiceErrorCode, ProblemKind> = {
@@ -62,6 +67,9 @@ export const HTTP_ERRORS = {
   BITPLAN_ERR_INTERNAL: { kind: 'internal', template: 'unexpected error; quote request id %s when reporting it' },
   BITPLAN_ERR_REQUEST_TIMEOUT: { kind: 'request-timeout', template: 'the request did not arrive within REQUEST_TIMEOUT_MS=%s ms (headers: HEADERS_TIMEOUT_MS=%s ms); send the whole body at once' },
   BITPLAN_ERR_HEADERS_TOO_LARGE: { kind: 'header-fields-too-large', template: 'the request line and headers exceed the header size limit (16 KiB); shorten them' },
+  BITPLAN_ERR_NO_TOKEN: { kind: 'unauthorized', template: 'this service requires Authorization: Bearer <token>; the request carried none' },
+  BITPLAN_ERR_BAD_TOKEN: { kind: 'unauthorized', template: 'the bearer token is not one this service accepts (API_TOKENS)' },
+  BITPLAN_ERR_RATE_LIMITED: { kind: 'too-many-requests', template: 'more than %s requests in a minute from this client (RATE_LIMIT_PER_MINUTE); retry after %s s' },
   BITPLAN_ERR_MALFORMED_HTTP: { kind: 'invalid-request', template: 'the bytes received are not a well-formed HTTP/1.1 request' },
 } as const satisfies Record<string, { kind: ProblemKind; template: string }>;
 export type HttpErrorCode = keyof typeof HTTP_ERRORS;
@@ -112,6 +120,7 @@ export function problemBody(kind: ProblemKind, detail: string, instance: string,
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
   const { status } = PROBLEM_KINDS[problem.kind];
   if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  if (status === 401) reply.header('www-authenticate', 'Bearer realm="bitplan"');
   return reply
     .status(status)
     .type('application/problem+json')

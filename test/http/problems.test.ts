@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProblemDetails } from '../../src/contract/catalog.js';
 import { CORE_ERRORS } from '../../src/core/index.js';
 import { buildOpenApiDocument } from '../../src/http/openapi.js';
-import { CONNECTION_KINDS, HTTP_ERRORS, PROBLEM_KINDS, PROBLEM_OF_CODE, type ProblemKind } from '../../src/http/problems.js';
+import { EDGE_KINDS, HTTP_ERRORS, PROBLEM_KINDS, PROBLEM_OF_CODE, type ProblemKind } from '../../src/http/problems.js';
 import { ROUTES } from '../../src/http/routes/index.js';
 import { SERVICE_ERRORS } from '../../src/service/errors.js';
 import { startApp } from '../support/app.js';
@@ -46,8 +46,8 @@ describe('the problem catalogue, its pages and the OpenAPI document agree', () =
       }
       expect(operation.responses['500'], `${method} ${path}`).toBeDefined();
     }
-    // 405 and the connection-level kinds (a slow body, oversized headers) can meet any path before routing.
-    const everyKindButRouting = Object.keys(PROBLEM_KINDS).filter((kind) => kind !== 'method-not-allowed' && !CONNECTION_KINDS.includes(kind as ProblemKind));
+    // 405 and the edge kinds (a slow body, oversized headers, a missing token, a rate limit) can meet any path before routing.
+    const everyKindButRouting = Object.keys(PROBLEM_KINDS).filter((kind) => kind !== 'method-not-allowed' && !EDGE_KINDS.includes(kind as ProblemKind));
     expect([...documented].sort()).toEqual(everyKindButRouting.sort());
   });
 

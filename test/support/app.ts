@@ -12,7 +12,8 @@ export interface TestAppOptions {
 
 /** The service as src/server.ts composes it (solver pool, seeds), not listening; close it in afterAll. */
 export function buildApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
-  const config = { ...DEFAULT_CONFIG, ...options.config };
+  // Suites fire thousands of requests from one address: no rate limit unless a test asks for one.
+  const config = { ...DEFAULT_CONFIG, RATE_LIMIT_PER_MINUTE: 0, ...options.config };
   return build({ runner: SolverPool.fromConfig(config), seeds: loadSeedStore(), config, logger: options.logger });
 }
 

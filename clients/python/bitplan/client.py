@@ -34,12 +34,16 @@ class Client:
 
     url: the service; default the BITPLAN_URL environment variable, else http://localhost:8080.
     timeout: seconds to wait for one answer (a plan's own limit is solver.timeLimitMs).
+    token: a bearer token, for a service started with API_TOKENS; default BITPLAN_TOKEN.
     """
 
-    def __init__(self, url: Optional[str] = None, timeout: float = 120.0):
+    def __init__(self, url: Optional[str] = None, timeout: float = 120.0, token: Optional[str] = None):
         self.url = (url or os.environ.get("BITPLAN_URL") or DEFAULT_URL).rstrip("/")
         self.timeout = timeout
         self._session = requests.Session()
+        token = token or os.environ.get("BITPLAN_TOKEN")
+        if token:
+            self._session.headers["Authorization"] = f"Bearer {token}"
 
     def close(self) -> None:
         """Closes the connections the client keeps open (also on leaving a `with` block)."""

@@ -25,6 +25,13 @@ class ClientTest(unittest.TestCase):
             self.assertEqual(bitplan.Client().url, "http://localhost:8080")
         self.assertEqual(bitplan.Client("http://other:9").url, "http://other:9")
 
+    def test_bearer_token_from_the_argument_or_the_environment(self):
+        with mock.patch.dict(os.environ, {"BITPLAN_TOKEN": "from-the-environment-0001"}):
+            self.assertEqual(bitplan.Client()._session.headers["Authorization"], "Bearer from-the-environment-0001")
+            self.assertEqual(bitplan.Client(token="given-0123456789abcd")._session.headers["Authorization"], "Bearer given-0123456789abcd")
+        with mock.patch.dict(os.environ, {}, clear=True):
+            self.assertNotIn("Authorization", bitplan.Client()._session.headers)
+
     def test_catalog(self):
         self.assertEqual(self.client.health()["status"], "ok")
         self.assertIn("resnet18-hawq-v3", [s["name"] for s in self.client.seeds()])
