@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
+import compress from '@fastify/compress';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAccess } from './access.js';
 import { clientErrorHandler } from './clientErrors.js';
@@ -108,6 +109,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   registerErrorHandler(app, config.BODY_LIMIT_BYTES);
   await registerAccess(app, config);
+
+  // Large answers (a 45,000-layer seed is 13 MB of JSON) compressed for clients that accept it;
+  // request bodies are never inflated here (a compressed body is a 415: no zip bombs).
+  await app.register(compress, { global: true, globalDecompression: false, threshold: 64 * 1024, encodings: ['gzip', 'deflate'] });
 
   const openApiDocument = buildOpenApiDocument(ROUTES);
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument as never } });

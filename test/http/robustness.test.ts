@@ -1,3 +1,6 @@
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,5 +120,40 @@ describe('configuration', () => {
     expect(() => readConfig({ CORS_ORIGINS: 'not a url' })).toThrow(/CORS_ORIGINS/);
     expect(readConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:8888' }).CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:8888']);
     expect(readConfig({}).PORT).toBe(8080);
+  });
+});
+
+describe('compression', () => {
+  let app: FastifyInstance;
+  let http: Awaited<ReturnType<typeof startApp>>['http'];
+  beforeAll(async () => ({ app, http } = await startApp()));
+  afterAll(() => app.close());
+
+  it('compresses a large answer for a client that accepts gzip, and only then', async () => {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    // node:http, which (unlike fetch and supertest) leaves the body as it came.
+    const raw = (path: string, encoding: string) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        httpGet({ host: '127.0.0.1', port, path, headers: { 'accept-encoding': encoding } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const zipped = await raw('/v1/seeds/llama-2-70b', 'gzip');
+    const plain = await raw('/v1/seeds/llama-2-70b', 'identity');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 3);
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    // Small answers go as they are.
+    const small = await raw('/healthz', 'gzip');
+    expect(small.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('still refuses a compressed request body with 415', async () => {
+    const refused = await http.post('/v1/plans').set('content-type', 'application/json').set('content-encoding', 'gzip').send(gzipSync('{"seed":"resnet18-hawq-v3"}')).expect(415);
+    expect(refused.body.type).toBe('/problems/unsupported-media-type');
   });
 });
