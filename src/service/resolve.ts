@@ -33,10 +33,37 @@ export function checkNames(body: { seed?: string; hardware?: string | HardwarePr
   if (typeof body.hardware === 'string' && !findHardware(body.hardware)) throw unknownHardware(body.hardware);
 }
 
-/** Models above this many layers are heavy: they never take the last free solver thread. */
-export const HEAVY_LAYERS = 2000;
+/**
+ * Estimated work above which a request is heavy: it never takes the last free solver thread, so
+ * that small requests keep one. About a plan of 2,000 layers with four candidates each.
+ */
+export const HEAVY_WORK = 8_000;
 
-export function isHeavy(body: { model?: ModelDescriptor; seed?: string }, seeds: SeedStore): boolean {
+/** What a request may carry that multiplies its work. */
+interface WorkShape {
+  model?: ModelDescriptor;
+  seed?: string;
+  candidates?: readonly string[];
+  alternatives?: number;
+  points?: number;
+  all?: boolean;
+  axis?: string;
+}
+
+/**
+ * A request's work, estimated before solving: layers x candidates (4 where the layers bring their
+ * own) x the integer programs it solves (a frontier's points; an all-points frontier as 200), x 20
+ * for the k best plans, plus 36 a measured interaction pair. Layer count alone would call two
+ * all-points frontiers of a 562-layer model light, and they held both threads for 100 s.
+ */
+export function estimatedWork(body: WorkShape, seeds: SeedStore): number {
   const layers = body.model?.layers.length ?? (body.seed !== undefined ? seeds.layerCount(body.seed) : 0);
-  return layers > HEAVY_LAYERS;
+  const candidates = body.candidates?.length ?? 4;
+  const solves = body.axis === undefined ? 1 : body.all ? 200 : (body.points ?? 50);
+  const alternatives = (body.alternatives ?? 1) > 1 ? 20 : 1;
+  return layers * candidates * solves * alternatives + 36 * (body.model?.interactions?.length ?? 0);
+}
+
+export function isHeavy(body: WorkShape, seeds: SeedStore): boolean {
+  return estimatedWork(body, seeds) > HEAVY_WORK;
 }

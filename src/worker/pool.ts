@@ -16,8 +16,8 @@ export interface PoolOptions {
   threadMemoryMb: number;
 }
 
-/** Milliseconds a solve may run past its own time limit before its thread is replaced. */
-const OVERRUN_GRACE_MS = 10_000;
+/** Milliseconds a solve may run past its own time limit (describing and rendering a large plan after the solver stops) before its thread is replaced and the request answered 503. */
+const OVERRUN_GRACE_MS = 3_000;
 
 interface Pending {
   id: number;
