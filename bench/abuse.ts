@@ -1,0 +1,153 @@
+/**
+ * npm run bench:abuse: the hostile-client probes of issue #17 against a started service, loopback
+ * only, each bounded in count and time. For each probe: what the service answered, how long it
+ * took, /healthz latency while it ran (polled every 20 ms: median, p95, worst), and the service's
+ * peak resident memory so far (VmHWM of its process). The functional rule behind each probe is
+ * also checked in the test suite (test/http/); this reports what it costs.
+ *
+ *   npm run bench:abuse
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  cwd: root,
+  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', REQUEST_TIMEOUT_MS: '5000', SOLVER_THREADS: '2' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+
+const peakRssMb = () => {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+};
+const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? Number.NaN;
+
+/** Polls /healthz every 20 ms while `probe` runs; reports its outcome and the health latencies. */
+async function measure(name: string, probe: () => Promise<string>): Promise<void> {
+  const latencies: number[] = [];
+  let running = true;
+  const poller = (async () => {
+    while (running) {
+      const t = performance.now();
+      try {
+        await fetch(`${url}/healthz`);
+        latencies.push(performance.now() - t);
+      } catch {
+        latencies.push(Number.POSITIVE_INFINITY);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  const started = performance.now();
+  let outcome: string;
+  try {
+    outcome = await probe();
+  } catch (error) {
+    outcome = `client error: ${(error as Error).message}`;
+  }
+  const ms = performance.now() - started;
+  running = false;
+  await poller;
+  const health = `healthz p50 ${quantile(latencies, 0.5).toFixed(1)} / p95 ${quantile(latencies, 0.95).toFixed(1)} / max ${Math.max(...latencies).toFixed(1)} ms`;
+  console.log(`${name.padEnd(52)} ${outcome.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms   ${health}   peak RSS ${peakRssMb().toFixed(0)} MB`);
+}
+
+const post = async (path: string, body: string | Buffer, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const text = await response.text();
+  const type = /"type":"([^"]+)"/.exec(text.slice(0, 300))?.[1] ?? '';
+  return `${response.status} ${type}`.trim() + ` (${text.length} B)`;
+};
+
+/** Writes `bytes` slowly (one chunk every `everyMs`) on a raw socket; the status line the server answers. */
+const trickle = (head: string, chunks: string[], everyMs: number) =>
+  new Promise<string>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(head));
+    let answer = '';
+    let n = 0;
+    const timer = setInterval(() => (n < chunks.length && !socket.destroyed ? socket.write(chunks[n++]!) : undefined), everyMs);
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve(answer.split('\r\n')[0] || 'closed without an answer');
+    });
+    socket.on('error', () => undefined);
+    setTimeout(() => socket.destroy(), 30_000);
+  });
+
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      if (i > 200) throw new Error('the service did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  console.log(`bitplan abuse probes, node ${process.version}, ${new Date().toISOString()}; 2 solver threads, REQUEST_TIMEOUT_MS=5000`);
+
+  const emptyLayers = (count: number) => `{"model":{"name":"m","layers":[${'{},'.repeat(count - 1)}{}]},"seed":"x"}`;
+  const huge = emptyLayers(22_369_588); // 64 MiB, under the body limit
+  await measure('64 MiB body of 22.4M empty layers', () => post('/v1/plans', huge));
+  await measure('four such bodies at once', async () => (await Promise.all([0, 1, 2, 3].map(() => post('/v1/plans', huge)))).map((o) => o.split(' ')[0]).join(', '));
+  await measure('1M empty layers (3 MB)', () => post('/v1/plans', emptyLayers(1_000_000)));
+  await measure('1,000 bad layers (first 1,000 issues counted)', () => post('/v1/plans', JSON.stringify({ model: { name: 'm', layers: Array.from({ length: 1000 }, (_, i) => ({ name: i % 2 ? `l${i}` : 7, params: -1 })) } })));
+  await measure('macs 1e308 (a cost that overflows)', () => post('/v1/plans', JSON.stringify({ model: { name: 'm', layers: [{ name: 'a', params: 10, macs: 1e308, sensitivity: { lossDelta: { int4: 1, int8: 0 } } }] }, candidates: ['int4/int8', 'int8/int8'], budgets: [{ metric: 'bops', fraction: 0.5 }] })));
+  await measure('hostile model name into ?format=hawq', () => post('/v1/plans?format=hawq', JSON.stringify({ model: { name: "m\nimport os; os.system('id') #", layers: [{ name: 'a', params: 10, sensitivity: { lossDelta: { int4: 1, int8: 0 } } }] }, candidates: ['int4/int8', 'int8/int8'] })));
+  await measure('gzip-encoded body', () => post('/v1/plans', gzipSync('{"seed":"resnet18-hawq-v3"}'), { 'content-encoding': 'gzip' }));
+  await measure('slow body, 1 byte every 500 ms', () => trickle('POST /v1/plans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n', Array.from({ length: 200 }, () => ' '), 500));
+  await measure('32 KiB of headers', () => trickle(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(32_768)}\r\n\r\n`, [], 1000));
+  await measure('wrong method', async () => `${(await fetch(`${url}/v1/plans`, { method: 'PUT' })).status}`);
+
+  // Two all-points frontiers of a 562-layer model (heavy), and small plans beside them.
+  await measure('2 all-points frontiers + 20 small plans beside', async () => {
+    const heavy = [0, 1].map(() => post('/v1/frontiers', JSON.stringify({ seed: 'llama-2-70b', hardware: 'nvidia-h100', axis: 'sizeBytes', all: true, maxPoints: 100_000, solver: { timeLimitMs: 20_000 } })));
+    const smallTimes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await post('/v1/plans', JSON.stringify({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }));
+      smallTimes.push(performance.now() - t);
+    }
+    const outcomes = (await Promise.all(heavy)).map((o) => o.split(' ')[0]).join(', ');
+    return `small p50 ${quantile(smallTimes, 0.5).toFixed(0)} ms, max ${Math.max(...smallTimes).toFixed(0)}; heavy ${outcomes}`;
+  });
+
+  // 70 long requests whose clients give up after 1 s: the queue must empty.
+  await measure('burst of 70 abandoned long solves', async () => {
+    const controllers = Array.from({ length: 70 }, () => new AbortController());
+    const body = JSON.stringify({ seed: 'llama-2-70b', hardware: 'nvidia-h100', axis: 'sizeBytes', points: 1000, solver: { timeLimitMs: 60_000 } });
+    const sent = controllers.map((c) => fetch(`${url}/v1/frontiers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: c.signal }).then((r) => r.status, () => 'aborted'));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    controllers.forEach((c) => c.abort());
+    const statuses = await Promise.all(sent);
+    const started = performance.now();
+    let load = '';
+    while (performance.now() - started < 10_000) {
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { solves: { running: number; waiting: number } };
+      load = `running ${health.solves.running}, waiting ${health.solves.waiting}`;
+      if (health.solves.running === 0 && health.solves.waiting === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return `${statuses.filter((s) => s === 'aborted').length} aborted, ${statuses.filter((s) => s === 503).length} x 503; then ${load} after ${(performance.now() - started).toFixed(0)} ms`;
+  });
+} finally {
+  service.kill('SIGTERM');
+  await once(service, 'exit');
+}
