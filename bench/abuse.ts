@@ -7,34 +7,16 @@
  *
  *   npm run bench:abuse
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { startService } from './service.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-  cwd: root,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', REQUEST_TIMEOUT_MS: '5000', SOLVER_THREADS: '2' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+const service = await startService({ REQUEST_TIMEOUT_MS: '5000', SOLVER_THREADS: '2' });
+const { url, port } = service;
 
 const peakRssMb = () => {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'));
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.process.pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
 };
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? Number.NaN;
@@ -93,14 +75,6 @@ const trickle = (head: string, chunks: string[], everyMs: number) =>
   });
 
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      if (i > 200) throw new Error('the service did not start');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
   console.log(`bitplan abuse probes, node ${process.version}, ${new Date().toISOString()}; 2 solver threads, REQUEST_TIMEOUT_MS=5000`);
 
   const emptyLayers = (count: number) => `{"model":{"name":"m","layers":[${'{},'.repeat(count - 1)}{}]},"seed":"x"}`;
@@ -148,6 +122,5 @@ try {
     return `${statuses.filter((s) => s === 'aborted').length} aborted, ${statuses.filter((s) => s === 503).length} x 503; then ${load} after ${(performance.now() - started).toFixed(0)} ms`;
   });
 } finally {
-  service.kill('SIGTERM');
-  await once(service, 'exit');
+  await service.stop();
 }

@@ -10,17 +10,13 @@
  * Prints requests per second and p50 / p99 latency of each. Bounded in time; traffic stays on
  * 127.0.0.1; the service is stopped at the end.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { deepseekV3Shaped } from '../test/support/instances.js';
+import { startService } from './service.js';
 
 const DURATION_S = Number(process.env.LOAD_DURATION_S ?? 10);
 /** Small requests per second in the latency scenarios: well under saturation, as a CI fleet sends them. */
 const SMALL_RATE = 100;
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SMALL = { seed: 'resnet50-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }, { metric: 'bops', fraction: 0.5 }, { metric: 'latencyMs', fraction: 0.5 }] };
 const LARGE = {
@@ -30,14 +26,6 @@ const LARGE = {
   solver: { timeLimitMs: 2000 },
 };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 function load(url: string, body: object | undefined, connections: number, overallRate?: number): Promise<autocannon.Result> {
   return autocannon({
@@ -78,23 +66,9 @@ async function endToEnd(base: string): Promise<void> {
   console.log(`45,032-layer descriptor (${(body.length / 1e6).toFixed(1)} MB) posted whole, end to end: median ${middle.ms.toFixed(0)} ms of 5 (${runs.map((r) => r.ms.toFixed(0)).join(', ')}); its phases in ms: ${phases}`);
 }
 
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-  cwd: root,
-  // A load generator is one client sending thousands of requests: no rate limit here.
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+const service = await startService();
+const base = service.url;
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      if (i > 200) throw new Error('the service did not start');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   // Warm-up: compile, build the seeds in the solver threads.
   await fetch(`${base}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SMALL) });
   await fetch(`${base}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...LARGE, solver: { timeLimitMs: 200 } }) });
@@ -115,6 +89,5 @@ try {
   console.log(`small-request latency beside large solves / alone: p50 ${(mixedSmall.latency.p50 / Math.max(1, alone.latency.p50)).toFixed(2)}x, p99 ${(mixedSmall.latency.p99 / Math.max(1, alone.latency.p99)).toFixed(2)}x`);
   await endToEnd(base);
 } finally {
-  service.kill('SIGTERM');
-  await once(service, 'exit');
+  await service.stop();
 }

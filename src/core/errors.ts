@@ -12,6 +12,9 @@ export const CORE_ERRORS = {
   BITPLAN_ERR_NO_SOLUTION_IN_TIME: 'the %s solver found no assignment within timeLimitMs=%s; raise solver.timeLimitMs or loosen the budgets',
   /** A solver returned an assignment that failed verification: a bug, never a plan. */
   BITPLAN_ERR_SOLVER_ANSWER_REJECTED: 'solver answer rejected: %s',
+  /** An all-points frontier that did not finish within its time limit. */
+  BITPLAN_ERR_FRONTIER_TOO_SLOW:
+    'the all-points frontier did not finish within solver.timeLimitMs=%s ms (%s of %s items enumerated, %s Pareto-optimal partial plans so far); lower maxPoints, raise the time limit, or ask for evenly spaced budgets with all=false',
   /** An `all` frontier has more Pareto-optimal points than the request's cap. */
   BITPLAN_ERR_FRONTIER_TOO_LARGE:
     'the exact frontier has more than maxPoints=%s Pareto-optimal points (a partial frontier reached %s); raise maxPoints (up to 100000) or ask for evenly spaced budgets with all=false',

@@ -119,6 +119,12 @@ describe('POST /v1/frontiers', () => {
     for (const a of labels) for (const b of labels) if (a !== b && Math.abs(Number(a['@_x']) - Number(b['@_x'])) < 60) expect(Math.abs(Number(a['@_y']) - Number(b['@_y']))).toBeGreaterThanOrEqual(12);
   });
 
+  it('stops an all-points frontier at its time limit with 422 saying how far it got', async () => {
+    const response = await http.post('/v1/frontiers').send({ seed: 'llama-2-70b', hardware: 'nvidia-h100', axis: 'sizeBytes', all: true, maxPoints: 100_000, solver: { timeLimitMs: 200 } }).expect(422);
+    expect(response.body.type).toBe('/problems/frontier-too-large');
+    expect(response.body.detail).toMatch(/^the all-points frontier did not finish within solver\.timeLimitMs=200 ms \(\d+ of 562 items enumerated, \d+ Pareto-optimal partial plans so far\)/);
+  });
+
   it('draws a large all-points frontier as a line without a marker per point', async () => {
     const body = { seed: 'mobilenet-v2', axis: 'sizeBytes', all: true, candidates: ['int4/int4', 'int8/int8'] };
     const frontier = await frontierOf(body);

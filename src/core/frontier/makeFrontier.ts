@@ -91,11 +91,16 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
     throw invalidInput([{ path: 'all', message: 'the all-points frontier enumerates additive sensitivities; with model.interactions ask for points (each an exact plan at its budget)' }]);
   }
   if (input.all) {
-    const all = allParetoPoints(instance, axisRow, input.maxPoints);
-    if (!Array.isArray(all)) {
-      throw coreError('BITPLAN_ERR_FRONTIER_TOO_LARGE', [input.maxPoints, all.exceeded]);
-    }
-    for (const point of all) accept(expandChoice(items, reduced, point.choice), 'optimal', 0, 'pareto');
+    const deadline = start + input.solver.timeLimitMs;
+    const all = allParetoPoints(instance, axisRow, input.maxPoints, { now: clock.now, deadline });
+    if ('exceeded' in all) throw coreError('BITPLAN_ERR_FRONTIER_TOO_LARGE', [input.maxPoints, all.exceeded]);
+    const slow = (done: number, points: number) => coreError('BITPLAN_ERR_FRONTIER_TOO_SLOW', [input.solver.timeLimitMs, done, instance.items.length, points]);
+    if ('timedOutAt' in all) throw slow(all.timedOutAt, all.points);
+    // Verifying every point is the rest of the work: it also answers to the clock.
+    all.forEach((point, n) => {
+      if (n % 256 === 0 && clock.now() > deadline) throw slow(instance.items.length, all.length);
+      accept(expandChoice(items, reduced, point.choice), 'optimal', 0, 'pareto');
+    });
     supportedTotal = supportedPoints(instance, axisRow, 1).total;
   } else {
     if (!withPairs) {
