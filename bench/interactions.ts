@@ -9,13 +9,10 @@
  *   npm run bench -- --interactions      this section only
  *   INTERACTION_SEEDS=3                  fewer instances
  */
-import { makePlan, prepareProblem, type PlanInput } from '../src/core/index.js';
-import { instanceFor } from '../src/core/problem/instance.js';
-import { reducedFor } from '../src/core/problem/prepare.js';
-import { solveStrictly } from '../test/support/highs.js';
+import { makePlan, type PlanInput } from '../src/core/index.js';
 import { interactionPlanInput } from '../test/support/interactionFamily.js';
+import { benchCellAgainstHighs, median } from './againstHighs.js';
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const clock = { now: () => performance.now() };
 
 interface Cell {
@@ -23,31 +20,7 @@ interface Cell {
   input: (seed: number) => PlanInput;
 }
 
-async function benchCell(cell: Cell, seeds: number): Promise<void> {
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  let proven = 0;
-  let agree = 0;
-  let worstGap = 0;
-  for (let seed = 1; seed <= seeds; seed++) {
-    const input = cell.input(seed);
-    const plan = makePlan(input, clock);
-    ours.push(plan.solver.timeMs);
-    if (plan.status === 'optimal') proven++;
-    else worstGap = Math.max(worstGap, plan.gap);
-    const problem = prepareProblem(input);
-    const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
-    const reference = await solveStrictly(instanceFor(reduced, problem.limits), 120_000);
-    theirs.push(reference.timeMs);
-    const optimum = (reference.objective ?? Number.NaN) + reduced.fixedObjective;
-    if (Math.abs(plan.objective.value - optimum) <= 1e-9 * Math.abs(optimum)) agree++;
-  }
-  const worstRatio = Math.max(...ours.map((ms, i) => ms / theirs[i]!));
-  const notes = [agree === seeds ? '' : `optimum equal to HiGHS's on ${agree}/${seeds}`, proven === seeds ? '' : `worst gap left ${(worstGap * 100).toPrecision(2)}%`].filter(Boolean).join('; ');
-  console.log(
-    `  ${cell.label.padEnd(34)} | ${`${proven}/${seeds}`.padStart(6)} | ${median(ours).toFixed(0).padStart(6)} / ${Math.max(...ours).toFixed(0).padStart(6)} | ${median(theirs).toFixed(0).padStart(6)} / ${Math.max(...theirs).toFixed(0).padStart(6)} | ${(median(ours) / median(theirs)).toFixed(2)}x, ${worstRatio.toFixed(2)}x${notes ? `  (${notes})` : ''}`,
-  );
-}
+const benchCell = (cell: Cell, seeds: number) => benchCellAgainstHighs(cell.label, 34, cell.input, seeds);
 
 export async function benchInteractions(): Promise<void> {
   const seeds = Number(process.env.INTERACTION_SEEDS ?? 5);

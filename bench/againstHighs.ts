@@ -1,0 +1,39 @@
+/**
+ * One benchmark cell: mckp on each seed's instance beside strict HiGHS (test/support/highs.ts) in
+ * the same run. Prints the share proven, median and worst solver time of each, their ratio
+ * (median to median, and the worst instance's), and notes where the optima differ or a gap was
+ * left.
+ */
+import { makePlan, prepareProblem, type PlanInput } from '../src/core/index.js';
+import { instanceFor } from '../src/core/problem/instance.js';
+import { reducedFor } from '../src/core/problem/prepare.js';
+import { solveStrictly } from '../test/support/highs.js';
+
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const clock = { now: () => performance.now() };
+
+export async function benchCellAgainstHighs(label: string, labelWidth: number, inputOf: (seed: number) => PlanInput, seeds: number): Promise<void> {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let proven = 0;
+  let agree = 0;
+  let worstGap = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    const input = inputOf(seed);
+    const plan = makePlan(input, clock);
+    ours.push(plan.solver.timeMs);
+    if (plan.status === 'optimal') proven++;
+    else worstGap = Math.max(worstGap, plan.gap);
+    const problem = prepareProblem(input);
+    const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
+    const reference = await solveStrictly(instanceFor(reduced, problem.limits), 120_000);
+    theirs.push(reference.timeMs);
+    const optimum = (reference.objective ?? Number.NaN) + reduced.fixedObjective;
+    if (Math.abs(plan.objective.value - optimum) <= 1e-9 * Math.abs(optimum)) agree++;
+  }
+  const worstRatio = Math.max(...ours.map((ms, i) => ms / theirs[i]!));
+  const notes = [agree === seeds ? '' : `optimum equal to HiGHS's on ${agree}/${seeds}`, proven === seeds ? '' : `worst gap left ${(worstGap * 100).toPrecision(2)}%`].filter(Boolean).join('; ');
+  console.log(
+    `  ${label.padEnd(labelWidth)} | ${`${proven}/${seeds}`.padStart(6)} | ${median(ours).toFixed(0).padStart(6)} / ${Math.max(...ours).toFixed(0).padStart(6)} | ${median(theirs).toFixed(0).padStart(6)} / ${Math.max(...theirs).toFixed(0).padStart(6)} | ${(median(ours) / median(theirs)).toFixed(2)}x, ${worstRatio.toFixed(2)}x${notes ? `  (${notes})` : ''}`,
+  );
+}
