@@ -6,7 +6,7 @@ import { compactNumber } from '../service/render/svg.js';
 const LAYER_ROWS = 60;
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const widths = rows[0]!.map((_, c) => rows.reduce((widest, r) => Math.max(widest, r[c]!.length), 0));
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
 }
 

@@ -60,6 +60,17 @@ export function readableUnit(axis: string, unit: string, largest: number): { sca
   return { scale: 1, label: unit };
 }
 
+/** The least and the greatest of many values (a spread of 100,000 arguments can overflow the stack). */
+function extent(values: readonly number[]): [number, number] {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of values) {
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  return [low, high];
+}
+
 /** Past this many points the frontier is a line without a marker per point (a 4,000-point `all` chart stays small). */
 const MARKERS_UP_TO = 300;
 
@@ -75,19 +86,18 @@ export function frontierSvg(frontier: Frontier, title: string): string {
   const marks = [...points.map((p) => ({ cost: p.cost, s: p.sensitivity })), ...frontier.baselines.map((b) => ({ cost: b.cost, s: b.sensitivity }))];
   const costs = marks.map((m) => m.cost);
   const sens = marks.map((m) => m.s);
-  const unit = readableUnit(frontier.axis, frontier.unit, Math.max(...costs.map(Math.abs)));
+  const [costLow, costHigh] = extent(costs);
+  const unit = readableUnit(frontier.axis, frontier.unit, Math.max(Math.abs(costLow), Math.abs(costHigh)));
   // 5% padding around the marks on both axes, so none sits on an axis line.
-  const costLow = Math.min(...costs);
-  const costHigh = Math.max(...costs);
   const costPad = (costHigh - costLow || Math.abs(costHigh) || 1) * 0.05;
   const minCost = costLow - costPad;
   const maxCost = costHigh + costPad;
   const positive = sens.filter((s) => s > 0);
-  const logScale = positive.length === sens.length && positive.length > 0 && Math.max(...positive) / Math.min(...positive) > 100;
+  const [positiveLow, positiveHigh] = extent(positive);
+  const logScale = positive.length === sens.length && positive.length > 0 && positiveHigh / positiveLow > 100;
   const yOf = logScale ? (s: number) => Math.log10(s) : (s: number) => s;
   const yValues = sens.map(yOf);
-  let yLow = Math.min(...yValues);
-  let yHigh = Math.max(...yValues);
+  let [yLow, yHigh] = extent(yValues);
   if (yLow === yHigh) [yLow, yHigh] = [yLow - 1, yHigh + 1];
   const yPad = (yHigh - yLow) * 0.05;
   [yLow, yHigh] = [yLow - yPad, yHigh + yPad];

@@ -45,8 +45,13 @@ export function largestPairComponent(instance: ChoiceInstance): number {
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   for (const pair of instance.pairs ?? []) parent[find(pair.a)] = find(pair.b);
   const sizes = new Map<number, number>();
-  for (let i = 0; i < parent.length; i++) sizes.set(find(i), (sizes.get(find(i)) ?? 0) + 1);
-  return Math.max(0, ...sizes.values());
+  let largest = 0;
+  for (let i = 0; i < parent.length; i++) {
+    const size = (sizes.get(find(i)) ?? 0) + 1;
+    sizes.set(find(i), size);
+    largest = Math.max(largest, size);
+  }
+  return largest;
 }
 
 export function branchOverPairs(
