@@ -74,10 +74,17 @@ function distance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-function unknownKeyMessage(key: string, allowed: string[] | undefined): string {
+/** Unknown keys of one object that get a nearest-name suggestion, and the longest key measured: the edit distance is quadratic, and a body may hold 4,096 keys of 4,096 characters. */
+const SUGGESTED_KEYS = 20;
+const SUGGESTED_KEY_LENGTH = 64;
+
+function unknownKeyMessage(key: string, allowed: string[] | undefined, suggest: boolean): string {
   if (!allowed || allowed.length === 0) return `unknown field "${key}"; the fields allowed here are in the schema at /openapi.json`;
-  const ranked = allowed.map((name) => ({ name, d: distance(key.toLowerCase(), name.toLowerCase()) })).sort((x, y) => x.d - y.d);
-  const close = ranked[0]!.d <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean "${ranked[0]!.name}"? ` : '';
+  let close = '';
+  if (suggest && key.length <= SUGGESTED_KEY_LENGTH) {
+    const ranked = allowed.map((name) => ({ name, d: distance(key.toLowerCase(), name.toLowerCase()) })).sort((x, y) => x.d - y.d);
+    if (ranked[0]!.d <= Math.max(2, Math.floor(key.length / 3))) close = `did you mean "${ranked[0]!.name}"? `;
+  }
   return `unknown field "${key}"; ${close}the fields allowed here: ${allowed.join(', ')}`;
 }
 
@@ -89,7 +96,7 @@ function unknownKeyMessage(key: string, allowed: string[] | undefined): string {
 export function fieldIssues(issues: readonly z.core.$ZodIssue[], prefix = '', schema?: z.ZodType, input?: unknown): FieldIssue[] {
   return issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key], prefix), message: unknownKeyMessage(key, allowedKeysAt(schema, issue.path)) }))
+      ? ((allowed) => issue.keys.map((key, n) => ({ path: formatPath([...issue.path, key], prefix), message: unknownKeyMessage(key, allowed, n < SUGGESTED_KEYS) })))(allowedKeysAt(schema, issue.path))
       : [{ path: formatPath(issue.path, prefix), message: issueMessage(issue, input !== undefined && issue.path.length > 0 && valueAt(input, issue.path) === undefined) }],
   );
 }
