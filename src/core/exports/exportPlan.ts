@@ -36,7 +36,12 @@ export function exportPlan(format: Exclude<PlanExport, 'json'>, plan: PlanResult
   if (problems.length > 0) {
     // One entry per reason, naming its layers (a fp8 plan of a 226-layer model is one problem, not 226).
     const byReason = new Map<string, string[]>();
-    for (const p of problems) byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), `${p.layer.name} at ${p.layer.candidate.id}`]);
+    for (const p of problems) {
+      const layers = byReason.get(p.reason);
+      const named = `${p.layer.name} at ${p.layer.candidate.id}`;
+      if (layers) layers.push(named);
+      else byReason.set(p.reason, [named]);
+    }
     throw invalidInput(
       [...byReason].map(([reason, layers]) => ({
         path: 'format',
