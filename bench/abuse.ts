@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { startService } from './service.js';
 
@@ -21,22 +22,33 @@ const peakRssMb = () => {
 };
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? Number.NaN;
 
-/** Polls /healthz every 20 ms while `probe` runs; reports its outcome and the health latencies. */
+/**
+ * The /healthz poller, on its own thread: polling from this one would measure this process's own
+ * stalls (sending 64 MiB) rather than the service's.
+ */
+const POLLER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const latencies = [];
+let running = true;
+parentPort.on('message', () => { running = false; });
+(async () => {
+  // One request to open the connection and warm the client before the probe starts.
+  await fetch(workerData.url + '/healthz').catch(() => undefined);
+  parentPort.postMessage('ready');
+  while (running) {
+    const t = performance.now();
+    try { await fetch(workerData.url + '/healthz'); latencies.push(performance.now() - t); } catch { latencies.push(Infinity); }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  parentPort.postMessage(latencies);
+})();
+`;
+
+/** Polls /healthz every 20 ms (from a worker thread) while `probe` runs; reports its outcome and the health latencies. */
 async function measure(name: string, probe: () => Promise<string>): Promise<void> {
-  const latencies: number[] = [];
-  let running = true;
-  const poller = (async () => {
-    while (running) {
-      const t = performance.now();
-      try {
-        await fetch(`${url}/healthz`);
-        latencies.push(performance.now() - t);
-      } catch {
-        latencies.push(Number.POSITIVE_INFINITY);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
+  const poller = new Worker(POLLER, { eval: true, workerData: { url } });
+  await new Promise((resolve) => poller.once('message', resolve));
+  const polled = new Promise<number[]>((resolve) => poller.once('message', resolve));
   const started = performance.now();
   let outcome: string;
   try {
@@ -45,8 +57,9 @@ async function measure(name: string, probe: () => Promise<string>): Promise<void
     outcome = `client error: ${(error as Error).message}`;
   }
   const ms = performance.now() - started;
-  running = false;
-  await poller;
+  poller.postMessage('stop');
+  const latencies = await polled;
+  await poller.terminate();
   const health = `healthz p50 ${quantile(latencies, 0.5).toFixed(1)} / p95 ${quantile(latencies, 0.95).toFixed(1)} / max ${Math.max(...latencies).toFixed(1)} ms`;
   console.log(`${name.padEnd(52)} ${outcome.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms   ${health}   peak RSS ${peakRssMb().toFixed(0)} MB`);
 }
@@ -78,10 +91,12 @@ try {
   console.log(`bitplan abuse probes, node ${process.version}, ${new Date().toISOString()}; 2 solver threads, REQUEST_TIMEOUT_MS=5000`);
 
   const emptyLayers = (count: number) => `{"model":{"name":"m","layers":[${'{},'.repeat(count - 1)}{}]},"seed":"x"}`;
-  const huge = emptyLayers(22_369_588); // 64 MiB, under the body limit
+  // Encoded once, before the probe: encoding 64 MiB in this process would stall its own /healthz poller.
+  const huge = Buffer.from(emptyLayers(22_369_588)); // 64 MiB, under the body limit
+  const million = Buffer.from(emptyLayers(1_000_000));
   await measure('64 MiB body of 22.4M empty layers', () => post('/v1/plans', huge));
   await measure('four such bodies at once', async () => (await Promise.all([0, 1, 2, 3].map(() => post('/v1/plans', huge)))).map((o) => o.split(' ')[0]).join(', '));
-  await measure('1M empty layers (3 MB)', () => post('/v1/plans', emptyLayers(1_000_000)));
+  await measure('1M empty layers (3 MB)', () => post('/v1/plans', million));
   await measure('1,000 bad layers (first 1,000 issues counted)', () => post('/v1/plans', JSON.stringify({ model: { name: 'm', layers: Array.from({ length: 1000 }, (_, i) => ({ name: i % 2 ? `l${i}` : 7, params: -1 })) } })));
   await measure('macs 1e308 (a cost that overflows)', () => post('/v1/plans', JSON.stringify({ model: { name: 'm', layers: [{ name: 'a', params: 10, macs: 1e308, sensitivity: { lossDelta: { int4: 1, int8: 0 } } }] }, candidates: ['int4/int8', 'int8/int8'], budgets: [{ metric: 'bops', fraction: 0.5 }] })));
   await measure('hostile model name into ?format=hawq', () => post('/v1/plans?format=hawq', JSON.stringify({ model: { name: "m\nimport os; os.system('id') #", layers: [{ name: 'a', params: 10, sensitivity: { lossDelta: { int4: 1, int8: 0 } } }] }, candidates: ['int4/int8', 'int8/int8'] })));
