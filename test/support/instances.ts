@@ -10,18 +10,7 @@ import type { Layer, ModelDescriptor } from '../../src/core/index.js';
 import type { PlanInput } from '../../src/core/index.js';
 import { hawqV3Seed, type HawqV3Data } from '../../src/core/index.js';
 import { projectPath } from '../../src/projectRoot.js';
-
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/core/random.js';
 
 /** Relative squared quantization error of a weight format, up to a constant (synthetic model). */
 const RELATIVE_ERROR: Record<string, number> = {
@@ -74,7 +63,7 @@ export const LLM_CANDIDATES_8 = [
 
 /** 80 blocks x 7 linear layers = 560 layers, 8 candidates each. */
 export function llama2_70bShaped(): ModelDescriptor {
-  const next = random(70);
+  const next = mulberry32(70);
   const layers: Layer[] = [];
   for (let block = 0; block < 80; block++) {
     for (const [name, params] of LLAMA_70B_MATRICES) layers.push(syntheticLayer(`blk.${block}.${name}`, params, LLM_CANDIDATES_8, next));
@@ -89,7 +78,7 @@ export const MOE_CANDIDATES_6 = ['int2-g128/fp16', 'int3-g128/fp16', 'int4-g128/
  * 256 routed experts plus one shared expert, 3 matrices each: 305 + 9 + 58 x 257 x 3 = 45,032 layers.
  */
 export function deepseekV3Shaped(): ModelDescriptor {
-  const next = random(671);
+  const next = mulberry32(671);
   const layers: Layer[] = [];
   const mla: [string, number][] = [
     ['attn_q_a', 1536 * 7168],

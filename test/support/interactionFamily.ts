@@ -9,13 +9,14 @@
  * issue #15).
  */
 import type { PlanInput } from '../../src/core/index.js';
-import { random, randomPlanInput } from './randomFamily.js';
+import { mulberry32 } from '../../src/core/random.js';
+import { randomPlanInput } from './randomFamily.js';
 
 const SIX = ['int2/int8', 'int3/int8', 'int4/int8', 'int5/int8', 'int6/int8', 'int8/int8'];
 
 export function interactionPlanInput(layers: number, entries: number, budgets: 1 | 2 | 3, seed: number, timeLimitMs = 10_000): PlanInput {
   const input = randomPlanInput(layers, budgets, seed, timeLimitMs);
-  const next = random(seed * 104729 + entries);
+  const next = mulberry32(seed * 104729 + entries);
   const model = input.model;
   // Six candidates on every unpinned, untied layer (the family draws 2 to 7).
   const tied = new Set((model.groups ?? []).flat());

@@ -9,21 +9,10 @@
  */
 import type { ModelDescriptor, PlanInput } from '../../src/core/index.js';
 import type { Layer } from '../../src/core/index.js';
+import { mulberry32 } from '../../src/core/random.js';
 
 export const RANDOM_CANDIDATES = ['int2/int8', 'int3/int8', 'int4/int4', 'int4/int8', 'int5/int8', 'int6/int8', 'int8/int8'];
 const BUDGET_METRICS = ['sizeBytes', 'bops', 'latencyMs'] as const;
-
-/** Deterministic PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const bitsOf = (format: string) => Number(format.slice(3));
 /** Relative squared error of a symmetric b-bit grid, 1/(2^(b-1)-1)^2. */
@@ -31,7 +20,7 @@ const relativeError = (bits: number) => 1 / (2 ** (bits - 1) - 1) ** 2;
 
 /** A model of `layers` layers drawn from `seed`. */
 export function randomModel(layers: number, seed: number): ModelDescriptor {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const logUniform = (low: number, high: number) => 10 ** (Math.log10(low) + next() * (Math.log10(high) - Math.log10(low)));
   const out: Layer[] = [];
   for (let i = 0; i < layers; i++) {
@@ -71,7 +60,7 @@ export function randomModel(layers: number, seed: number): ModelDescriptor {
 
 /** A plan request over randomModel with the first `budgets` of sizeBytes, bops, latencyMs at random fractions in 0.15..0.65. */
 export function randomPlanInput(layers: number, budgets: 1 | 2 | 3, seed: number, timeLimitMs = 10_000): PlanInput {
-  const next = random(seed * 7919 + budgets);
+  const next = mulberry32(seed * 7919 + budgets);
   return {
     model: randomModel(layers, seed),
     modelPath: 'model',

@@ -17,6 +17,8 @@
  */
 import { compact, expandCore, type CompactInstance } from './compact.js';
 import type { FlatInstance } from './flat.js';
+import { itemReducedCosts } from './reducedCosts.js';
+import { enterNode } from './trail.js';
 import { evaluate, solveDual, type LagrangianPoint } from './lagrangian.js';
 import type { MckpOptions } from './options.js';
 import { assignmentOf, improve, isFeasible, repair, type Assignment } from './primal.js';
@@ -132,13 +134,7 @@ export function branchAndBound(
     }
     const entry = stack.pop()!;
     if (entry.bound + fixedCost >= ceiling()) continue;
-    while (trail.length > entry.mark) alive[trail.pop()!] = 1;
-    for (const o of entry.remove) {
-      if (alive[o]) {
-        alive[o] = 0;
-        trail.push(o);
-      }
-    }
+    enterNode(alive, trail, entry.mark, entry.remove);
     nodes++;
     const { undecided, decidedCost, decidedWeight } = entry;
     const evaluateAt = (mu: Float64Array): LagrangianPoint => {
@@ -250,19 +246,6 @@ export function branchAndBound(
 
 /** The options whose reduced cost at `mu` is below `room` (each item's cheapest always). */
 function reducedCostFilter(inst: FlatInstance, mu: Float64Array, room: number): Uint8Array {
-  const { items, rows: m, start, cost, weight, rowScale } = inst;
-  const price = Array.from(mu, (v, k) => v / rowScale[k]!);
-  const live = new Uint8Array(cost.length);
-  const value = new Float64Array(cost.length);
-  for (let i = 0; i < items; i++) {
-    let least = Infinity;
-    for (let o = start[i]!; o < start[i + 1]!; o++) {
-      let v = cost[o]!;
-      for (let k = 0; k < m; k++) v += price[k]! * weight[o * m + k]!;
-      value[o] = v;
-      least = Math.min(least, v);
-    }
-    for (let o = start[i]!; o < start[i + 1]!; o++) live[o] = value[o]! - least < room ? 1 : 0;
-  }
-  return live;
+  const { reduced } = itemReducedCosts(inst, mu);
+  return Uint8Array.from(reduced, (value) => (value < room ? 1 : 0));
 }

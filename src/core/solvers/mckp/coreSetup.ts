@@ -7,6 +7,7 @@ import { capacityCeiling } from '../instance.js';
 import { CompletionBounds } from './completionBound.js';
 import { buildCoreItems, type CoreItem, type CoreItems, type LiveItem } from './coreItems.js';
 import type { FlatInstance } from './flat.js';
+import { itemReducedCosts } from './reducedCosts.js';
 import type { MckpOptions } from './options.js';
 
 /** A core program ready to run. */
@@ -36,19 +37,8 @@ export function setUpCore(
   threshold: number,
   limits: { now: () => number; deadline: number; beam?: number; lagrangianValue: number; options: MckpOptions },
 ): CoreProgram | CoreSetupEnd {
-  const { items, rows: m, start, cost, weight, capacity, rowScale } = inst;
-  const price = Array.from(mu, (v, k) => v / rowScale[k]!);
-  const reduced = new Float64Array(cost.length);
-  for (let i = 0; i < items; i++) {
-    let least = Infinity;
-    for (let o = start[i]!; o < start[i + 1]!; o++) {
-      let v = cost[o]!;
-      for (let k = 0; k < m; k++) v += price[k]! * weight[o * m + k]!;
-      reduced[o] = v;
-      least = Math.min(least, v);
-    }
-    for (let o = start[i]!; o < start[i + 1]!; o++) reduced[o] = Math.max(0, reduced[o]! - least);
-  }
+  const { items, rows: m, start, cost, weight, capacity } = inst;
+  const { price, reduced } = itemReducedCosts(inst, mu);
   // Reduced-cost fixing: an option whose reduced cost reaches the threshold is out.
   const fixedWeight = new Float64Array(m);
   let fixedCost = 0;

@@ -15,6 +15,8 @@ import type { FlatInstance } from './flat.js';
 import { evaluate } from './lagrangian.js';
 import type { MckpOptions } from './options.js';
 import type { Assignment } from './primal.js';
+import { itemReducedCosts } from './reducedCosts.js';
+import { mulberry32 } from '../../random.js';
 
 export interface NeighbourhoodLimits {
   now: () => number;
@@ -27,21 +29,10 @@ export interface NeighbourhoodLimits {
 }
 
 export function searchNeighbourhoods(inst: FlatInstance, incumbent: Assignment, mu: Float64Array, limits: NeighbourhoodLimits, options: MckpOptions): { incumbent: Assignment; work: number } {
-  const { items, rows: m, start, cost, weight, rowScale } = inst;
-  const price = Array.from(mu, (v, k) => v / rowScale[k]!);
-  const reduced = new Float64Array(cost.length);
+  const { items, start, cost } = inst;
+  const { reduced } = itemReducedCosts(inst, mu);
   const candidates: number[] = [];
-  for (let i = 0; i < items; i++) {
-    let least = Infinity;
-    for (let o = start[i]!; o < start[i + 1]!; o++) {
-      let v = cost[o]!;
-      for (let k = 0; k < m; k++) v += price[k]! * weight[o * m + k]!;
-      reduced[o] = v;
-      least = Math.min(least, v);
-    }
-    for (let o = start[i]!; o < start[i + 1]!; o++) reduced[o] = reduced[o]! - least;
-    if (start[i + 1]! - start[i]! > 1) candidates.push(i);
-  }
+  for (let i = 0; i < items; i++) if (start[i + 1]! - start[i]! > 1) candidates.push(i);
   const size = Math.min(options.neighbourhoodItems, candidates.length);
   if (size < 2) return { incumbent, work: 0 };
   const random = mulberry32(limits.seed);
@@ -69,16 +60,4 @@ export function searchNeighbourhoods(inst: FlatInstance, incumbent: Assignment, 
     } else fruitless++;
   }
   return { incumbent, work };
-}
-
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

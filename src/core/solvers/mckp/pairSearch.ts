@@ -25,6 +25,7 @@
 import type { ChoiceInstance, SolveLimits, SolveOutcome } from '../instance.js';
 import { capacityCeiling } from '../instance.js';
 import { flatten, type FlatInstance } from './flat.js';
+import { enterNode } from './trail.js';
 import { solveDual } from './lagrangian.js';
 import { mckpOptions, type MckpOptions } from './options.js';
 import { improve, isFeasible, repair } from './primal.js';
@@ -246,13 +247,7 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
     }
     const entry = stack.pop()!;
     if (entry.bound >= ceiling()) continue;
-    while (trail.length > entry.mark) alive[trail.pop()!] = 1;
-    for (const o of entry.remove) {
-      if (alive[o]) {
-        alive[o] = 0;
-        trail.push(o);
-      }
-    }
+    enterNode(alive, trail, entry.mark, entry.remove);
     nodes++;
     if (!propagate()) continue;
     const constant = fold();

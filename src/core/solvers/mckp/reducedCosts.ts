@@ -1,0 +1,23 @@
+import type { FlatInstance } from './flat.js';
+
+/**
+ * Each option's reduced cost at the multipliers `mu` (its cost plus the row prices times its
+ * weights) less the least of its item's options: 0 for each item's best option, and how much
+ * worse every other is. `price` is mu per unscaled row.
+ */
+export function itemReducedCosts(inst: FlatInstance, mu: Float64Array): { price: number[]; reduced: Float64Array } {
+  const { items, rows: m, start, cost, weight, rowScale } = inst;
+  const price = Array.from(mu, (v, k) => v / rowScale[k]!);
+  const reduced = new Float64Array(cost.length);
+  for (let i = 0; i < items; i++) {
+    let least = Infinity;
+    for (let o = start[i]!; o < start[i + 1]!; o++) {
+      let v = cost[o]!;
+      for (let k = 0; k < m; k++) v += price[k]! * weight[o * m + k]!;
+      reduced[o] = v;
+      least = Math.min(least, v);
+    }
+    for (let o = start[i]!; o < start[i + 1]!; o++) reduced[o] = Math.max(0, reduced[o]! - least);
+  }
+  return { price, reduced };
+}
