@@ -4,10 +4,8 @@
  * (median to median, and the worst instance's), and notes where the optima differ or a gap was
  * left.
  */
-import { makePlan, prepareProblem, type PlanInput } from '../src/core/index.js';
-import { instanceFor } from '../src/core/problem/instance.js';
-import { reducedFor } from '../src/core/problem/prepare.js';
-import { solveStrictly } from '../test/support/highs.js';
+import { makePlan, type PlanInput } from '../src/core/index.js';
+import { strictPlanOptimum } from '../test/support/highs.js';
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const clock = { now: () => performance.now() };
@@ -24,11 +22,8 @@ export async function benchCellAgainstHighs(label: string, labelWidth: number, i
     ours.push(plan.solver.timeMs);
     if (plan.status === 'optimal') proven++;
     else worstGap = Math.max(worstGap, plan.gap);
-    const problem = prepareProblem(input);
-    const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
-    const reference = await solveStrictly(instanceFor(reduced, problem.limits), 120_000);
+    const { reference, optimum } = await strictPlanOptimum(input, 120_000);
     theirs.push(reference.timeMs);
-    const optimum = (reference.objective ?? Number.NaN) + reduced.fixedObjective;
     if (Math.abs(plan.objective.value - optimum) <= 1e-9 * Math.abs(optimum)) agree++;
   }
   const worstRatio = Math.max(...ours.map((ms, i) => ms / theirs[i]!));

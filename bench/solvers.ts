@@ -17,10 +17,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { makeFrontier, makePlan, prepareProblem } from '../src/core/index.js';
-import { instanceFor } from '../src/core/problem/instance.js';
-import { reducedFor } from '../src/core/problem/prepare.js';
-import { solveStrictly, STRICT_SHRINK } from '../test/support/highs.js';
+import { makeFrontier, makePlan } from '../src/core/index.js';
+import { STRICT_SHRINK, strictPlanOptimum } from '../test/support/highs.js';
 import { BENCH_CASES, llama2_70bShaped } from '../test/support/instances.js';
 import { benchFamily } from './family.js';
 import { benchInteractions } from './interactions.js';
@@ -107,11 +105,9 @@ function measure(caseIndex: number, backend: 'mckp' | 'lp-solver', runs: number)
 /** Child: strict HiGHS on a case's instance, once (it is far slower than mckp and than a median needs). */
 async function measureHighs(caseIndex: number): Promise<void> {
   const input = BENCH_CASES[caseIndex]!.input();
-  const problem = prepareProblem(input);
-  const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
   let result: Measurement;
   try {
-    const answer = await solveStrictly(instanceFor(reduced, problem.limits), HIGHS_LIMIT_MS);
+    const { reference: answer, optimum } = await strictPlanOptimum(input, HIGHS_LIMIT_MS);
     result = {
       backend: 'highs',
       status: answer.status === 'optimal' ? 'optimal' : answer.status === 'time-limit' ? `no proof in ${HIGHS_LIMIT_MS / 1000} s` : answer.status,
@@ -119,7 +115,7 @@ async function measureHighs(caseIndex: number): Promise<void> {
       runs: answer.status === 'optimal' ? 1 : 0,
       gap: 0,
       nodes: 0,
-      objective: (answer.objective ?? Number.NaN) + reduced.fixedObjective,
+      objective: optimum,
       tightestSlack: Number.NaN,
       maxRssMB: process.resourceUsage().maxRSS / 1024,
       coldMs: Number.NaN,

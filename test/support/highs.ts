@@ -13,6 +13,9 @@
 // A namespace import: the package's types describe a CommonJS module, its ESM build exports `default`.
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
+import { prepareProblem, type PlanInput } from '../../src/core/index.js';
+import { instanceFor } from '../../src/core/problem/instance.js';
+import { reducedFor } from '../../src/core/problem/prepare.js';
 import type { ChoiceInstance } from '../../src/core/solvers/instance.js';
 
 const loadHighs = highsModule.default as unknown as typeof highsModule.default.default;
@@ -93,4 +96,16 @@ export async function solveStrictly(instance: ChoiceInstance, timeLimitMs = 60_0
   let objective = choice.reduce((sum, j, i) => sum + instance.items[i]!.options[j]!.cost, 0);
   for (const pair of instance.pairs ?? []) objective += pair.cost[choice[pair.a]! * instance.items[pair.b]!.options.length + choice[pair.b]!]!;
   return { status: 'optimal', choice, objective, timeMs };
+}
+
+/**
+ * Strict HiGHS on a plan request's own instance (its budgets as rows, the fixed layers, pinned or
+ * with one candidate, taken off): its answer and the optimum in the plan's units (the fixed
+ * layers' sensitivity added back).
+ */
+export async function strictPlanOptimum(input: PlanInput, timeLimitMs = 60_000): Promise<{ reference: HighsAnswer; optimum: number }> {
+  const problem = prepareProblem(input);
+  const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
+  const reference = await solveStrictly(instanceFor(reduced, problem.limits), timeLimitMs);
+  return { reference, optimum: (reference.objective ?? Number.NaN) + reduced.fixedObjective };
 }

@@ -5,11 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makePlan, prepareProblem } from '../../../../src/core/index.js';
-import { instanceFor } from '../../../../src/core/problem/instance.js';
-import { reducedFor } from '../../../../src/core/problem/prepare.js';
+import { makePlan } from '../../../../src/core/index.js';
 import { BUDGET_RELATIVE_TOLERANCE } from '../../../../src/core/solvers/instance.js';
-import { solveStrictly } from '../../../support/highs.js';
+import { strictPlanOptimum } from '../../../support/highs.js';
 import { interactionPlanInput } from '../../../support/interactionFamily.js';
 import { randomPlanInput } from '../../../support/randomFamily.js';
 
@@ -26,11 +24,8 @@ describe('mckp equals strict HiGHS', () => {
           expect(plan.status).toBe('optimal');
           for (const budget of plan.budgets) expect(budget.used).toBeLessThanOrEqual(budget.limit * (1 + BUDGET_RELATIVE_TOLERANCE));
           // HiGHS on the same instance (the fixed layers, pinned or with one candidate, taken off).
-          const problem = prepareProblem(input);
-          const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
-          const reference = await solveStrictly(instanceFor(reduced, problem.limits), 60_000);
+          const { reference, optimum } = await strictPlanOptimum(input);
           expect(reference.status).toBe('optimal');
-          const optimum = reference.objective! + reduced.fixedObjective;
           expect(Math.abs(plan.objective.value - optimum)).toBeLessThanOrEqual(1e-9 * Math.abs(optimum));
         },
       ),
@@ -49,11 +44,9 @@ describe('mckp equals strict HiGHS', () => {
           const input = { ...interactionPlanInput(layers!, entries!, budgets, seed, 60_000), negativeInteractions: negative as 'keep' | 'cap' | 'clip' };
           const plan = makePlan(input, { now: () => performance.now() });
           expect(plan.status).toBe('optimal');
-          const problem = prepareProblem(input);
-          const reduced = reducedFor(problem, problem.limits.map((limit) => limit.quantity));
-          const reference = await solveStrictly(instanceFor(reduced, problem.limits), 60_000);
+          // HiGHS on the same instance (the fixed layers, pinned or with one candidate, taken off).
+          const { reference, optimum } = await strictPlanOptimum(input);
           expect(reference.status).toBe('optimal');
-          const optimum = reference.objective! + reduced.fixedObjective;
           expect(Math.abs(plan.objective.value - optimum)).toBeLessThanOrEqual(1e-9 * Math.abs(optimum));
         },
       ),
