@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
  * that its queued or running solve is dropped (src/worker/pool.ts) instead of holding a thread
  * for nobody.
  */
-export function clientGoneSignal(reply: FastifyReply): AbortSignal {
+function clientGoneSignal(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) controller.abort();

@@ -100,7 +100,7 @@ export function problemOf(error: { code: CoreErrorCode | ServiceErrorCode; messa
     return new HttpProblem('invalid-request', error.message, { errors: error.issues, errorsTotal: error.issuesTotal ?? error.issues.length });
   }
   if (error.issues.length > 0) {
-    const invalid = invalidRequestError(error.issues, error.issuesTotal ?? error.issues.length);
+    const invalid = invalidRequestError(error.issues);
     return new HttpProblem(PROBLEM_OF_CODE[error.code], invalid.message, { errors: invalid.issues, errorsTotal: invalid.issuesTotal });
   }
   return new HttpProblem(PROBLEM_OF_CODE[error.code], error.message, error.budgets && error.budgets.length > 0 ? { budgets: error.budgets } : {});

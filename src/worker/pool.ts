@@ -84,29 +84,16 @@ export class SolverPool implements TaskRunner {
     });
   }
 
-  /** Tasks cancelled because their client went away (queued or running). */
-  cancelled = 0;
-
   private cancel(id: number): void {
     const queued = this.queue.findIndex((p) => p.id === id);
     if (queued >= 0) {
       const [pending] = this.queue.splice(queued, 1);
-      this.cancelled++;
       pending!.reject(new Error('the client went away'));
       this.drained();
       return;
     }
     const slot = this.slots.find((s) => s.busy?.id === id);
-    if (!slot?.busy) return;
-    const { reject, timer } = slot.busy;
-    clearTimeout(timer);
-    slot.busy = undefined;
-    this.cancelled++;
-    void slot.worker.terminate();
-    if (!this.closing) slot.worker = this.spawn();
-    reject(new Error('the client went away'));
-    this.dispatch();
-    this.drained();
+    if (slot) this.replaceBusy(slot, new Error('the client went away'));
   }
 
   /** Tasks running and waiting. */
@@ -165,12 +152,18 @@ export class SolverPool implements TaskRunner {
 
   /** A solve that outlived its limit by the grace period: end the thread, answer 503, start a new thread. */
   private overrun(slot: Slot): void {
+    this.replaceBusy(slot, serviceError('BITPLAN_ERR_OVERRUN', [this.options.graceMs]));
+  }
+
+  /** Ends a busy thread's task with `error`, replaces the thread (unless closing) and serves the queue. */
+  private replaceBusy(slot: Slot, error: Error): void {
     if (!slot.busy) return;
-    const { reject } = slot.busy;
+    const { reject, timer } = slot.busy;
+    clearTimeout(timer);
     slot.busy = undefined;
     void slot.worker.terminate();
-    slot.worker = this.spawn();
-    reject(serviceError('BITPLAN_ERR_OVERRUN', [this.options.graceMs]));
+    if (!this.closing) slot.worker = this.spawn();
+    reject(error);
     this.dispatch();
     this.drained();
   }

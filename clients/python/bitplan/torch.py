@@ -313,6 +313,14 @@ def hutchinson_traces(
     return result
 
 
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _batch_losses(model: nn.Module, loss_fn: LossFn, batches: Sequence[Any]) -> List[float]:
+    return [float(loss_fn(model, batch)) for batch in batches]
+
+
 def loss_deltas(
     model: nn.Module,
     loss_fn: LossFn,
@@ -337,7 +345,7 @@ def loss_deltas(
     result: Dict[str, Dict[str, Dict[str, float]]] = {}
     try:
         with torch.no_grad():
-            base = [float(loss_fn(model, batch)) for batch in batches]
+            base = _batch_losses(model, loss_fn, batches)
             for layer, module in quantizable_layers(model):
                 if owners[layer] != layer or (chosen is not None and layer not in chosen):
                     continue
@@ -345,21 +353,13 @@ def loss_deltas(
                 result[layer] = {}
                 for format in formats:
                     module.weight.copy_(quantize(original, format))
-                    differences = [float(loss_fn(model, batch)) - b for batch, b in zip(batches, base)]
+                    differences = [loss - b for loss, b in zip(_batch_losses(model, loss_fn, batches), base)]
                     mean, stderr = _mean_stderr(sum(differences), sum(d * d for d in differences), len(differences))
                     result[layer][format] = {"delta": mean, **({"stderr": stderr} if len(differences) > 1 else {})}
                 module.weight.copy_(original)
     finally:
         model.train(was_training)
     return result
-
-
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values)
-
-
-def _batch_losses(model: nn.Module, loss_fn: LossFn, batches: Sequence[Any]) -> List[float]:
-    return [float(loss_fn(model, batch)) for batch in batches]
 
 
 PairSpec = Union[str, Sequence[Tuple[str, str]]]

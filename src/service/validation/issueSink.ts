@@ -12,34 +12,31 @@ export const ISSUES_LISTED_MAX = 100;
  * and the answer stays small.
  */
 export class IssueSink {
-  readonly listed: FieldIssue[] = [];
-  total = 0;
+  /** Every counted field, so that fields sharing a message are answered as one entry. */
+  readonly issues: FieldIssue[] = [];
 
   add(issue: FieldIssue): void {
-    if (this.full) return;
-    this.total++;
-    // Every counted field is kept, so that fields sharing a message are answered as one entry.
-    this.listed.push(issue);
+    if (!this.full) this.issues.push(issue);
   }
 
   get full(): boolean {
-    return this.total >= ISSUES_COUNTED_MAX;
+    return this.issues.length >= ISSUES_COUNTED_MAX;
   }
 
   /** Throws the 400 when anything was collected. */
   throwIfAny(): void {
-    if (this.total > 0) throw invalidRequest(this.listed, this.total, this.full);
+    if (this.issues.length > 0) throw invalidRequest(this.issues, this.full);
   }
 }
 
 /**
- * A 400 naming the invalid fields of `total` (`stopped`: validation stopped counting there): the
- * same message once with its first path and how many share it, the first ISSUES_LISTED_MAX of those.
+ * A 400 naming the invalid fields (`stopped`: validation stopped counting at them): the same
+ * message once with its first path and how many share it, the first ISSUES_LISTED_MAX of those.
  */
-export function invalidRequest(issues: FieldIssue[], total = issues.length, stopped = false): ServiceError {
+export function invalidRequest(issues: FieldIssue[], stopped = false): ServiceError {
+  const total = issues.length;
   const grouped = aggregateIssues(issues);
   const listed = grouped.slice(0, ISSUES_LISTED_MAX);
-  const distinct = grouped.length + Math.max(0, total - issues.length) < total ? grouped.length + Math.max(0, total - issues.length) : total;
-  const message = fillTemplate(SERVICE_ERRORS.BITPLAN_ERR_INVALID_REQUEST, [invalidFieldsSummary(listed, total, stopped ? total : Infinity, distinct)]);
+  const message = fillTemplate(SERVICE_ERRORS.BITPLAN_ERR_INVALID_REQUEST, [invalidFieldsSummary(listed, total, stopped ? total : Infinity, grouped.length)]);
   return new ServiceError('BITPLAN_ERR_INVALID_REQUEST', message, listed, total);
 }
