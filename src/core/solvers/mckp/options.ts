@@ -36,6 +36,8 @@ export interface MckpOptions {
   improvePasses: number;
   /** The first proof round's threshold, as a fraction of the gap the starting plan leaves; each next round doubles it. */
   firstThresholdFraction: number;
+  /** A proof round whose threshold is more than this multiple of the last completed one is split when its first turn stops short (solve.ts). */
+  splitRatio: number;
   /** Cutting-plane steps of a branch-and-bound node's dual (warm-started from its parent's multipliers). */
   nodeDualSteps: number;
   /** Branch and bound repairs a node's minimizer into a plan at every this many nodes. */
@@ -82,6 +84,7 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   repairRounds: 64,
   improvePasses: 32,
   firstThresholdFraction: 1 / 64,
+  splitRatio: 1.25,
   nodeDualSteps: 16,
   nodeRepairEvery: 16,
   maxBranchNodes: 50_000_000,

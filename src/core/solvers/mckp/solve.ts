@@ -46,8 +46,8 @@ function provablyInfeasible(inst: FlatInstance): boolean {
  * small threshold T. If the best assignment known then costs at most L(mu) + T + allowance, no
  * cheaper one exists outside what was searched and it is optimal; otherwise T doubles. A round
  * finds the best assignment below its threshold, so the optimum turns up in the first round
- * whose threshold exceeds it; the work grows much faster than the threshold, so doubling
- * overshoots least. A round is the core program (core.ts: a dynamic program, very fast where
+ * whose threshold exceeds it; the work grows much faster than the threshold, so a round that
+ * turns out hard is first split (a threshold halfway down tried first) to overshoot least. A round is the core program (core.ts: a dynamic program, very fast where
  * states dominate each other: few rows, or many interchangeable items) until a round hits the
  * program's memory caps; from then on rounds are branch and bound (branchAndBound.ts), which
  * needs no dominance. Only the time limit (or the branch-and-bound node limit) stops the proof
@@ -156,9 +156,10 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
    * rows, many interchangeable items), branch and bound where they rarely do. Each time both
    * stop short, a neighbourhood search gets a share of that work: only rounds that turn out hard
    * pay for it, and when it lowers the incumbent below the threshold the round is given up for a
-   * cheaper one at the new gap ('lowered').
+   * cheaper one at the new gap ('lowered'). A `splittable` round gives up after its first turn
+   * ('split'): the caller tries a threshold between it and the last completed one first.
    */
-  const round = (threshold: number): 'complete' | 'stopped' | 'lowered' => {
+  const round = (threshold: number, splittable: boolean): 'complete' | 'stopped' | 'lowered' | 'split' => {
     if (!coreExhausted) coreProgram(threshold);
     for (let work = roundWork; ; work *= 4) {
       for (const prover of preferred === 'core' ? (['core', 'branch'] as const) : (['branch', 'core'] as const)) {
@@ -184,6 +185,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
       }
       improveIncumbent(work * options.optionsPerState * options.neighbourhoodShare);
       if (incumbent && closed() < threshold) return 'lowered';
+      if (splittable) return 'split';
     }
   };
 
@@ -191,7 +193,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   let search = true;
   if (!incumbent) {
     // No feasible start: search every assignment (feasibility pruning only).
-    const outcome = round(cutoff - lowerBound);
+    const outcome = round(cutoff - lowerBound, false);
     if (!incumbent) return outcome === 'complete' ? { status: 'infeasible', nodes } : { status: 'time-limit', nodes, ...(stoppedBy ? { stoppedBy } : {}) };
     proven = outcome === 'complete';
     search = outcome === 'lowered';
@@ -203,8 +205,15 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
     beam();
   }
   if (search && !proven) {
-    const firstThreshold = closed() * options.firstThresholdFraction;
-    for (let threshold = firstThreshold; !proven; threshold *= 2) {
+    // The work of a round grows much faster than its threshold: doubling from a round that was
+    // cheap can land on one that costs a hundred times more, while the optimum lies just above
+    // the last completed threshold. So a round that stops short at its first turn, well above the
+    // last completed one, is split: a round halfway between runs first, and either finds and
+    // proves the optimum below it or raises the completed threshold toward the hard one.
+    let completedAt = 0;
+    let stalledAt = Infinity;
+    let threshold = closed() * options.firstThresholdFraction;
+    while (!proven) {
       if (closed() <= 0) {
         proven = true;
         break;
@@ -214,11 +223,20 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
         break;
       }
       const target = Math.min(threshold, closed());
-      const outcome = round(target);
+      const outcome = round(target, completedAt > 0 && target > completedAt * options.splitRatio);
       if (outcome === 'stopped') break;
-      // A lowered incumbent: the next round searches up to the new gap.
-      if (outcome === 'lowered') threshold = closed() / 2;
-      else proven = closed() <= target;
+      if (outcome === 'complete') {
+        completedAt = target;
+        proven = closed() <= target;
+        if (stalledAt <= target) stalledAt = Infinity;
+      } else if (outcome === 'split') {
+        stalledAt = target;
+      } else {
+        // A lowered incumbent: the next round searches up to the new gap.
+        stalledAt = Math.min(stalledAt, closed());
+      }
+      if (stalledAt === Infinity) threshold = 2 * completedAt;
+      else threshold = completedAt === 0 || stalledAt <= completedAt * options.splitRatio ? stalledAt : (completedAt + stalledAt) / 2;
     }
   }
   const final = incumbent!;

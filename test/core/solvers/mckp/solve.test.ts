@@ -99,6 +99,20 @@ describe('mckp backend', () => {
     expect(limited.objective!).toBeGreaterThanOrEqual(proven.objective! - 1e-12);
   });
 
+  it('proves the same optimum when hard rounds are split (a threshold halfway down tried first)', () => {
+    // Small work shares make rounds stop short at their first turn, so that rounds are split.
+    for (const [layers, budgets, seed] of [[150, 2, 2], [150, 3, 1], [300, 3, 4]] as const) {
+      const instance = instanceOf(prepareProblem(randomPlanInput(layers, budgets, seed)));
+      const limits = { timeLimitMs: 1e9, relativeGap: 0, now: () => 0 };
+      const whole = solveWithMckp(instance, limits, { firstRoundWork: 200, splitRatio: Infinity });
+      const split = solveWithMckp(instance, limits, { firstRoundWork: 200, splitRatio: 1.01 });
+      expect(whole.status).toBe('optimal');
+      expect(split.status).toBe('optimal');
+      expect(split.objective!).toBeCloseTo(whole.objective!, 12);
+      expect(split.bound!).toBeLessThanOrEqual(split.objective!);
+    }
+  });
+
   it('accepts a relative gap and answers optimal within it', () => {
     const input: PlanInput = { ...hardCase.input() };
     const exact = makePlan(input, { now: () => performance.now() });
