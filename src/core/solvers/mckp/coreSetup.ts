@@ -90,6 +90,9 @@ export function setUpCore(
   for (let t = 0; t <= core.length; t++) {
     for (let k = 0; k < m; k++) roomLimit[t * m + k] = room[k]! - suffixMin[t * m + k]!;
   }
+  // The stages check only what the core items add: when the fixed items with the core's lightest
+  // options already break a row, nothing below the threshold is feasible.
+  for (let k = 0; k < m; k++) if (roomLimit[k]! < 0) return { end: 'complete' };
   const completion = new CompletionBounds({ live: core.map((entry) => entry.live), cost: coreItems.cost, weight: coreItems.weight, rows: m }, price, room, options.maxCompletionEntries);
   if (late()) return { end: 'late' };
   return { rows: m, core, coreItems, fixedChoice, fixedCost, roomLimit, completion, ceiling: limits.lagrangianValue + threshold, liveItems: liveItems.length };

@@ -54,6 +54,23 @@ describe('mckp backend', () => {
     expect(capped.improved).toBeUndefined();
   });
 
+  it('finds nothing in a round whose fixed items break a budget, whatever the multipliers', () => {
+    // At mu = 0 the heavy option is the only one of reduced cost below the threshold, so
+    // reduced-cost fixing fixes the item to it: a plan that breaks the budget, not an improvement.
+    const flat = flatten({ items: [{ options: [{ cost: 1, weights: [1] }, { cost: 0, weights: [2] }] }], capacities: [1] });
+    const result = searchCore(flat, Float64Array.of(0), Infinity, 0.5, { now: () => 0, deadline: 1, lagrangianValue: 0, options: MCKP_DEFAULTS });
+    expect(result.complete).toBe(true);
+    expect(result.improved).toBeUndefined();
+  });
+
+  it('prices a single row even when its lightest options overfill it (a budget at its least, up to rounding)', () => {
+    // Hull segments of efficiency 0.8 and 0.2: the first one taken already overflows, so the
+    // row's price is 0.8 (a price of 0 would make the cheapest, heaviest option the minimizer).
+    const flat = flatten({ items: [{ options: [{ cost: 1, weights: [1] }, { cost: 0.2, weights: [2] }, { cost: 0, weights: [3] }] }], capacities: [0.9] });
+    const { mu } = solveDual(flat, () => 0, 1, MCKP_DEFAULTS).best;
+    expect(mu[0]! / flat.rowScale[0]!).toBeCloseTo(0.8, 12);
+  });
+
   it('reports a bound no greater than the optimum wherever it is stopped', () => {
     const problem = prepareProblem(hardCase.input());
     const instance = instanceOf(problem);
