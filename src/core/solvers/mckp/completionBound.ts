@@ -115,35 +115,55 @@ function rowTable(items: CoreItemOptions, price: ArrayLike<number>, k: number, m
   const itemBaseCost = new Float64Array(T);
   const itemBaseWeight = new Float64Array(T);
   const leastCost = new Float64Array(T);
-  const segments: { t: number; dw: number; dc: number; efficiency: number }[] = [];
+  // The hull increments of every item (position, weight, cost), in typed arrays: a core of
+  // thousands of items has tens of thousands of them.
+  let segmentCount = 0;
+  for (let t = 0; t < T; t++) segmentCount += live[t]!.length - 1;
+  const segmentItem = new Int32Array(segmentCount);
+  const segmentWeight = new Float64Array(segmentCount);
+  const segmentCost = new Float64Array(segmentCount);
+  let segments = 0;
   const hull: number[] = [];
   const order: number[] = [];
+  const w: number[] = [];
+  const c: number[] = [];
   for (let t = 0; t < T; t++) {
     // Per live option j: row k's weight, and the cost with the other rows priced.
     const options = live[t]!;
-    const w = options.map((o) => weight[o * m + k]!);
-    const c = options.map((o) => {
+    w.length = 0;
+    c.length = 0;
+    order.length = 0;
+    let least = Infinity;
+    for (let j = 0; j < options.length; j++) {
+      const o = options[j]!;
       let priced = cost[o]!;
       for (let l = 0; l < m; l++) if (l !== k) priced += price[l]! * weight[o * m + l]!;
-      return priced;
-    });
-    order.length = 0;
-    for (let j = 0; j < options.length; j++) order.push(j);
+      w.push(weight[o * m + k]!);
+      c.push(priced);
+      order.push(j);
+      least = Math.min(least, priced);
+    }
     order.sort((a, b) => w[a]! - w[b]! || c[a]! - c[b]!);
-    leastCost[t] = Math.min(...c);
+    leastCost[t] = least;
     lowerHull(order, w, c, hull);
     itemBaseCost[t] = c[hull[0]!]!;
     itemBaseWeight[t] = w[hull[0]!]!;
     for (let h = 1; h < hull.length; h++) {
-      const dw = w[hull[h]!]! - w[hull[h - 1]!]!;
-      const dc = c[hull[h]!]! - c[hull[h - 1]!]!;
-      segments.push({ t, dw, dc, efficiency: -dc / dw });
+      segmentItem[segments] = t;
+      segmentWeight[segments] = w[hull[h]!]! - w[hull[h - 1]!]!;
+      segmentCost[segments] = c[hull[h]!]! - c[hull[h - 1]!]!;
+      segments++;
     }
   }
-  segments.sort((a, b) => b.efficiency - a.efficiency || a.t - b.t);
+  // Best efficiency (cost saved per unit of weight) first, ties by position.
+  const efficiency = new Float64Array(segments);
+  for (let j = 0; j < segments; j++) efficiency[j] = -segmentCost[j]! / segmentWeight[j]!;
+  const byEfficiency = new Int32Array(segments);
+  for (let j = 0; j < segments; j++) byEfficiency[j] = j;
+  byEfficiency.sort((a, b) => efficiency[b]! - efficiency[a]! || segmentItem[a]! - segmentItem[b]! || a - b);
 
   // Checkpoints: every position when the tables fit, evenly spaced otherwise; T itself always.
-  const perCheckpoint = Math.max(1, segments.length);
+  const perCheckpoint = Math.max(1, segments);
   const count = Math.max(1, Math.min(T, Math.floor(maxEntries / (perCheckpoint * Math.max(1, m)))));
   const step = Math.ceil(T / count);
   const checkpoints: number[] = [];
@@ -168,18 +188,27 @@ function rowTable(items: CoreItemOptions, price: ArrayLike<number>, k: number, m
   }
   const baseCost = Float64Array.from(checkpoints, (t) => suffixBaseCost[t]!);
   const baseWeight = Float64Array.from(checkpoints, (t) => suffixBaseWeight[t]!);
+  // Each checkpoint's increments are those of the items from it on, cumulated best first.
+  const from = new Int32Array(segments);
+  for (let j = 0; j < segments; j++) from[j] = segmentItem[byEfficiency[j]!]!;
+  const sortedWeight = Float64Array.from(byEfficiency, (j) => segmentWeight[j]!);
+  const sortedCost = Float64Array.from(byEfficiency, (j) => segmentCost[j]!);
+  const segmentsFrom = new Int32Array(T + 1);
+  for (let j = 0; j < segments; j++) segmentsFrom[segmentItem[j]!]!++;
+  for (let t = T - 1; t >= 0; t--) segmentsFrom[t] = segmentsFrom[t]! + segmentsFrom[t + 1]!;
   const cumWeight: Float64Array[] = [];
   const cumCost: Float64Array[] = [];
-  for (const from of checkpoints) {
-    const mine = segments.filter((s) => s.t >= from);
-    const w = new Float64Array(mine.length + 1);
-    const c = new Float64Array(mine.length + 1);
-    mine.forEach((s, j) => {
-      w[j + 1] = w[j]! + s.dw;
-      c[j + 1] = c[j]! + s.dc;
-    });
-    cumWeight.push(w);
-    cumCost.push(c);
+  for (const first of checkpoints) {
+    const cw = new Float64Array(segmentsFrom[first]! + 1);
+    const cc = new Float64Array(cw.length);
+    for (let j = 0, n = 0; j < segments; j++) {
+      if (from[j]! < first) continue;
+      cw[n + 1] = cw[n]! + sortedWeight[j]!;
+      cc[n + 1] = cc[n]! + sortedCost[j]!;
+      n++;
+    }
+    cumWeight.push(cw);
+    cumCost.push(cc);
   }
   return { checkpointOf, gapCost, gapWeight, baseCost, baseWeight, cumWeight, cumCost };
 }

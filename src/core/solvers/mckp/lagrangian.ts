@@ -46,6 +46,7 @@ export function evaluate(inst: FlatInstance, mu: Float64Array, alive?: Uint8Arra
   const choice = new Int32Array(items);
   const used = new Float64Array(rows);
   let value = 0;
+  if (rows === 2 && !alive) return evaluateTwoRows(inst, mu, price);
   for (let i = 0; i < items; i++) {
     let best = Infinity;
     let arg = -1;
@@ -67,12 +68,42 @@ export function evaluate(inst: FlatInstance, mu: Float64Array, alive?: Uint8Arra
   return { mu: Float64Array.from(mu), value, choice, used };
 }
 
+/** evaluate() for two rows and every option alive, the common case of a large model: one pass without inner loops. */
+function evaluateTwoRows(inst: FlatInstance, mu: Float64Array, price: Float64Array): LagrangianPoint {
+  const { items, start, cost, weight, capacity } = inst;
+  const p0 = price[0]!;
+  const p1 = price[1]!;
+  const choice = new Int32Array(items);
+  let used0 = 0;
+  let used1 = 0;
+  let value = 0;
+  for (let i = 0; i < items; i++) {
+    const end = start[i + 1]!;
+    let arg = start[i]!;
+    let best = cost[arg]! + p0 * weight[2 * arg]! + p1 * weight[2 * arg + 1]!;
+    for (let o = arg + 1; o < end; o++) {
+      const v = cost[o]! + p0 * weight[2 * o]! + p1 * weight[2 * o + 1]!;
+      if (v < best) {
+        best = v;
+        arg = o;
+      }
+    }
+    choice[i] = arg;
+    value += best;
+    used0 += weight[2 * arg]!;
+    used1 += weight[2 * arg + 1]!;
+  }
+  value -= p0 * capacity[0]!;
+  value -= p1 * capacity[1]!;
+  return { mu: Float64Array.from(mu), value, choice, used: Float64Array.of(used0, used1) };
+}
+
 /**
  * Exact maximizer of L for one row, by the greedy over hull slopes (the LP optimum): the
  * increments of every item's lower hull are taken best efficiency first until the row is full,
  * and the multiplier is the efficiency of the first that does not fit, e* = the largest
- * efficiency e with (sum of increments of efficiency >= e) > room. Found by binary search over
- * the sorted efficiencies (typed arrays; no per-increment objects).
+ * efficiency e with (sum of increments of efficiency >= e) > room (firstOverflowing; typed
+ * arrays, no per-increment objects).
  */
 function singleRowDual(inst: FlatInstance, alive?: Uint8Array): Float64Array {
   const { items, start, cost, weight, capacity, rowScale } = inst;
@@ -91,7 +122,17 @@ function singleRowDual(inst: FlatInstance, alive?: Uint8Array): Float64Array {
       base += weight[options[0]!]!;
       continue;
     }
-    options.sort((a, b) => weight[a]! - weight[b]! || cost[a]! - cost[b]!);
+    // By weight, ties by cost: an insertion sort, as an item has a handful of options.
+    for (let j = 1; j < options.length; j++) {
+      const o = options[j]!;
+      let h = j;
+      for (; h > 0; h--) {
+        const p = options[h - 1]!;
+        if (weight[p]! < weight[o]! || (weight[p]! === weight[o]! && cost[p]! <= cost[o]!)) break;
+        options[h] = p;
+      }
+      options[h] = o;
+    }
     base += weight[options[0]!]!;
     lowerHull(options, weight, cost, hull);
     for (let h = 1; h < hull.length; h++) {
@@ -104,15 +145,50 @@ function singleRowDual(inst: FlatInstance, alive?: Uint8Array): Float64Array {
   }
   // The LP takes hull segments by falling efficiency (cost saved per unit of the row) while
   // they fit; the multiplier is the efficiency of the first that does not (0 if all fit).
-  const room = capacity[0]! - base;
-  const byEfficiency = order.subarray(0, segments).sort((a, b) => efficiency[b]! - efficiency[a]!);
-  let used = 0;
-  for (let j = 0; j < segments; j++) {
-    const segment = byEfficiency[j]!;
-    used += increment[segment]!;
-    if (used > room) return Float64Array.of(Math.max(0, efficiency[segment]!) * rowScale[0]!);
+  const e = firstOverflowing(efficiency, increment, order, segments, capacity[0]! - base);
+  return Float64Array.of(Math.max(0, e) * rowScale[0]!);
+}
+
+/**
+ * The efficiency of the first segment that overflows `room` when segments are taken by falling
+ * efficiency (-Infinity when all fit): a weighted selection, by partitioning around pivots
+ * rather than sorting, since a 45,000-layer model has a quarter of a million segments.
+ * `order` holds the segment indices 0..segments-1 and is permuted.
+ */
+function firstOverflowing(efficiency: Float64Array, increment: Float64Array, order: Int32Array, segments: number, room: number): number {
+  let from = 0;
+  let to = segments; // the segments still undecided: order[from..to)
+  let used = 0; // the increments of every segment more efficient than those
+  while (from < to) {
+    const pivot = efficiency[order[from + ((to - from) >> 1)]!]!;
+    // Three-way partition: more efficient than the pivot, as efficient, less efficient.
+    let high = from;
+    let low = to;
+    for (let j = from; j < low; ) {
+      const segment = order[j]!;
+      const e = efficiency[segment]!;
+      if (e > pivot) {
+        order[j] = order[high]!;
+        order[high++] = segment;
+        j++;
+      } else if (e < pivot) {
+        order[j] = order[--low]!;
+        order[low] = segment;
+      } else j++;
+    }
+    let above = 0;
+    for (let j = from; j < high; j++) above += increment[order[j]!]!;
+    // (With nothing above the pivot, the overflow, even one before any segment, is at the pivot.)
+    if (high > from && used + above > room) {
+      to = high;
+      continue;
+    }
+    used += above;
+    for (let j = high; j < low; j++) used += increment[order[j]!]!;
+    if (used > room) return pivot;
+    from = low;
   }
-  return Float64Array.of(0);
+  return -Infinity;
 }
 
 let scratchBuffers: { efficiency: Float64Array; increment: Float64Array; order: Int32Array } | undefined;
@@ -231,13 +307,19 @@ function maximizeModel(
   box: number,
 ): { mu: Float64Array; value: number; onBoxEdge: boolean } {
   const m = inst.rows;
-  const lower = Array.from(center, (c) => Math.max(0, c - box));
-  const upper = Array.from(center, (c) => c + box);
-  // Substitute mu_k = lower_k + y_k with 0 <= y_k <= upper_k - lower_k:
+  // Branch and bound solves this model at every dual step of every node: plain loops only.
+  const lower = new Float64Array(m);
+  const width = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    lower[k] = Math.max(0, center[k]! - box);
+    width[k] = center[k]! + box - lower[k]!;
+  }
+  // Substitute mu_k = lower_k + y_k with 0 <= y_k <= width_k:
   // z <= L_t + g_t . (lower - mu_t) + g_t . y, with g_k = (used_k - B_k) / s_k.
   const offsets = new Float64Array(cuts.length);
   const slopes = new Float64Array(cuts.length * m);
-  cuts.forEach((cut, t) => {
+  for (let t = 0; t < cuts.length; t++) {
+    const cut = cuts[t]!;
     let offset = cut.value;
     for (let k = 0; k < m; k++) {
       const g = (cut.used[k]! - inst.capacity[k]!) / inst.rowScale[k]!;
@@ -245,18 +327,14 @@ function maximizeModel(
       offset += g * (lower[k]! - cut.mu[k]!);
     }
     offsets[t] = offset;
-  });
-  const result = maximizeCutModel(
-    offsets,
-    slopes,
-    lower.map((low, k) => upper[k]! - low),
-  );
+  }
+  const result = maximizeCutModel(offsets, slopes, width);
   const mu = new Float64Array(m);
   let onBoxEdge = false;
   for (let k = 0; k < m; k++) {
     const y = result.y[k]!;
     mu[k] = lower[k]! + y;
-    const atUpper = y >= upper[k]! - lower[k]! - ON_EDGE;
+    const atUpper = y >= width[k]! - ON_EDGE;
     const atLower = y <= ON_EDGE && lower[k]! > 0;
     if (atUpper || atLower) onBoxEdge = true;
   }
