@@ -19,13 +19,14 @@ export interface CutModelSolution {
   value: number;
 }
 
+/** Branch and bound solves a model at every dual step of every node: one tableau, grown once. */
+const scratch = { tableau: new Float64Array(0), basis: new Int32Array(0) };
+
 /**
  * @param offsets  b_t per cut
  * @param slopes   g_t per cut, m values each (cut t at t*m)
  * @param width    upper bound of each y_k
  */
-const scratch = { tableau: new Float64Array(0), basis: new Int32Array(0) };
-
 export function maximizeCutModel(offsets: ArrayLike<number>, slopes: ArrayLike<number>, width: ArrayLike<number>): CutModelSolution {
   const cuts = offsets.length;
   const m = width.length;
@@ -35,7 +36,6 @@ export function maximizeCutModel(offsets: ArrayLike<number>, slopes: ArrayLike<n
   const rows = cuts + m;
   const columns = 1 + m + rows;
   const stride = columns + 1; // last entry: right-hand side
-  // Branch and bound solves a model at every dual step of every node: one buffer, grown once.
   if (scratch.tableau.length < rows * stride) scratch.tableau = new Float64Array(2 * rows * stride);
   if (scratch.basis.length < rows) scratch.basis = new Int32Array(2 * rows);
   const tableau = scratch.tableau.fill(0, 0, rows * stride);

@@ -43,10 +43,10 @@ export function evaluate(inst: FlatInstance, mu: Float64Array, alive?: Uint8Arra
   const { items, rows, start, cost, weight, capacity, rowScale } = inst;
   const price = new Float64Array(rows);
   for (let k = 0; k < rows; k++) price[k] = mu[k]! / rowScale[k]!;
+  if (rows === 2 && !alive) return evaluateTwoRows(inst, mu, price);
   const choice = new Int32Array(items);
   const used = new Float64Array(rows);
   let value = 0;
-  if (rows === 2 && !alive) return evaluateTwoRows(inst, mu, price);
   for (let i = 0; i < items; i++) {
     let best = Infinity;
     let arg = -1;
