@@ -17,10 +17,11 @@ function clientGoneSignal(reply: FastifyReply): AbortSignal {
 export async function unlessClientGone<T>(reply: FastifyReply, work: (signal: AbortSignal) => Promise<T>, answer: (result: T) => FastifyReply): Promise<FastifyReply> {
   const signal = clientGoneSignal(reply);
   try {
-    return answer(await work(signal));
+    const result = await work(signal);
+    if (!signal.aborted) return answer(result);
   } catch (error) {
     if (!signal.aborted) throw error;
-    reply.hijack();
-    return reply;
   }
+  reply.hijack();
+  return reply;
 }

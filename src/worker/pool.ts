@@ -19,6 +19,9 @@ export interface PoolOptions {
 /** Milliseconds a solve may run past its own time limit (describing and rendering a large plan after the solver stops) before its thread is replaced and the request answered 503. */
 const OVERRUN_GRACE_MS = 3_000;
 
+/** Milliseconds a running task whose client went away may still take before its thread is ended and replaced. */
+const CANCEL_GRACE_MS = 250;
+
 interface Pending {
   id: number;
   task: SolveTask;
@@ -70,7 +73,8 @@ export class SolverPool implements TaskRunner {
   /**
    * Runs a task on the next free worker; rejects with BITPLAN_ERR_OVERLOADED when the queue is
    * full. An aborted `signal` (the client disconnected) takes a queued task out of the queue and
-   * ends a running one's thread (a new one replaces it), so that abandoned work holds nothing.
+   * ends a running one's thread unless it finishes within CANCEL_GRACE_MS (a new thread replaces
+   * it), so that abandoned work holds nothing for long.
    */
   run(task: SolveTask, timeLimitMs: number, heavy = false, signal?: AbortSignal): Promise<SolveResult> {
     if (this.closing) return Promise.reject(serviceError('BITPLAN_ERR_SHUTTING_DOWN'));
@@ -92,8 +96,13 @@ export class SolverPool implements TaskRunner {
       this.drained();
       return;
     }
-    const slot = this.slots.find((s) => s.busy?.id === id);
-    if (slot) this.replaceBusy(slot, new Error('the client went away'));
+    // A running task gets a moment to finish first: most take milliseconds, while a new thread
+    // takes hundreds of them to start, and a busy pool's next clients would wait for it.
+    const stop = () => {
+      const slot = this.slots.find((s) => s.busy?.id === id);
+      if (slot) this.replaceBusy(slot, new Error('the client went away'));
+    };
+    setTimeout(stop, CANCEL_GRACE_MS).unref();
   }
 
   /** Tasks running and waiting. */
