@@ -21,6 +21,7 @@
  */
 import { setUpCore, type CoreProgram, type CoreSetupEnd } from './coreSetup.js';
 import { DominanceScratch, undominated } from './dominance.js';
+import { itemReducedCosts } from './reducedCosts.js';
 import type { FlatInstance } from './flat.js';
 import type { MckpOptions } from './options.js';
 import { StateBuffer, Trail } from './stateBuffer.js';
@@ -56,7 +57,7 @@ export interface CoreSearchResult {
 }
 
 export function searchCore(inst: FlatInstance, mu: Float64Array, incumbentCost: number, threshold: number, limits: CoreSearchLimits): CoreSearchResult {
-  return runCore(setUpCore(inst, mu, threshold, limits), incumbentCost, threshold, limits);
+  return runCore(setUpCore(inst, itemReducedCosts(inst, mu), threshold, limits), incumbentCost, threshold, limits);
 }
 
 /** A program set up once (coreSetup.ts) and run, possibly again with more work, within a proof round. */

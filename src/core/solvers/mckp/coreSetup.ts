@@ -7,7 +7,7 @@ import { capacityCeiling } from '../instance.js';
 import { CompletionBounds } from './completionBound.js';
 import { buildCoreItems, type CoreItem, type CoreItems, type LiveItem } from './coreItems.js';
 import type { FlatInstance } from './flat.js';
-import { itemReducedCosts } from './reducedCosts.js';
+import type { ReducedCosts } from './reducedCosts.js';
 import type { MckpOptions } from './options.js';
 
 /** A core program ready to run. */
@@ -31,30 +31,42 @@ export interface CoreProgram {
 /** Why the set-up ended without a program: nothing below the threshold (complete), out of time, or too large a core for a beam pass. */
 export type CoreSetupEnd = { end: 'complete' | 'late' | 'too-large-for-beam' };
 
+/**
+ * The program for one threshold. `atMu` is itemReducedCosts at the round's multipliers: they stay
+ * the same for a whole solve, so its rounds compute them once.
+ */
 export function setUpCore(
   inst: FlatInstance,
-  mu: Float64Array,
+  atMu: ReducedCosts,
   threshold: number,
   limits: { now: () => number; deadline: number; beam?: number; lagrangianValue: number; options: MckpOptions },
 ): CoreProgram | CoreSetupEnd {
   const { items, rows: m, start, cost, weight, capacity } = inst;
-  const { price, reduced } = itemReducedCosts(inst, mu);
-  // Reduced-cost fixing: an option whose reduced cost reaches the threshold is out.
+  const { price, reduced } = atMu;
+  // Reduced-cost fixing: an option whose reduced cost reaches the threshold is out. Most items
+  // of a large model keep one option: they are fixed without building a list.
   const fixedWeight = new Float64Array(m);
   let fixedCost = 0;
   const fixedChoice = new Int32Array(items).fill(-1);
   const liveItems: LiveItem[] = [];
   for (let i = 0; i < items; i++) {
-    const live: number[] = [];
-    for (let o = start[i]!; o < start[i + 1]!; o++) if (reduced[o]! < threshold) live.push(o);
-    if (live.length === 0) return { end: 'complete' }; // nothing below the threshold
-    if (live.length === 1) {
-      const o = live[0]!;
-      fixedChoice[i] = o;
-      fixedCost += cost[o]!;
-      for (let k = 0; k < m; k++) fixedWeight[k] = fixedWeight[k]! + weight[o * m + k]!;
+    let count = 0;
+    let only = -1;
+    for (let o = start[i]!; o < start[i + 1]!; o++) {
+      if (reduced[o]! < threshold) {
+        count++;
+        only = o;
+      }
+    }
+    if (count === 0) return { end: 'complete' }; // nothing below the threshold
+    if (count === 1) {
+      fixedChoice[i] = only;
+      fixedCost += cost[only]!;
+      for (let k = 0; k < m; k++) fixedWeight[k] = fixedWeight[k]! + weight[only * m + k]!;
       continue;
     }
+    const live: number[] = [];
+    for (let o = start[i]!; o < start[i + 1]!; o++) if (reduced[o]! < threshold) live.push(o);
     live.sort((a, b) => reduced[a]! - reduced[b]! || a - b);
     liveItems.push({ item: i, live });
   }

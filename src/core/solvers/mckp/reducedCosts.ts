@@ -1,11 +1,17 @@
 import type { FlatInstance } from './flat.js';
 
+/** Each option's reduced cost at some multipliers, and the row prices they stand for. */
+export interface ReducedCosts {
+  price: number[];
+  reduced: Float64Array;
+}
+
 /**
  * Each option's reduced cost at the multipliers `mu` (its cost plus the row prices times its
  * weights) less the least of its item's options: 0 for each item's best option, and how much
  * worse every other is. `price` is mu per unscaled row.
  */
-export function itemReducedCosts(inst: FlatInstance, mu: Float64Array): { price: number[]; reduced: Float64Array } {
+export function itemReducedCosts(inst: FlatInstance, mu: Float64Array): ReducedCosts {
   const { items, rows: m, start, cost, weight, rowScale } = inst;
   const price = Array.from(mu, (v, k) => v / rowScale[k]!);
   const reduced = new Float64Array(cost.length);

@@ -20,6 +20,7 @@ import { flatten, type FlatInstance } from './flat.js';
 import { solveDual } from './lagrangian.js';
 import { searchNeighbourhoods } from './neighbourhood.js';
 import { mckpOptions, type MckpOptions } from './options.js';
+import { itemReducedCosts, type ReducedCosts } from './reducedCosts.js';
 import { assignmentOf, improve, repair, type Assignment } from './primal.js';
 
 /** The proof's floating-point tolerance, relative to the objective: the least gap ever claimed. */
@@ -109,13 +110,15 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   };
   // Each prover's set-up for the current round, made at its first turn and reused by the next.
   let setups: { threshold: number; core?: ReturnType<typeof setUpCore>; branch?: BranchSetup } = { threshold: NaN };
+  // The options' reduced costs at mu, which every round's core program starts from.
+  let reducedAtMu: ReducedCosts | undefined;
   const setupsFor = (threshold: number) => (setups.threshold === threshold ? setups : (setups = { threshold }));
   const coreLimits = (work: number) => ({ now: limits.now, deadline, lagrangianValue: lowerBound, options, maxCreated: work });
   /** The core program's set-up for a round (made once), which tells whether most live items merge. */
   const coreProgram = (threshold: number) => {
     const round = setupsFor(threshold);
     if (!round.core) {
-      round.core = setUpCore(inst, mu, threshold, coreLimits(Infinity));
+      round.core = setUpCore(inst, (reducedAtMu ??= itemReducedCosts(inst, mu)), threshold, coreLimits(Infinity));
       if (!('end' in round.core) && round.core.core.length <= round.core.liveItems * options.mergedShare) coreOnly = true;
     }
     return round.core;
