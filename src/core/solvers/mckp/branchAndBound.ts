@@ -17,9 +17,8 @@
  */
 import { compact, expandCore, type CompactInstance } from './compact.js';
 import type { FlatInstance } from './flat.js';
-import { itemReducedCosts } from './reducedCosts.js';
 import { enterNode } from './trail.js';
-import { evaluate, solveDual, type LagrangianPoint } from './lagrangian.js';
+import { solveDual, type LagrangianPoint } from './lagrangian.js';
 import type { MckpOptions } from './options.js';
 import { assignmentOf, improve, isFeasible, repair, type Assignment } from './primal.js';
 
@@ -71,9 +70,17 @@ export interface BranchSetup {
  * left with one option fixed. A better incumbent later only makes this less tight, so one set-up
  * serves every search of a round.
  */
-export function setUpBranch(inst: FlatInstance, root: { mu: Float64Array; incumbent: Assignment | undefined }, allowance: (cost: number) => number, cap: number): BranchSetup {
+export function setUpBranch(
+  inst: FlatInstance,
+  /** The root's reduced costs and L at its multipliers (the caller has both from its dual). */
+  root: { reduced: Float64Array; value: number; incumbent: Assignment | undefined },
+  allowance: (cost: number) => number,
+  cap: number,
+): BranchSetup {
   const ceiling = root.incumbent ? Math.min(cap, root.incumbent.cost - allowance(root.incumbent.cost)) : cap;
-  const live = reducedCostFilter(inst, root.mu, ceiling - evaluate(inst, root.mu).value);
+  // The options whose reduced cost is below the room left (each item's cheapest always).
+  const room = ceiling - root.value;
+  const live = Uint8Array.from(root.reduced, (value) => (value < room ? 1 : 0));
   return { compacted: compact(inst, live), cap };
 }
 
@@ -242,10 +249,4 @@ export function branchAndBound(
     bound = Math.max(root.bound, open);
   }
   return { incumbent, complete, ...(stoppedBy ? { stoppedBy } : {}), bound: Math.min(best, bound), nodes, work };
-}
-
-/** The options whose reduced cost at `mu` is below `room` (each item's cheapest always). */
-function reducedCostFilter(inst: FlatInstance, mu: Float64Array, room: number): Uint8Array {
-  const { reduced } = itemReducedCosts(inst, mu);
-  return Uint8Array.from(reduced, (value) => (value < room ? 1 : 0));
 }

@@ -21,7 +21,7 @@
  */
 import { setUpCore, type CoreProgram, type CoreSetupEnd } from './coreSetup.js';
 import { DominanceScratch, undominated } from './dominance.js';
-import { itemReducedCosts } from './reducedCosts.js';
+import type { ReducedCosts } from './reducedCosts.js';
 import type { FlatInstance } from './flat.js';
 import type { MckpOptions } from './options.js';
 import { StateBuffer, Trail } from './stateBuffer.js';
@@ -56,8 +56,9 @@ export interface CoreSearchResult {
   states: number;
 }
 
-export function searchCore(inst: FlatInstance, mu: Float64Array, incumbentCost: number, threshold: number, limits: CoreSearchLimits): CoreSearchResult {
-  return runCore(setUpCore(inst, itemReducedCosts(inst, mu), threshold, limits), incumbentCost, threshold, limits);
+/** The program at `threshold` from the options' reduced costs at the multipliers (itemReducedCosts), set up and run. */
+export function searchCore(inst: FlatInstance, atMu: ReducedCosts, incumbentCost: number, threshold: number, limits: CoreSearchLimits): CoreSearchResult {
+  return runCore(setUpCore(inst, atMu, threshold, limits), incumbentCost, threshold, limits);
 }
 
 /** A program set up once (coreSetup.ts) and run, possibly again with more work, within a proof round. */

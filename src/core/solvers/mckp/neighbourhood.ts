@@ -15,7 +15,6 @@ import type { FlatInstance } from './flat.js';
 import { evaluate } from './lagrangian.js';
 import type { MckpOptions } from './options.js';
 import type { Assignment } from './primal.js';
-import { itemReducedCosts } from './reducedCosts.js';
 import { mulberry32 } from '../../random.js';
 
 export interface NeighbourhoodLimits {
@@ -28,9 +27,9 @@ export interface NeighbourhoodLimits {
   seed: number;
 }
 
-export function searchNeighbourhoods(inst: FlatInstance, incumbent: Assignment, mu: Float64Array, limits: NeighbourhoodLimits, options: MckpOptions): { incumbent: Assignment; work: number } {
+/** `reduced`: each option's reduced cost at `mu` (itemReducedCosts), which the caller has. */
+export function searchNeighbourhoods(inst: FlatInstance, incumbent: Assignment, mu: Float64Array, reduced: Float64Array, limits: NeighbourhoodLimits, options: MckpOptions): { incumbent: Assignment; work: number } {
   const { items, start, cost } = inst;
-  const { reduced } = itemReducedCosts(inst, mu);
   const candidates: number[] = [];
   for (let i = 0; i < items; i++) if (start[i + 1]! - start[i]! > 1) candidates.push(i);
   const size = Math.min(options.neighbourhoodItems, candidates.length);

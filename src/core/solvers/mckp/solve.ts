@@ -76,6 +76,9 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   const dual = solveDual(inst, limits.now, begin + limits.timeLimitMs * options.dualTimeShare, options);
   const { mu } = dual.best;
   const lowerBound = dual.best.value;
+  // The options' reduced costs at mu, from which every search below starts (computed once).
+  let reducedAtMu: ReducedCosts | undefined;
+  const atMu = () => (reducedAtMu ??= itemReducedCosts(inst, mu));
   // A caller's cutoff, in the flat instance's units: nothing at or above it needs finding.
   const cutoff = (limits.cutoff ?? Infinity) / inst.costScale;
   if (lowerBound >= cutoff) return { status: 'infeasible', nodes: dual.evaluations };
@@ -103,22 +106,20 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
 
   /** A beam pass of the core program: a good plan for few states (small cores only), no proof. */
   const beam = () => {
-    const result = searchCore(inst, mu, incumbent?.cost ?? Infinity, closed(), { now: limits.now, deadline, beam: options.beamWidth, lagrangianValue: lowerBound, options });
+    const result = searchCore(inst, atMu(), incumbent?.cost ?? Infinity, closed(), { now: limits.now, deadline, beam: options.beamWidth, lagrangianValue: lowerBound, options });
     nodes += result.states;
     // The greedy moves may still improve a beam's answer.
     if (result.improved) incumbent = improve(inst, assignmentOf(inst, result.improved), mu, options);
   };
   // Each prover's set-up for the current round, made at its first turn and reused by the next.
   let setups: { threshold: number; core?: ReturnType<typeof setUpCore>; branch?: BranchSetup } = { threshold: NaN };
-  // The options' reduced costs at mu, which every round's core program starts from.
-  let reducedAtMu: ReducedCosts | undefined;
   const setupsFor = (threshold: number) => (setups.threshold === threshold ? setups : (setups = { threshold }));
   const coreLimits = (work: number) => ({ now: limits.now, deadline, lagrangianValue: lowerBound, options, maxCreated: work });
   /** The core program's set-up for a round (made once), which tells whether most live items merge. */
   const coreProgram = (threshold: number) => {
     const round = setupsFor(threshold);
     if (!round.core) {
-      round.core = setUpCore(inst, (reducedAtMu ??= itemReducedCosts(inst, mu)), threshold, coreLimits(Infinity));
+      round.core = setUpCore(inst, atMu(), threshold, coreLimits(Infinity));
       if (!('end' in round.core) && round.core.core.length <= round.core.liveItems * options.mergedShare) coreOnly = true;
     }
     return round.core;
@@ -134,7 +135,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   /** Branch and bound on one round within `work` (in states): complete, or why it stopped. */
   const branchAttempt = (threshold: number, work: number) => {
     const round = setupsFor(threshold);
-    round.branch ??= setUpBranch(inst, { mu, incumbent }, allowanceOf, lowerBound + threshold);
+    round.branch ??= setUpBranch(inst, { reduced: atMu().reduced, value: lowerBound, incumbent }, allowanceOf, lowerBound + threshold);
     const result = branchAndBound(inst, round.branch, { mu, bound: lowerBound, incumbent }, { now: limits.now, deadline, allowance: allowanceOf }, options, work * options.optionsPerState);
     nodes += result.nodes;
     incumbent = result.incumbent;
@@ -147,7 +148,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
    */
   const improveIncumbent = (work: number) => {
     if (coreOnly || !incumbent || closed() <= 0) return;
-    const result = searchNeighbourhoods(inst, incumbent, mu, { now: limits.now, deadline, allowance: allowanceOf, maxWork: work, seed: ++neighbourhoods }, options);
+    const result = searchNeighbourhoods(inst, incumbent, mu, atMu().reduced, { now: limits.now, deadline, allowance: allowanceOf, maxWork: work, seed: ++neighbourhoods }, options);
     incumbent = result.incumbent;
     nodes += result.work;
   };

@@ -10,6 +10,7 @@ import { searchCore } from '../../../../src/core/solvers/mckp/core.js';
 import { flatten } from '../../../../src/core/solvers/mckp/flat.js';
 import { solveDual } from '../../../../src/core/solvers/mckp/lagrangian.js';
 import { MCKP_DEFAULTS, mckpOptions } from '../../../../src/core/solvers/mckp/options.js';
+import { itemReducedCosts } from '../../../../src/core/solvers/mckp/reducedCosts.js';
 import { solveWithMckp } from '../../../../src/core/solvers/mckp/solve.js';
 
 /** A clock that advances one millisecond per reading: limits become a count of steps, not wall time. */
@@ -47,7 +48,7 @@ describe('mckp backend', () => {
     const flat = flatten(instanceOf(problem));
     const dual = solveDual(flat, () => 0, 1, MCKP_DEFAULTS);
     const search = (maxSuccessors?: number) =>
-      searchCore(flat, dual.best.mu, Infinity, 1e-4, { now: () => 0, deadline: 1, lagrangianValue: dual.best.value, options: mckpOptions(maxSuccessors === undefined ? {} : { maxSuccessors }) });
+      searchCore(flat, itemReducedCosts(flat, dual.best.mu), Infinity, 1e-4, { now: () => 0, deadline: 1, lagrangianValue: dual.best.value, options: mckpOptions(maxSuccessors === undefined ? {} : { maxSuccessors }) });
     expect(search().complete).toBe(true);
     const capped = search(50);
     expect(capped.complete).toBe(false);
@@ -58,7 +59,7 @@ describe('mckp backend', () => {
     // At mu = 0 the heavy option is the only one of reduced cost below the threshold, so
     // reduced-cost fixing fixes the item to it: a plan that breaks the budget, not an improvement.
     const flat = flatten({ items: [{ options: [{ cost: 1, weights: [1] }, { cost: 0, weights: [2] }] }], capacities: [1] });
-    const result = searchCore(flat, Float64Array.of(0), Infinity, 0.5, { now: () => 0, deadline: 1, lagrangianValue: 0, options: MCKP_DEFAULTS });
+    const result = searchCore(flat, itemReducedCosts(flat, Float64Array.of(0)), Infinity, 0.5, { now: () => 0, deadline: 1, lagrangianValue: 0, options: MCKP_DEFAULTS });
     expect(result.complete).toBe(true);
     expect(result.improved).toBeUndefined();
   });
