@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { namedLayers } from '../namedLayers.js';
 import type { PlanResult } from '../plan/planResult.js';
 import { hawqBitConfig } from './hawq.js';
 import { LLAMA_CPP_USAGE, llamaCppTensorTypes } from './llamaCpp.js';
@@ -45,7 +46,7 @@ export function exportPlan(format: Exclude<PlanExport, 'json'>, plan: PlanResult
     throw invalidInput(
       [...byReason].map(([reason, layers]) => ({
         path: 'format',
-        message: layers.length === 1 ? `layer ${layers[0]}: ${reason}` : `${layers.length} layers (${layers.slice(0, 3).join(', ')}${layers.length > 3 ? ', ...' : ''}): ${reason}`,
+        message: `${namedLayers(layers)}: ${reason}`,
       })),
     );
   }

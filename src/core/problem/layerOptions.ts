@@ -4,6 +4,7 @@ import { layerCosts, type LayerCosts } from '../costs/layerCosts.js';
 import { COST_METRICS } from '../costs/metric.js';
 import { computePlan, type ComputePlan } from '../hardware/computeFormat.js';
 import type { FieldIssue } from '../errors.js';
+import { namedLayers } from '../namedLayers.js';
 import { type Candidate, parseCandidate } from '../formats/candidate.js';
 import { soundEvidence, type EvidencePolicy } from '../sensitivity/evidence.js';
 import { scoreCandidate, type Score } from '../sensitivity/score.js';
@@ -203,8 +204,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     });
   }
   for (const [estimate, names] of estimated) {
-    const shown = names.length === 1 ? `layer ${names[0]}` : `${names.length} layers (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`;
-    warnings.push(`${estimate}: ${shown}`);
+    warnings.push(`${estimate}: ${namedLayers(names)}`);
   }
   for (const [candidate, format] of emulated) {
     warnings.push(`candidate ${candidate} is not native on ${hardware!.id}: costed as emulated in ${format}`);
