@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { IssueSink } from './issueSink.js';
-import { checkStructure, valueAt, type BulkArray } from './structure.js';
-import { fieldIssues, formatPath } from './zodIssues.js';
+import { formatPath, valueAt } from './paths.js';
+import { checkStructure, type BulkArray } from './structure.js';
+import { fieldIssues } from './zodIssues.js';
 
 /** A bulk array and the schema of its elements. */
 export interface BulkField extends BulkArray {

@@ -1,7 +1,7 @@
 import { NAME_MAX_LENGTH, TEXT_MAX_LENGTH } from '../../contract/doc.js';
 import { payloadTooLarge } from '../errors.js';
 import type { IssueSink } from './issueSink.js';
-import { formatPath } from './zodIssues.js';
+import { formatPath, valueAt } from './paths.js';
 
 /** Elements of any array but the bulk ones (a layer's candidates, a tie group, budgets, ...). */
 export const ARRAY_MAX_LENGTH = 4096;
@@ -79,14 +79,4 @@ export function checkStructure(body: unknown, bulk: readonly BulkArray[], sink: 
     }
   };
   visit(body);
-}
-
-/** The value at `path` (object keys) in a parsed body, undefined where the path leaves it. */
-export function valueAt(body: unknown, path: readonly string[]): unknown {
-  let node = body;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || !Object.hasOwn(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
 }

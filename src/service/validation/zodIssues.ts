@@ -1,16 +1,6 @@
 import type { z } from 'zod';
 import type { FieldIssue } from '../../core/index.js';
-
-/** `budgets[0].fraction` from zod's ['budgets', 0, 'fraction']. */
-export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
-  let out = prefix;
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out || '(body)';
-}
+import { formatPath, valueAt } from './paths.js';
 
 function issueMessage(issue: z.core.$ZodIssue, missing: boolean): string {
   if (issue.code === 'invalid_union') {
@@ -22,16 +12,6 @@ function issueMessage(issue: z.core.$ZodIssue, missing: boolean): string {
     return `required: ${issue.message.replace(/^Invalid (input|option): /, '').replace(/, received undefined$/, '')}`;
   }
   return issue.message;
-}
-
-/** The value at a zod path, or undefined where the path leaves the body. */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
 }
 
 /** The field names an object schema allows at `path` (through arrays, optionals, unions), if one is there. */
