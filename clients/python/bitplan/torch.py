@@ -435,11 +435,16 @@ def pair_deltas(
                     modules[layer].weight.copy_(rounded[layer, f])
                     single[layer, f] = _batch_losses(model, loss_fn, batches)
                 modules[layer].weight.copy_(originals[layer])
-            largest = {layer: max(0.0, *(_mean(single[layer, f]) - _mean(base) for f in formats)) for layer in involved}
-            scored = sorted(wanted, key=lambda pair: -math.sqrt(largest[pair[0]] * largest[pair[1]]))
+            base_mean = _mean(base)
+            largest = {layer: max(0.0, *(_mean(single[layer, f]) - base_mean for f in formats)) for layer in involved}
+
+            def score(pair: Tuple[str, str]) -> float:
+                return math.sqrt(largest[pair[0]] * largest[pair[1]])
+
+            scored = sorted(wanted, key=lambda pair: -score(pair))
             if screen is not None and scored:
-                best = math.sqrt(largest[scored[0][0]] * largest[scored[0][1]])
-                scored = [pair for pair in scored if math.sqrt(largest[pair[0]] * largest[pair[1]]) >= screen * best]
+                best = score(scored[0])
+                scored = [pair for pair in scored if score(pair) >= screen * best]
             if top is not None:
                 scored = scored[:top]
             for a, b in scored:
