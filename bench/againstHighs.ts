@@ -6,8 +6,8 @@
  */
 import { makePlan, type PlanInput } from '../src/core/index.js';
 import { strictPlanOptimum } from '../test/support/highs.js';
+import { median } from './median.js';
 
-export const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const clock = { now: () => performance.now() };
 
 export async function benchCellAgainstHighs(label: string, labelWidth: number, inputOf: (seed: number) => PlanInput, seeds: number): Promise<void> {

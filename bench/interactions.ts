@@ -11,7 +11,8 @@
  */
 import { makePlan, type PlanInput } from '../src/core/index.js';
 import { interactionPlanInput } from '../test/support/interactionFamily.js';
-import { benchCellAgainstHighs, median } from './againstHighs.js';
+import { benchCellAgainstHighs } from './againstHighs.js';
+import { median } from './median.js';
 
 const clock = { now: () => performance.now() };
 

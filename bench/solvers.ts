@@ -22,6 +22,7 @@ import { STRICT_SHRINK, strictPlanOptimum } from '../test/support/highs.js';
 import { BENCH_CASES, llama2_70bShaped } from '../test/support/instances.js';
 import { benchFamily } from './family.js';
 import { benchInteractions } from './interactions.js';
+import { median } from './median.js';
 
 interface Measurement {
   backend: string;
@@ -39,12 +40,6 @@ interface Measurement {
 
 const LP_SOLVER_LIMIT_MS = 60_000;
 const HIGHS_LIMIT_MS = 60_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Child: one case, one backend. Prints one JSON line. */
 function measure(caseIndex: number, backend: 'mckp' | 'lp-solver', runs: number): void {
