@@ -88,6 +88,14 @@ describe('scanJson and parseJsonBytes', () => {
     expect(thrown(() => scanJson(bytes(`${'['.repeat(40)}${']'.repeat(40)}`), bodyLimits)).issues[0]).toMatchObject({ path: '(body)', message: expect.stringMatching(/nests deeper than 32 levels/) });
   });
 
+  it('counts an array empty only when nothing but whitespace is inside', () => {
+    const none = { ...bodyLimits, maxArrayLength: 0 };
+    expect(() => scanJson(bytes('{"layers": [ \n ], "b": {}}'), none)).not.toThrow();
+    for (const element of ['"x"', '{}', '[]', '0', 'null', '"[]"']) {
+      expect(thrown(() => scanJson(bytes(`{"layers": [ ${element} ]}`), none)).message).toBe('"layers" has 1 entries; this service takes at most MAX_LAYERS=0');
+    }
+  });
+
   it('counts nothing inside strings', () => {
     const name = `"${'[{,\\"'.repeat(5000)}"`;
     expect(() => scanJson(bytes(`{"model":{"name":${name},"layers":[]}}`), { ...bodyLimits, maxValues: 10, maxContainers: 3 })).not.toThrow();

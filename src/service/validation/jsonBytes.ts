@@ -24,48 +24,50 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 
+/** What a byte outside strings is to the scan: part of a number or literal, whitespace, or itself (structure). */
+const VALUE_BYTE = 0;
+const WHITESPACE = 1;
+const BYTE_KIND = new Uint8Array(256);
+for (const b of [0x20, 0x09, 0x0a, 0x0d]) BYTE_KIND[b] = WHITESPACE;
+for (const b of [OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMMA, QUOTE, COLON]) BYTE_KIND[b] = b;
+
 /**
  * Counts, without building anything, how deep the body nests, how many elements its longest
  * array has and how many values it holds; throws 413 (or 400 for nesting) when a limit is
  * exceeded. Parsing a body of millions of empty objects costs seconds and gigabytes, the scan a
  * fraction of that, so a body that cannot be a model is refused before it is parsed (README,
- * Under load). Malformed JSON passes
- * through here and is reported by the parser.
+ * Under load). Malformed JSON passes through here and is reported by the parser.
  */
 export function scanJson(bytes: Uint8Array, limits: JsonBodyLimits): void {
   const commas = new Int32Array(MAX_DEPTH + 2);
-  const nonEmpty = new Uint8Array(MAX_DEPTH + 2);
   const isArray = new Uint8Array(MAX_DEPTH + 2);
   // Where the key of each open container starts and ends (its name is decoded only for a message).
   const keyStart = new Int32Array(MAX_DEPTH + 2);
   const keyEnd = new Int32Array(MAX_DEPTH + 2);
   let stringStart = -1;
   let stringEnd = -1;
-  let previous = 0; // the last byte outside strings and whitespace
+  // The last byte outside strings and whitespace (QUOTE for a whole string): a container opened
+  // after a colon has a key; one closed right after its opening bracket is empty.
+  let previous = 0;
   let depth = 0;
   let containers = 0;
   let values = 0;
-  let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if (inString) {
-      if (b === BACKSLASH) i++;
-      else if (b === QUOTE) {
-        inString = false;
-        stringEnd = i;
-      }
+    const kind = BYTE_KIND[b]!;
+    if (kind === VALUE_BYTE) {
+      previous = b;
       continue;
     }
-    if (b <= 0x20) continue; // whitespace
-    if (depth > 0 && b !== CLOSE_ARRAY && b !== CLOSE_OBJECT) nonEmpty[depth] = 1;
+    if (kind === WHITESPACE) continue;
     if (b === QUOTE) {
-      inString = true;
       stringStart = i + 1;
+      i = closingQuote(bytes, stringStart);
+      stringEnd = i;
     } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
       if (depth > MAX_DEPTH) throw invalidRequest([{ path: '(body)', message: `the body nests deeper than ${MAX_DEPTH} levels; no field of a request nests that deep` }]);
       depth++;
       commas[depth] = 0;
-      nonEmpty[depth] = 0;
       isArray[depth] = b === OPEN_ARRAY ? 1 : 0;
       keyStart[depth] = previous === COLON ? stringStart : -1;
       keyEnd[depth] = stringEnd;
@@ -73,21 +75,32 @@ export function scanJson(bytes: Uint8Array, limits: JsonBodyLimits): void {
         throw payloadTooLarge(`the body holds more than ${limits.maxContainers} objects and arrays, more than any model of at most ${limits.arrayLimitName}=${limits.maxArrayLength} layers needs`);
       }
     } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
-      if (depth === 0) continue;
-      const elements = nonEmpty[depth] ? commas[depth]! + 1 : 0;
-      if (isArray[depth] && elements > limits.maxArrayLength) {
-        const name = keyStart[depth]! >= 0 ? JSON.stringify(new TextDecoder().decode(bytes.subarray(keyStart[depth], keyEnd[depth])).slice(0, 64)) : 'an array';
-        throw payloadTooLarge(`${name} has ${elements} entries; this service takes at most ${limits.arrayLimitName}=${limits.maxArrayLength}`);
+      if (depth > 0) {
+        const elements = previous === OPEN_ARRAY || previous === OPEN_OBJECT ? 0 : commas[depth]! + 1;
+        if (isArray[depth] && elements > limits.maxArrayLength) {
+          const name = keyStart[depth]! >= 0 ? JSON.stringify(new TextDecoder().decode(bytes.subarray(keyStart[depth], keyEnd[depth])).slice(0, 64)) : 'an array';
+          throw payloadTooLarge(`${name} has ${elements} entries; this service takes at most ${limits.arrayLimitName}=${limits.maxArrayLength}`);
+        }
+        depth--;
       }
-      depth--;
     } else if (b === COMMA) {
       if (depth > 0) commas[depth]!++;
       if (++values > limits.maxValues) {
         throw payloadTooLarge(`the body holds more than ${limits.maxValues} values, more than any model of at most ${limits.arrayLimitName}=${limits.maxArrayLength} layers needs`);
       }
     }
-    if (b !== QUOTE) previous = b;
+    previous = b;
   }
+}
+
+/** Index of the quote that closes a string starting at `from` (escapes skipped), or the end of the bytes. */
+function closingQuote(bytes: Uint8Array, from: number): number {
+  for (let i = from; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === QUOTE) return i;
+    if (b === BACKSLASH) i++;
+  }
+  return bytes.length;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
