@@ -40,6 +40,11 @@ const visible = (maxLength: number) =>
     .max(maxLength)
     .refine((text) => !HIDDEN_CHARACTERS.test(text), hiddenCharacterMessage);
 
+/** Whether `value` is a name the `name()` schema accepts (for code that checks names without zod). */
+export function isName(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= NAME_MAX_LENGTH && !HIDDEN_CHARACTERS.test(value);
+}
+
 /** A name: 1-256 visible characters (no controls or invisible formatting). */
 export const name = () => visible(NAME_MAX_LENGTH);
 /** Free text: 1-4096 visible characters. */

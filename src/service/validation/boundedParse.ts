@@ -7,6 +7,11 @@ import { fieldIssues } from './zodIssues.js';
 /** A bulk array and the schema of its elements. */
 export interface BulkField extends BulkArray {
   element: z.ZodType;
+  /**
+   * A faster check confirming an element `element` accepts unchanged (the element is then kept
+   * as it is); elements it does not confirm are parsed by `element`.
+   */
+  acceptsUnchanged?: (element: unknown) => boolean;
 }
 
 /**
@@ -35,7 +40,12 @@ export function parseBounded<T extends z.ZodType>(schema: T, bulk: readonly Bulk
     const chunkSchema = chunkSchemaOf(field.element);
     const out: unknown[] = [];
     for (let from = 0; from < elements.length && !sink.full; from += BULK_CHUNK) {
-      const result = chunkSchema.safeParse(elements.slice(from, from + BULK_CHUNK));
+      const chunk = elements.slice(from, from + BULK_CHUNK);
+      if (field.acceptsUnchanged && chunk.every(field.acceptsUnchanged)) {
+        out.push(...chunk);
+        continue;
+      }
+      const result = chunkSchema.safeParse(chunk);
       if (result.success) out.push(...result.data);
       else for (const issue of fieldIssues(result.error.issues.map((issue) => ({ ...issue, path: [Number(issue.path[0]) + from, ...issue.path.slice(1)] })), formatPath(field.path), chunkSchema, elements)) sink.add(issue);
     }

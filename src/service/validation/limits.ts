@@ -3,6 +3,7 @@ import { Layer, LayerGroup } from '../../contract/model.js';
 import type { Budget } from '../../contract/request.js';
 import type { BulkField } from './boundedParse.js';
 import { IssueSink } from './issueSink.js';
+import { isPlainValidLayer } from './plainLayer.js';
 import type { JsonBodyLimits } from './jsonBytes.js';
 
 export type Limits = Pick<Config, 'MAX_LAYERS' | 'MAX_CANDIDATES_PER_LAYER' | 'MAX_BUDGETS' | 'MAX_FRONTIER_POINTS'>;
@@ -29,7 +30,7 @@ export function jsonBodyLimits(limits: Limits): JsonBodyLimits {
 /** The long arrays of a plan or frontier request: its layers (413 beyond MAX_LAYERS) and tie groups. */
 export function modelBulkFields(limits: Limits): BulkField[] {
   return [
-    { path: ['model', 'layers'], element: Layer, maxLength: limits.MAX_LAYERS, tooLong: 'payload-too-large', limitName: 'MAX_LAYERS' },
+    { path: ['model', 'layers'], element: Layer, acceptsUnchanged: isPlainValidLayer, maxLength: limits.MAX_LAYERS, tooLong: 'payload-too-large', limitName: 'MAX_LAYERS' },
     { path: ['model', 'groups'], element: LayerGroup, maxLength: limits.MAX_LAYERS, tooLong: 'invalid', limitName: 'MAX_LAYERS' },
   ];
 }
