@@ -46,7 +46,12 @@ export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], sol
   const verify = (choice: number[]) => verifyAssignment(problem, expandChoice(problem.items, reduced, choice), problem.objective, limits);
   const verified = verify(outcome.choice);
   // A backend's own bound, else for a proven optimum the objective, else the budget-free minimum.
-  const budgetFree = instance.items.reduce((sum, item) => sum + Math.min(...item.options.map((o) => o.cost)), 0);
+  let budgetFree = 0;
+  for (const { options } of instance.items) {
+    let least = Infinity;
+    for (const option of options) least = Math.min(least, option.cost);
+    budgetFree += least;
+  }
   const instanceBound = outcome.bound ?? (outcome.status === 'optimal' ? verified.objective - reduced.fixedObjective : budgetFree);
   const bound = Math.min(verified.objective, Math.max(instanceBound, budgetFree) + reduced.fixedObjective);
   const status = outcome.status === 'optimal' ? 'optimal' : 'feasible';

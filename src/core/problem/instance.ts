@@ -32,12 +32,15 @@ export function reduce(items: Item[], layers: PlannableLayer[], objective: Quant
   let fixedObjective = 0;
   const decisionItems: number[] = [];
   const instanceItems: ChoiceInstance['items'] = [];
-  const allOptions = items.map((item) =>
-    item.candidateIds.map((_, j) => ({
-      cost: itemValue(item, layers, j, objective),
-      weights: rows.map((quantity) => itemValue(item, layers, j, quantity)),
-    })),
-  );
+  const allOptions = items.map((item) => {
+    const options: ChoiceInstance['items'][number]['options'] = [];
+    for (let j = 0; j < item.candidateIds.length; j++) {
+      const weights = new Array<number>(rows.length);
+      for (let k = 0; k < rows.length; k++) weights[k] = itemValue(item, layers, j, rows[k]!);
+      options.push({ cost: itemValue(item, layers, j, objective), weights });
+    }
+    return options;
+  });
   const pairs: PairTerm[] = [];
   const position = new Int32Array(items.length).fill(-1);
   allOptions.forEach((options, index) => {
