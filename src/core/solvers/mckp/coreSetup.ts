@@ -67,7 +67,7 @@ export function setUpCore(
     }
     const live: number[] = [];
     for (let o = start[i]!; o < start[i + 1]!; o++) if (reduced[o]! < threshold) live.push(o);
-    live.sort((a, b) => reduced[a]! - reduced[b]! || a - b);
+    sortByReducedCost(live, reduced);
     liveItems.push({ item: i, live });
   }
   const { options } = limits;
@@ -108,4 +108,22 @@ export function setUpCore(
   const completion = new CompletionBounds({ live: core.map((entry) => entry.live), cost: coreItems.cost, weight: coreItems.weight, rows: m }, price, room, options.maxCompletionEntries);
   if (late()) return { end: 'late' };
   return { rows: m, core, coreItems, fixedChoice, fixedCost, roomLimit, completion, ceiling: limits.lagrangianValue + threshold, liveItems: liveItems.length };
+}
+
+/**
+ * An item's live options by reduced cost, then index: an insertion sort in place (an item has a
+ * few options; Array.prototype.sort allocates a work array per call, megabytes a round on
+ * 45,000-layer models). The order is total, so the same as any sort's.
+ */
+function sortByReducedCost(live: number[], reduced: Float64Array): void {
+  for (let i = 1; i < live.length; i++) {
+    const option = live[i]!;
+    const key = reduced[option]!;
+    let j = i - 1;
+    while (j >= 0 && (reduced[live[j]!]! > key || (reduced[live[j]!]! === key && live[j]! > option))) {
+      live[j + 1] = live[j]!;
+      j--;
+    }
+    live[j + 1] = option;
+  }
 }

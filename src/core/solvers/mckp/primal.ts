@@ -36,6 +36,34 @@ export function isFeasible(inst: FlatInstance, used: Float64Array): boolean {
   return true;
 }
 
+/**
+ * Candidate moves in parallel arrays (a pass over a 45,000-layer model lists a quarter million;
+ * an object each was most of the heuristics' garbage).
+ */
+class Moves {
+  readonly item: number[] = [];
+  readonly option: number[] = [];
+  readonly ratio: number[] = [];
+
+  push(item: number, option: number, ratio: number): void {
+    this.item.push(item);
+    this.option.push(option);
+    this.ratio.push(ratio);
+  }
+
+  /** The moves by ratio, highest first, then by item and option (a total order: the same on every run). */
+  *bestFirst(): Generator<{ item: number; option: number }> {
+    const { item, option, ratio } = this;
+    const order = Int32Array.from(item, (_, index) => index).sort((x, y) => ratio[y]! - ratio[x]! || item[x]! - item[y]! || option[x]! - option[y]!);
+    const move = { item: 0, option: 0 };
+    for (const index of order) {
+      move.item = item[index]!;
+      move.option = option[index]!;
+      yield move;
+    }
+  }
+}
+
 /** Recomputes sums from scratch (no drift from incremental updates). */
 function refresh(inst: FlatInstance, a: Assignment): Assignment {
   return assignmentOf(inst, a.choice);
@@ -52,7 +80,7 @@ export function repair(inst: FlatInstance, start: Int32Array, options: Pick<Mckp
     const excess = (used: Float64Array, k: number) => Math.max(0, (used[k]! - capacity[k]!) / rowScale[k]!);
     let total = 0;
     for (let k = 0; k < rows; k++) total += excess(a.used, k);
-    const moves: { item: number; option: number; ratio: number }[] = [];
+    const moves = new Moves();
     for (let i = 0; i < inst.items; i++) {
       const from = a.choice[i]!;
       for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) {
@@ -65,13 +93,12 @@ export function repair(inst: FlatInstance, start: Int32Array, options: Pick<Mckp
         }
         if (reduction <= 0) continue;
         const dc = cost[o]! - cost[from]!;
-        moves.push({ item: i, option: o, ratio: reduction / Math.max(dc, LEAST_COST_STEP) });
+        moves.push(i, o, reduction / Math.max(dc, LEAST_COST_STEP));
       }
     }
-    if (moves.length === 0) return undefined;
-    moves.sort((x, y) => y.ratio - x.ratio || x.item - y.item || x.option - y.option);
+    if (moves.item.length === 0) return undefined;
     const moved = new Set<number>();
-    for (const move of moves) {
+    for (const move of moves.bestFirst()) {
       if (total <= 0) break;
       if (moved.has(move.item)) continue;
       const from = a.choice[move.item]!;
@@ -100,7 +127,7 @@ export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array, opt
   const { rows, weight, cost, capacity, rowScale } = inst;
   const price = Array.from(mu, (m, k) => Math.max(m, LEAST_PRICE) / rowScale[k]!);
   for (let pass = 0; pass < options.improvePasses; pass++) {
-    const moves: { item: number; option: number; ratio: number }[] = [];
+    const moves = new Moves();
     // Moves that do not fit at the start of the pass wait for the next one (a move that frees
     // a row may let them in); on large models this skips almost every option.
     for (let i = 0; i < inst.items; i++) {
@@ -113,12 +140,11 @@ export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array, opt
         if (!fitsNow) continue;
         let spend = 0;
         for (let k = 0; k < rows; k++) spend += price[k]! * Math.max(0, weight[o * rows + k]! - weight[from * rows + k]!);
-        moves.push({ item: i, option: o, ratio: gain / Math.max(spend, LEAST_SPEND) });
+        moves.push(i, o, gain / Math.max(spend, LEAST_SPEND));
       }
     }
-    moves.sort((x, y) => y.ratio - x.ratio || x.item - y.item || x.option - y.option);
     let changed = false;
-    for (const move of moves) {
+    for (const move of moves.bestFirst()) {
       const from = a.choice[move.item]!;
       if (cost[move.option]! >= cost[from]!) continue;
       let ok = true;
