@@ -80,8 +80,18 @@ function totalsOf(problem: PreparedProblem, verified: VerifiedAssignment): PlanR
   const chosen = problem.layers.map((plannable, i) => plannable.options[verified.options[i]!]!);
   const totals: PlanResult['totals'] = {};
   for (const quantity of ['sensitivity', ...COST_METRICS] as Quantity[]) {
-    const values = chosen.map((option) => optionValue(option, quantity));
-    if (values.every((value) => value !== undefined)) totals[quantity] = values.reduce((a, b) => a! + b!, 0);
+    // Summed in layer order, in a plain loop (45,000 layers, a dozen quantities).
+    let sum = 0;
+    let known = true;
+    for (const option of chosen) {
+      const value = optionValue(option, quantity);
+      if (value === undefined) {
+        known = false;
+        break;
+      }
+      sum += value;
+    }
+    if (known) totals[quantity] = sum;
   }
   if (totals.sensitivity !== undefined) totals.sensitivity += verified.interactions;
   return totals;

@@ -42,12 +42,18 @@ export function verifyAssignment(
     }
     return option;
   });
-  const candidateOf = new Map(layers.map((plannable, i) => [plannable.layer.name, chosen[i]!.candidate.id]));
-  for (const group of model.groups ?? []) {
-    const ids = new Set(group.map((name) => candidateOf.get(name)));
-    if (ids.size > 1) reject(`tied layers ${group.join(', ')} got different candidates`);
+  if (model.groups?.length) {
+    const candidateOf = new Map(layers.map((plannable, i) => [plannable.layer.name, chosen[i]!.candidate.id]));
+    for (const group of model.groups) {
+      const ids = new Set(group.map((name) => candidateOf.get(name)));
+      if (ids.size > 1) reject(`tied layers ${group.join(', ')} got different candidates`);
+    }
   }
-  const total = (quantity: Quantity) => chosen.reduce((sum, option) => sum + (optionValue(option, quantity) ?? Number.NaN), 0);
+  const total = (quantity: Quantity) => {
+    let sum = 0;
+    for (const option of chosen) sum += optionValue(option, quantity) ?? Number.NaN;
+    return sum;
+  };
   const used = limits.map((limit) => {
     const value = total(limit.quantity);
     if (!withinCapacity(value, limit.limit)) reject(`${limit.quantity} ${value} exceeds its limit ${limit.limit}`);
