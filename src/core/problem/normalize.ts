@@ -25,21 +25,27 @@ export function normalizeModel(model: ModelDescriptor, issues: FieldIssue[]): Mo
       if (!seen.has(name)) issues.push({ path: `groups[${g}][${k}]`, message: `unknown layer "${name}"; a group names layers of this model` });
     }),
   );
-  return { ...model, layers: model.layers.map((layer, index) => normalizeLayer(layer, `layers[${index}]`, issues, precision)) };
+  return { ...model, layers: model.layers.map((layer, index) => normalizeLayer(layer, index, issues, precision)) };
 }
 
 /** The map with candidate keys in canonical form: the map itself when they all are (no copy for large models). */
-function canonicalKeys<T>(map: Record<string, T> | undefined, path: string, issues: FieldIssue[], precision: string): Record<string, T> | undefined {
+function canonicalKeys<T>(map: Record<string, T> | undefined, index: number, field: string, issues: FieldIssue[], precision: string): Record<string, T> | undefined {
   if (!map) return undefined;
-  const keys = Object.keys(map);
-  if (keys.every((key) => parseCandidate(key, precision)?.id === key)) return map;
+  let canonical = true;
+  for (const key in map) {
+    if (parseCandidate(key, precision)?.id !== key) {
+      canonical = false;
+      break;
+    }
+  }
+  if (canonical) return map;
   const out: Record<string, T> = {};
-  for (const key of keys) {
+  for (const key of Object.keys(map)) {
     const candidate = parseCandidate(key, precision);
     if (!candidate) {
-      issues.push({ path: `${path}["${key}"]`, message: `unknown candidate "${key}"; expected ${CANDIDATE_HINT}` });
+      issues.push({ path: `${layerPath(index, field)}["${key}"]`, message: `unknown candidate "${key}"; expected ${CANDIDATE_HINT}` });
     } else if (candidate.id in out) {
-      issues.push({ path: `${path}["${key}"]`, message: `"${key}" names candidate ${candidate.id} a second time` });
+      issues.push({ path: `${layerPath(index, field)}["${key}"]`, message: `"${key}" names candidate ${candidate.id} a second time` });
     } else {
       out[candidate.id] = map[key]!;
     }
@@ -47,9 +53,9 @@ function canonicalKeys<T>(map: Record<string, T> | undefined, path: string, issu
   return out;
 }
 
-function checkFormatKeys(map: Record<string, number> | undefined, path: string, issues: FieldIssue[]): void {
-  for (const key of Object.keys(map ?? {})) {
-    if (!findFormat(key)) issues.push({ path: `${path}["${key}"]`, message: `unknown format "${key}"; expected ${FORMAT_ID_HINT}` });
+function checkFormatKeys(map: Record<string, number> | undefined, index: number, field: string, issues: FieldIssue[]): void {
+  for (const key in map) {
+    if (!findFormat(key)) issues.push({ path: `${layerPath(index, field)}["${key}"]`, message: `unknown format "${key}"; expected ${FORMAT_ID_HINT}` });
   }
 }
 
@@ -64,28 +70,42 @@ export function canonicalCandidates(ids: string[], path: string, issues: FieldIs
   return out;
 }
 
-function normalizeLayer(layer: Layer, path: string, issues: FieldIssue[], precision: string): Layer {
-  const candidates = layer.candidates && canonicalCandidates(layer.candidates, `${path}.candidates`, issues, precision);
+/** A field's path, written only for an issue (45,000 layers, a handful of fields each). */
+function layerPath(index: number, field: string): string {
+  return `layers[${index}].${field}`;
+}
+
+/** Whether every id is canonical and listed once: then the list itself is the canonical list. */
+function isCanonicalList(ids: string[], precision: string): boolean {
+  for (let k = 0; k < ids.length; k++) {
+    if (parseCandidate(ids[k]!, precision)?.id !== ids[k]) return false;
+    for (let j = 0; j < k; j++) if (ids[j] === ids[k]) return false;
+  }
+  return true;
+}
+
+function normalizeLayer(layer: Layer, index: number, issues: FieldIssue[], precision: string): Layer {
+  const candidates = layer.candidates && (isCanonicalList(layer.candidates, precision) ? layer.candidates : canonicalCandidates(layer.candidates, layerPath(index, 'candidates'), issues, precision));
   let pin: string | undefined;
   if (layer.pin !== undefined) {
     const parsed = parseCandidate(layer.pin, precision);
     if (!parsed) {
-      issues.push({ path: `${path}.pin`, message: `unknown candidate "${layer.pin}"; expected ${CANDIDATE_HINT}` });
+      issues.push({ path: layerPath(index, 'pin'), message: `unknown candidate "${layer.pin}"; expected ${CANDIDATE_HINT}` });
     } else if (candidates && !candidates.includes(parsed.id)) {
-      issues.push({ path: `${path}.pin`, message: `pin ${parsed.id} is not one of the layer's candidates (${candidates.join(', ')})` });
+      issues.push({ path: layerPath(index, 'pin'), message: `pin ${parsed.id} is not one of the layer's candidates (${candidates.join(', ')})` });
     } else {
       pin = parsed.id;
     }
   }
-  const lossDelta = layer.sensitivity && canonicalKeys(layer.sensitivity.lossDelta, `${path}.sensitivity.lossDelta`, issues, precision);
+  const lossDelta = layer.sensitivity && canonicalKeys(layer.sensitivity.lossDelta, index, 'sensitivity.lossDelta', issues, precision);
   const sensitivity = layer.sensitivity && lossDelta !== layer.sensitivity.lossDelta ? { ...layer.sensitivity, lossDelta } : layer.sensitivity;
-  checkFormatKeys(layer.sensitivity?.perturbation, `${path}.sensitivity.perturbation`, issues);
-  checkFormatKeys(layer.sensitivity?.activationPerturbation, `${path}.sensitivity.activationPerturbation`, issues);
+  checkFormatKeys(layer.sensitivity?.perturbation, index, 'sensitivity.perturbation', issues);
+  checkFormatKeys(layer.sensitivity?.activationPerturbation, index, 'sensitivity.activationPerturbation', issues);
   const stats = layer.sensitivity?.weightStats;
   if (stats?.granularity === 'per-channel' && stats.channels === undefined) {
-    issues.push({ path: `${path}.sensitivity.weightStats.channels`, message: 'per-channel scales need the number of output channels (channels)' });
+    issues.push({ path: layerPath(index, 'sensitivity.weightStats.channels'), message: 'per-channel scales need the number of output channels (channels)' });
   }
-  const latencyMs = canonicalKeys(layer.latencyMs, `${path}.latencyMs`, issues, precision);
+  const latencyMs = canonicalKeys(layer.latencyMs, index, 'latencyMs', issues, precision);
   // Large models are mostly canonical already: the layer itself, unless something changed.
   const same = candidates === layer.candidates || (candidates !== undefined && layer.candidates !== undefined && candidates.every((id, k) => id === layer.candidates![k]) && candidates.length === layer.candidates.length);
   if (same && pin === layer.pin && sensitivity === layer.sensitivity && latencyMs === layer.latencyMs) return layer;

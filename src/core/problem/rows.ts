@@ -43,11 +43,13 @@ export function checkQuantityKnown(
   warnings: string[],
   hardwareGiven = true,
 ): void {
+  // Every option has a size (layerCosts) and a score (or the layer is already an issue).
+  if (quantity === 'sensitivity' || quantity === 'sizeBytes' || quantity === 'avgBits') return;
   const missing: string[] = [];
   const withoutMacs: string[] = [];
   for (const { layer, options, pinned } of layers) {
     for (const option of options) {
-      if (optionValue(option, quantity) !== undefined || quantity === 'sensitivity') continue;
+      if (optionValue(option, quantity) !== undefined) continue;
       if (pinned) {
         option.costs[quantity] = 0;
         warnings.push(`layer ${layer.name} is pinned to ${option.candidate.id} and has no ${quantity} entry; it counts as 0 in ${quantity} limits and totals`);

@@ -42,9 +42,7 @@ export function soundEvidence(sensitivity: LayerSensitivity, params: number, pol
   // Most layers need nothing changed: the same object back, nothing allocated (45,000 layers).
   if (sensitivity.hessianTraceSum === undefined && !(sensitivity.hessianTrace! < 0) && policy.z === 0) {
     const lossDelta = sensitivity.lossDelta;
-    if (!lossDelta) return { sensitivity, notes: NO_NOTES, irregularLossDelta: false };
-    const ids = Object.keys(lossDelta);
-    if (isMonotone(ids.map((id) => parse(id)!), ids.map((id) => lossDelta[id]!))) return { sensitivity, notes: NO_NOTES, irregularLossDelta: false };
+    if (!lossDelta || isMonotoneRecord(lossDelta, parse)) return { sensitivity, notes: NO_NOTES, irregularLossDelta: false };
   }
   const notes: string[] = [];
   const out: LayerSensitivity = { ...sensitivity };
@@ -85,6 +83,16 @@ export function soundEvidence(sensitivity: LayerSensitivity, params: number, pol
     out.lossDelta = Object.fromEntries(ids.map((id, k) => [id, adjusted[k]!]));
   }
   return { sensitivity: out, notes, irregularLossDelta };
+}
+
+/** isMonotone over a record of loss changes by candidate id, without building arrays (every layer of a large model passes here). */
+function isMonotoneRecord(lossDelta: Record<string, number>, parse: (id: string) => Candidate | undefined): boolean {
+  for (const a in lossDelta) {
+    const value = lossDelta[a]!;
+    if (value < 0) return false;
+    for (const b in lossDelta) if (value > lossDelta[b]! && morePrecise(parse(a)!, parse(b)!)) return false;
+  }
+  return true;
 }
 
 function isMonotone(candidates: Candidate[], values: number[]): boolean {
