@@ -142,3 +142,31 @@ describe('verification never trusts a solver', () => {
     expect(verify(assignment)).toThrow(message);
   });
 });
+
+describe('candidate names in a model', () => {
+  const sensitivity = { hessianTrace: 1, perturbation: { int4: 1, int8: 0.01 } };
+  const input = (candidates: string[], lossDelta?: Record<string, number>): PlanInput => ({
+    model: { name: 'm', layers: [{ name: 'a', params: 100, macs: 10, sensitivity: lossDelta ? { lossDelta } : sensitivity, candidates }] },
+    modelPath: 'model',
+    budgets: [],
+    objective: { minimize: 'sensitivity' },
+    batchSize: 1,
+    solver: { backend: 'mckp', timeLimitMs: 1000, relativeGap: 0 },
+  });
+
+  it('takes aliases and repeats as their canonical candidates, once each', () => {
+    const problem = prepareProblem(input(['w4a4', 'int8/int8', 'int4/int4', 'w8a8']));
+    expect(problem.layers[0]!.options.map((option) => option.candidate.id)).toEqual(['int4/int4', 'int8/int8']);
+  });
+
+  it('keeps a canonical list and canonical loss-change keys as they are, and renames aliased keys', () => {
+    const candidates = ['int4/int4', 'int8/int8'];
+    const lossDelta = { 'int4/int4': 0.5, 'int8/int8': 0.1 };
+    const problem = prepareProblem(input(candidates, lossDelta));
+    expect(problem.model.layers[0]!.candidates).toBe(candidates);
+    expect(problem.model.layers[0]!.sensitivity!.lossDelta).toBe(lossDelta);
+    const aliased = prepareProblem(input(candidates, { w4a4: 0.5, w8a8: 0.1 }));
+    expect(aliased.model.layers[0]!.sensitivity!.lossDelta).toEqual(lossDelta);
+    expect(aliased.layers[0]!.options.map((option) => option.score.value)).toEqual([0.5, 0.1]);
+  });
+});
