@@ -72,6 +72,14 @@ describe('parseBounded', () => {
       expect(error.issues[0]!.message).toMatch(message);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The same among valid layers, which the fast check keeps from both walks.
+    for (const [body, path, message] of cases.slice(0, 4) as [{ model: { layers: object[] } }, string, RegExp][]) {
+      const valid = (name: string) => ({ name, params: 1, macs: 1, candidates: ['int4/int4'], sensitivity: { lossDelta: { 'int4/int4': 0.1 } } });
+      const many = { model: { name: 'm', layers: [valid('x'), ...body.model.layers, valid('y')] } };
+      const error = thrown(() => parseBounded(PlanRequest, modelBulkFields(limits), many));
+      expect(error.issues[0]).toMatchObject({ path: path.replace('layers[0]', 'layers[1]') });
+      expect(error.issues[0]!.message).toMatch(message);
+    }
   });
 });
 

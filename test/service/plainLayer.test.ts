@@ -91,13 +91,17 @@ describe('isPlainValidLayer', () => {
     expect(refused).toBeGreaterThan(1000);
   });
 
-  it('refuses what JSON cannot carry: objects with other prototypes, undefined fields, holes', () => {
+  it('refuses what JSON cannot carry (objects with other prototypes, undefined fields, holes) and what exceeds the structure caps', () => {
     const layer = { name: 'a', params: 1 };
     expect(isPlainValidLayer(layer)).toBe(true);
     expect(isPlainValidLayer(Object.assign(Object.create(null), layer))).toBe(false);
     expect(isPlainValidLayer({ ...layer, op: undefined })).toBe(false);
     expect(isPlainValidLayer({ ...layer, candidates: [, 'a'] })).toBe(false);
     expect(isPlainValidLayer({ name: 'a' })).toBe(false);
+    // Valid for the schema, but beyond the structure caps: the structure walk reports those.
+    expect(isPlainValidLayer({ ...layer, candidates: Array.from({ length: 4097 }, () => 'a') })).toBe(false);
+    expect(isPlainValidLayer({ ...layer, latencyMs: Object.fromEntries(Array.from({ length: 4097 }, (_, i) => [`c${i}`, 1])) })).toBe(false);
+    expect(isPlainValidLayer({ ...layer, candidates: Array.from({ length: 4096 }, () => 'a') })).toBe(true);
     expect(isPlainValidLayer({ params: 1 })).toBe(false);
   });
 

@@ -8,8 +8,8 @@ import { fieldIssues } from './zodIssues.js';
 export interface BulkField extends BulkArray {
   element: z.ZodType;
   /**
-   * A faster check confirming an element `element` accepts unchanged (the element is then kept
-   * as it is); elements it does not confirm are parsed by `element`.
+   * A faster check confirming an element `element` accepts unchanged and within the structure
+   * caps (the element is then kept as it is); elements it does not confirm are walked and parsed.
    */
   acceptsUnchanged?: (element: unknown) => boolean;
 }
@@ -28,7 +28,16 @@ export interface BulkField extends BulkArray {
  */
 export function parseBounded<T extends z.ZodType>(schema: T, bulk: readonly BulkField[], body: unknown): z.infer<T> {
   const sink = new IssueSink();
-  checkStructure(body, bulk, sink);
+  // Elements the fast check confirms (valid and within the caps) skip both walks below.
+  const confirmed = new Map<BulkField, Uint8Array>();
+  for (const field of bulk) {
+    const elements = valueAt(body, field.path);
+    if (!field.acceptsUnchanged || !Array.isArray(elements) || elements.length > field.maxLength) continue;
+    const flags = new Uint8Array(elements.length);
+    for (let i = 0; i < elements.length; i++) flags[i] = field.acceptsUnchanged(elements[i]) ? 1 : 0;
+    confirmed.set(field, flags);
+  }
+  checkStructure(body, bulk, sink, confirmed);
   sink.throwIfAny();
 
   const parsed = new Map<BulkField, unknown[]>();
@@ -41,7 +50,8 @@ export function parseBounded<T extends z.ZodType>(schema: T, bulk: readonly Bulk
     const out: unknown[] = [];
     for (let from = 0; from < elements.length && !sink.full; from += BULK_CHUNK) {
       const chunk = elements.slice(from, from + BULK_CHUNK);
-      if (field.acceptsUnchanged && chunk.every(field.acceptsUnchanged)) {
+      const flags = confirmed.get(field)?.subarray(from, from + BULK_CHUNK);
+      if (flags && flags.every((flag) => flag === 1)) {
         out.push(...chunk);
         continue;
       }

@@ -1,12 +1,13 @@
 import { isName } from '../../contract/doc.js';
+import { ARRAY_MAX_LENGTH, OBJECT_MAX_KEYS } from './structure.js';
 
 /**
- * Whether a layer as JSON.parse built it is one the contract's Layer schema accepts unchanged:
- * then it is used as it is, without zod's walk and copy, which for 45,000 layers costs a
- * quarter of a second. False for anything it does not confirm (weight statistics and aliases
- * among them, any invalid field, any object not plain), which zod then parses and reports: the
- * check may refuse a valid layer, never accept an invalid one (plainLayer.test.ts holds it to
- * the schema).
+ * Whether a layer as JSON.parse built it is one the contract's Layer schema accepts unchanged,
+ * within the structure caps (checkStructure): then it is used as it is, without the structure
+ * walk and zod's walk and copy, which for 45,000 layers cost a quarter of a second. False for
+ * anything it does not confirm (weight statistics and aliases among them, any invalid field, any
+ * object not plain), which those walks then check and report: the check may refuse a valid
+ * layer, never accept an invalid one (plainLayer.test.ts holds it to the schema).
  */
 export function isPlainValidLayer(layer: unknown): boolean {
   if (!isPlainObject(layer)) return false;
@@ -97,13 +98,14 @@ function isNonNegative(value: unknown): value is number {
 }
 
 function isNameList(value: unknown, minLength: number): boolean {
-  if (!Array.isArray(value) || value.length < minLength) return false;
+  if (!Array.isArray(value) || value.length < minLength || value.length > ARRAY_MAX_LENGTH) return false;
   for (const element of value) if (!isName(element)) return false;
   return true;
 }
 
 function isRecordOf(value: unknown, isValue: (entry: unknown) => boolean): boolean {
   if (!isPlainObject(value)) return false;
-  for (const key in value) if (key === '__proto__' || !isName(key) || !isValue(value[key])) return false;
+  let keys = 0;
+  for (const key in value) if (++keys > OBJECT_MAX_KEYS || key === '__proto__' || !isName(key) || !isValue(value[key])) return false;
   return true;
 }

@@ -26,9 +26,9 @@ export interface BulkArray {
  * stay bounded: every array, object, string and key within its cap, nothing deeper than
  * MAX_DEPTH, no `__proto__` key. A bulk array longer than its limit is a 413 at once. The walk
  * recurses at most MAX_DEPTH deep, so a deeply nested body cannot exhaust the stack. Stops when
- * the sink is full.
+ * the sink is full. `confirmed` flags elements of bulk arrays known to be within every cap.
  */
-export function checkStructure(body: unknown, bulk: readonly BulkArray[], sink: IssueSink): void {
+export function checkStructure(body: unknown, bulk: readonly BulkArray[], sink: IssueSink, confirmed?: ReadonlyMap<BulkArray, Uint8Array>): void {
   for (const b of bulk) {
     const value = valueAt(body, b.path);
     if (Array.isArray(value) && value.length > b.maxLength && b.tooLong === 'payload-too-large') {
@@ -55,7 +55,10 @@ export function checkStructure(body: unknown, bulk: readonly BulkArray[], sink: 
         sink.add({ path: formatPath(path), message: `${value.length} entries; at most ${bulkArray ? `${bulkArray.limitName}=` : ''}${maxLength}` });
         return;
       }
+      // Elements of a bulk array already confirmed within every cap (boundedParse.ts) are not walked again.
+      const skip = bulkArray && confirmed?.get(bulkArray);
       for (let i = 0; i < value.length && !sink.full; i++) {
+        if (skip && skip[i]) continue;
         path.push(i);
         visit(value[i]);
         path.pop();
