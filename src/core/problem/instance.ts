@@ -1,8 +1,8 @@
-import type { ChoiceInstance, PairTerm } from '../solvers/instance.js';
+import { itemsOf, type ChoiceInstance, type OptionColumns, type PairTerm } from '../solvers/instance.js';
 import type { ItemPair } from './interactions.js';
 import type { Item } from './items.js';
 import type { PlannableLayer } from './layerOptions.js';
-import { itemValue, type Quantity, type ResolvedLimit } from './rows.js';
+import { itemValueBy, quantityReader, type Quantity, type ResolvedLimit } from './rows.js';
 
 /**
  * The solver's view of a problem for a list of row quantities: items with more than one
@@ -11,7 +11,10 @@ import { itemValue, type Quantity, type ResolvedLimit } from './rows.js';
  * (instanceFor), so one reduction serves every budget of a frontier.
  */
 export interface ReducedProblem {
-  items: ChoiceInstance['items'];
+  /** The decision items' options (built from `columns` on first use: a 45,000-layer model need not). */
+  readonly items: ChoiceInstance['items'];
+  /** The decision items' options in flat arrays. */
+  columns: OptionColumns;
   /** Index into the problem's items of each instance item. */
   decisionItems: number[];
   /** Objective contribution of the fixed items. */
@@ -25,55 +28,85 @@ export interface ReducedProblem {
 /**
  * Pair terms (interactions) are folded where they can be: a term with a fixed item becomes part
  * of the other item's costs (or of the fixed objective), a term within one tied item part of its
- * own; only terms between two decisions remain pairs.
+ * own; only terms between two decisions remain pairs. Costs and weights go to flat arrays, one
+ * value per option and row, with no object per option.
  */
 export function reduce(items: Item[], layers: PlannableLayer[], objective: Quantity, rows: readonly Quantity[], itemPairs: readonly ItemPair[] = []): ReducedProblem {
-  const fixedWeights = rows.map(() => 0);
-  let fixedObjective = 0;
-  const decisionItems: number[] = [];
-  const instanceItems: ChoiceInstance['items'] = [];
-  const allOptions = items.map((item) => {
-    const options: ChoiceInstance['items'][number]['options'] = [];
-    for (let j = 0; j < item.candidateIds.length; j++) {
-      const weights = new Array<number>(rows.length);
-      for (let k = 0; k < rows.length; k++) weights[k] = itemValue(item, layers, j, rows[k]!);
-      options.push({ cost: itemValue(item, layers, j, objective), weights });
+  const m = rows.length;
+  // Every item's options first (fixed ones too: pair terms fold into them before they are summed).
+  const allStart = new Int32Array(items.length + 1);
+  for (let i = 0; i < items.length; i++) allStart[i + 1] = allStart[i]! + items[i]!.candidateIds.length;
+  const allCost = new Float64Array(allStart[items.length]!);
+  const allWeight = new Float64Array(allCost.length * m);
+  const readObjective = quantityReader(objective);
+  const readRows = rows.map(quantityReader);
+  items.forEach((item, i) => {
+    for (let j = 0, o = allStart[i]!; o < allStart[i + 1]!; j++, o++) {
+      allCost[o] = itemValueBy(item, layers, j, readObjective);
+      for (let k = 0; k < m; k++) allWeight[o * m + k] = itemValueBy(item, layers, j, readRows[k]!);
     }
-    return options;
   });
-  const pairs: PairTerm[] = [];
+  const optionsOf = (i: number) => allStart[i + 1]! - allStart[i]!;
+  const decisionItems: number[] = [];
   const position = new Int32Array(items.length).fill(-1);
-  allOptions.forEach((options, index) => {
-    if (options.length > 1) position[index] = decisionItems.push(index) - 1;
-  });
+  for (let i = 0; i < items.length; i++) if (optionsOf(i) > 1) position[i] = decisionItems.push(i) - 1;
+  const pairs: PairTerm[] = [];
   for (const pair of itemPairs) {
-    const optionsA = allOptions[pair.a]!;
-    const optionsB = allOptions[pair.b]!;
-    const width = optionsB.length;
+    const firstA = allStart[pair.a]!;
+    const firstB = allStart[pair.b]!;
+    const width = optionsOf(pair.b);
     if (pair.a === pair.b) {
-      optionsA.forEach((option, j) => (option.cost += pair.value[j * width + j]!));
-    } else if (optionsA.length === 1) {
-      optionsB.forEach((option, k) => (option.cost += pair.value[k]!));
-    } else if (optionsB.length === 1) {
-      optionsA.forEach((option, j) => (option.cost += pair.value[j * width]!));
+      for (let j = 0; j < width; j++) allCost[firstA + j] = allCost[firstA + j]! + pair.value[j * width + j]!;
+    } else if (optionsOf(pair.a) === 1) {
+      for (let k = 0; k < width; k++) allCost[firstB + k] = allCost[firstB + k]! + pair.value[k]!;
+    } else if (width === 1) {
+      for (let j = 0; j < optionsOf(pair.a); j++) allCost[firstA + j] = allCost[firstA + j]! + pair.value[j * width]!;
     } else {
       pairs.push({ a: position[pair.a]!, b: position[pair.b]!, cost: pair.value });
     }
   }
-  allOptions.forEach((options) => {
-    if (options.length === 1) {
-      fixedObjective += options[0]!.cost;
-      options[0]!.weights.forEach((weight, k) => (fixedWeights[k]! += weight));
-      return;
+  const fixedWeights = rows.map(() => 0);
+  let fixedObjective = 0;
+  const start = new Int32Array(decisionItems.length + 1);
+  decisionItems.forEach((i, n) => (start[n + 1] = start[n]! + optionsOf(i)));
+  const cost = new Float64Array(start[decisionItems.length]!);
+  const weight = new Float64Array(cost.length * m);
+  let next = 0;
+  for (let i = 0; i < items.length; i++) {
+    const first = allStart[i]!;
+    if (optionsOf(i) === 1) {
+      fixedObjective += allCost[first]!;
+      for (let k = 0; k < m; k++) fixedWeights[k] = fixedWeights[k]! + allWeight[first * m + k]!;
+      continue;
     }
-    instanceItems.push({ options });
-  });
-  return { items: instanceItems, decisionItems, fixedObjective, fixedWeights, pairs };
+    cost.set(allCost.subarray(first, allStart[i + 1]), next);
+    weight.set(allWeight.subarray(first * m, allStart[i + 1]! * m), next * m);
+    next += optionsOf(i);
+  }
+  const columns = { start, cost, weight };
+  let built: ChoiceInstance['items'] | undefined;
+  return {
+    get items() {
+      return (built ??= itemsOf(columns, m));
+    },
+    columns,
+    decisionItems,
+    fixedObjective,
+    fixedWeights,
+    pairs,
+  };
 }
 
 /** The instance under these limits (one per row of the reduction): capacities net of the fixed items. */
 export function instanceFor(reduced: ReducedProblem, limits: readonly ResolvedLimit[]): ChoiceInstance {
-  return { items: reduced.items, capacities: limits.map((limit, k) => limit.limit - reduced.fixedWeights[k]!), ...(reduced.pairs.length > 0 ? { pairs: reduced.pairs } : {}) };
+  return {
+    get items() {
+      return reduced.items;
+    },
+    columns: reduced.columns,
+    capacities: limits.map((limit, k) => limit.limit - reduced.fixedWeights[k]!),
+    ...(reduced.pairs.length > 0 ? { pairs: reduced.pairs } : {}),
+  };
 }
 
 /** One option index per layer from one option index per decision item (fixed items take their only candidate). */

@@ -11,6 +11,26 @@ export function optionValue(option: LayerOption, quantity: Quantity): number | u
   return quantity === 'sensitivity' ? option.score.value : option.costs[quantity];
 }
 
+export type QuantityReader = (option: LayerOption) => number | undefined;
+
+/**
+ * optionValue for one quantity as a plain property read: loops over every option of a large
+ * model read values a million times, and a read by a varying name is a slow lookup each time.
+ */
+export function quantityReader(quantity: Quantity): QuantityReader {
+  return READERS[quantity];
+}
+
+const READERS: Record<Quantity, QuantityReader> = {
+  sensitivity: (option) => option.score.value,
+  sizeBytes: (option) => option.costs.sizeBytes,
+  avgBits: (option) => option.costs.avgBits,
+  bops: (option) => option.costs.bops,
+  latencyMs: (option) => option.costs.latencyMs,
+  energyJ: (option) => option.costs.energyJ,
+  macLuts: (option) => option.costs.macLuts,
+};
+
 /** An upper limit on one quantity, resolved to an absolute number. */
 export interface ResolvedLimit {
   quantity: Quantity;
@@ -21,12 +41,17 @@ export interface ResolvedLimit {
 
 /** Sum of one quantity over an item's members at its j-th candidate. */
 export function itemValue(item: Item, layers: PlannableLayer[], j: number, quantity: Quantity): number {
+  return itemValueBy(item, layers, j, READERS[quantity]);
+}
+
+/** itemValue with the quantity's reader (quantityReader) chosen once by the caller. */
+export function itemValueBy(item: Item, layers: PlannableLayer[], j: number, read: QuantityReader): number {
   // A plain loop: called for every option and row of 45,000-layer models, a closure each call was
   // a third of the problem set-up's garbage.
   const { members } = item;
   const choice = item.choices[j]!;
   let sum = 0;
-  for (let k = 0; k < members.length; k++) sum += optionValue(layers[members[k]!]!.options[choice[k]!]!, quantity) ?? Number.NaN;
+  for (let k = 0; k < members.length; k++) sum += read(layers[members[k]!]!.options[choice[k]!]!) ?? Number.NaN;
   return sum;
 }
 
@@ -82,13 +107,14 @@ export function checkQuantityKnown(
 
 /** The least and the most any assignment reaches on one quantity (each item at its extremes). */
 export function quantityRange(items: Item[], layers: PlannableLayer[], quantity: Quantity): { least: number; most: number } {
+  const read = READERS[quantity];
   let least = 0;
   let most = 0;
   for (const item of items) {
     let low = Infinity;
     let high = -Infinity;
     for (let j = 0; j < item.candidateIds.length; j++) {
-      const value = itemValue(item, layers, j, quantity);
+      const value = itemValueBy(item, layers, j, read);
       low = Math.min(low, value);
       high = Math.max(high, value);
     }

@@ -13,6 +13,57 @@ export interface ChoiceInstance {
   capacities: number[];
   /** Pairwise objective terms (measured interactions between two items' choices); none when absent. */
   pairs?: PairTerm[];
+  /**
+   * The same options in flat arrays, when the instance was built from them: a model of 45,000
+   * layers then never builds an object per option unless a backend reads `items`.
+   */
+  columns?: OptionColumns;
+}
+
+/**
+ * Options in flat arrays: item i owns options start[i] .. start[i+1]-1, option o costs cost[o]
+ * and weighs weight[o * rows + k] in row k.
+ */
+export interface OptionColumns {
+  start: Int32Array;
+  cost: Float64Array;
+  weight: Float64Array;
+}
+
+/** Number of items of an instance (without building its items from columns). */
+export function itemCount(instance: ChoiceInstance): number {
+  return instance.columns ? instance.columns.start.length - 1 : instance.items.length;
+}
+
+/** The instance's options in flat arrays: its own columns, or built from its items. */
+export function optionColumns(instance: ChoiceInstance): OptionColumns {
+  if (instance.columns) return instance.columns;
+  const rows = instance.capacities.length;
+  const start = new Int32Array(instance.items.length + 1);
+  instance.items.forEach((item, i) => (start[i + 1] = start[i]! + item.options.length));
+  const cost = new Float64Array(start[instance.items.length]!);
+  const weight = new Float64Array(cost.length * rows);
+  let o = 0;
+  for (const item of instance.items) {
+    for (const option of item.options) {
+      cost[o] = option.cost;
+      for (let k = 0; k < rows; k++) weight[o * rows + k] = option.weights[k]!;
+      o++;
+    }
+  }
+  return { start, cost, weight };
+}
+
+/** Items as objects from columns (for backends that read `items`). */
+export function itemsOf(columns: OptionColumns, rows: number): ChoiceInstance['items'] {
+  const { start, cost, weight } = columns;
+  const items: ChoiceInstance['items'] = [];
+  for (let i = 0; i + 1 < start.length; i++) {
+    const options: ChoiceInstance['items'][number]['options'] = [];
+    for (let o = start[i]!; o < start[i + 1]!; o++) options.push({ cost: cost[o]!, weights: Array.from(weight.subarray(o * rows, (o + 1) * rows)) });
+    items.push({ options });
+  }
+  return items;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { SolverBackendName } from './backend.js';
-import type { ChoiceInstance, SolveLimits, SolveOutcome } from './instance.js';
+import { itemCount, type ChoiceInstance, type SolveLimits, type SolveOutcome } from './instance.js';
 import { solveWithLpSolver } from './lpSolver.js';
 import { solveWithMckp } from './mckp/solve.js';
 
@@ -17,7 +17,7 @@ export function runBackend(name: SolverBackendName, instance: ChoiceInstance, li
   const start = limits.now();
   // With nothing to decide there is nothing to solve; every capacity is checked in verification.
   const outcome: SolveOutcome =
-    instance.items.length === 0
+    itemCount(instance) === 0
       ? { status: 'optimal', choice: [], objective: 0, bound: 0, nodes: 0, ...((limits.alternatives ?? 1) > 1 ? { alternatives: [{ choice: [], objective: 0 }] } : {}) }
       : BACKENDS[backend](instance, limits);
   return { backend, outcome, timeMs: limits.now() - start };

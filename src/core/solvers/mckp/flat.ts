@@ -1,4 +1,4 @@
-import type { ChoiceInstance } from '../instance.js';
+import { optionColumns, type ChoiceInstance } from '../instance.js';
 
 /**
  * A ChoiceInstance in flat typed arrays, with dominated options removed:
@@ -22,15 +22,15 @@ export interface FlatInstance {
   costScale: number;
 }
 
-/** Option a dominates b when it is no worse in cost and every weight; equal options keep the first. */
-function dominates(inst: ChoiceInstance['items'][number]['options'], a: number, b: number): boolean {
-  const x = inst[a]!;
-  const y = inst[b]!;
-  if (x.cost > y.cost) return false;
-  let identical = x.cost === y.cost;
-  for (let k = 0; k < x.weights.length; k++) {
-    if (x.weights[k]! > y.weights[k]!) return false;
-    if (x.weights[k] !== y.weights[k]) identical = false;
+/** Option a dominates b (flat indices of one item) when it is no worse in cost and every weight; equal options keep the first. */
+function dominates(cost: Float64Array, weight: Float64Array, rows: number, a: number, b: number): boolean {
+  if (cost[a]! > cost[b]!) return false;
+  let identical = cost[a] === cost[b];
+  for (let k = 0; k < rows; k++) {
+    const x = weight[a * rows + k]!;
+    const y = weight[b * rows + k]!;
+    if (x > y) return false;
+    if (x !== y) identical = false;
   }
   return !identical || a < b;
 }
@@ -41,26 +41,26 @@ function dominates(inst: ChoiceInstance['items'][number]['options'], a: number, 
  */
 export function flatten(instance: ChoiceInstance, keepAll?: (item: number) => boolean): FlatInstance {
   const rows = instance.capacities.length;
-  const itemCount = instance.items.length;
+  const source = optionColumns(instance);
+  const itemCount = source.start.length - 1;
   // First pass: which options survive, and where each item's options start.
-  let total = 0;
-  for (const item of instance.items) total += item.options.length;
-  const survives = new Uint8Array(total);
+  const survives = new Uint8Array(source.cost.length);
   const start = new Int32Array(itemCount + 1);
   let kept = 0;
-  let index = 0;
-  instance.items.forEach((item, i) => {
+  for (let i = 0; i < itemCount; i++) {
     start[i] = kept;
+    const first = source.start[i]!;
+    const end = source.start[i + 1]!;
     const exempt = keepAll?.(i) ?? false;
-    for (let j = 0; j < item.options.length; j++, index++) {
+    for (let j = first; j < end; j++) {
       let dominated = false;
-      for (let other = 0; other < item.options.length && !dominated && !exempt; other++) dominated = other !== j && dominates(item.options, other, j);
+      for (let other = first; other < end && !dominated && !exempt; other++) dominated = other !== j && dominates(source.cost, source.weight, rows, other, j);
       if (!dominated) {
-        survives[index] = 1;
+        survives[j] = 1;
         kept++;
       }
     }
-  });
+  }
   start[itemCount] = kept;
   const cost = new Float64Array(kept);
   const weight = new Float64Array(kept * rows);
@@ -68,16 +68,14 @@ export function flatten(instance: ChoiceInstance, keepAll?: (item: number) => bo
   let largestCost = 0;
   const largestWeight = new Float64Array(rows);
   let o = 0;
-  index = 0;
-  for (const item of instance.items) {
-    for (let j = 0; j < item.options.length; j++, index++) {
-      if (!survives[index]) continue;
-      const source = item.options[j]!;
-      cost[o] = source.cost;
-      largestCost = Math.max(largestCost, Math.abs(source.cost));
-      original[o] = j;
+  for (let i = 0; i < itemCount; i++) {
+    for (let j = source.start[i]!; j < source.start[i + 1]!; j++) {
+      if (!survives[j]) continue;
+      cost[o] = source.cost[j]!;
+      largestCost = Math.max(largestCost, Math.abs(cost[o]!));
+      original[o] = j - source.start[i]!;
       for (let k = 0; k < rows; k++) {
-        const w = source.weights[k]!;
+        const w = source.weight[j * rows + k]!;
         weight[o * rows + k] = w;
         if (Math.abs(w) > largestWeight[k]!) largestWeight[k] = Math.abs(w);
       }
