@@ -33,5 +33,7 @@ export function sendAnswer(reply: FastifyReply, result: SolveResult, sentToThrea
     `render;dur=${render.toFixed(1)};desc="write the answer"`,
   ].join(', ');
   if (result.usage) reply.header('bitplan-usage', result.usage);
-  return reply.header('server-timing', timing).type(result.contentType).send(result.body);
+  const { body } = result;
+  // Bytes from a thread arrive as a plain Uint8Array: a Buffer over the same memory, no copy.
+  return reply.header('server-timing', timing).type(result.contentType).send(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 }

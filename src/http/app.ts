@@ -110,9 +110,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerErrorHandler(app, config.BODY_LIMIT_BYTES);
   await registerAccess(app, config);
 
-  // Large answers (a 45,000-layer seed is 13 MB of JSON) compressed for clients that accept it;
-  // request bodies are never inflated here (a compressed body is a 415: no zip bombs).
-  await app.register(compress, { global: true, globalDecompression: false, threshold: 64 * 1024, encodings: ['gzip', 'deflate'] });
+  // Large answers (a 45,000-layer seed is 13 MB of JSON) compressed for clients that accept it,
+  // at level 1: a 9.3 MB plan takes 19 ms to 0.87 MB there, 53 ms to 0.72 MB at zlib's default 6,
+  // and the answer waits for it. Request bodies are never inflated here (a compressed body is a
+  // 415: no zip bombs).
+  await app.register(compress, { global: true, globalDecompression: false, threshold: 64 * 1024, encodings: ['gzip', 'deflate'], zlibOptions: { level: 1 } });
 
   const openApiDocument = buildOpenApiDocument(ROUTES);
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument as never } });

@@ -23,7 +23,11 @@ export type SolveTask =
  * on the solver thread keeps the event loop free for other requests. With the milliseconds each
  * phase took on the thread (the Server-Timing header reports them).
  */
-export type SolveResult = RenderedAnswer & { phasesMs: PhaseTimes };
+export type SolveResult = Omit<RenderedAnswer, 'body'> & {
+  /** The answer's text, or its UTF-8 bytes (a large answer crosses from a thread as bytes, see messages.ts). */
+  body: string | Uint8Array;
+  phasesMs: PhaseTimes;
+};
 
 /** Milliseconds of each phase on the solver thread: parsing and validating a large body (admit), solving, writing the answer. */
 export interface PhaseTimes {

@@ -1,3 +1,4 @@
+import type { Transferable } from 'node:worker_threads';
 import { CoreError } from '../core/index.js';
 import { ServiceError } from '../service/errors.js';
 import type { SolveResult, SolveTask } from '../service/task.js';
@@ -28,4 +29,20 @@ export function fromWire(error: WireError): Error {
   const rebuilt = new Error(error.message);
   if (error.stack) rebuilt.stack = error.stack;
   return rebuilt;
+}
+
+/** Answers longer than this cross from a solver thread as UTF-8 bytes. */
+const LARGE_ANSWER_CHARS = 64 * 1024;
+
+/**
+ * A result ready to post to the event loop: a large answer (a 45,000-layer plan is 9 MB of JSON)
+ * encoded here and its buffer moved, not copied, so that the event loop neither copies nor
+ * encodes it before writing it to the socket.
+ */
+export function resultMessage(id: number, result: SolveResult): { message: ResultMessage; transfer: Transferable[] } {
+  if (typeof result.body !== 'string' || result.body.length <= LARGE_ANSWER_CHARS) return { message: { id, ok: true, result }, transfer: [] };
+  const bytes = Buffer.from(result.body);
+  // A buffer this large has its own memory (Node pools only small ones), so it can move.
+  const owned = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length && bytes.buffer instanceof ArrayBuffer;
+  return { message: { id, ok: true, result: { ...result, body: bytes } }, transfer: owned ? [bytes.buffer as ArrayBuffer] : [] };
 }

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { loadSeedStore } from '../../src/service/seedStore.js';
 import { planTask } from '../../src/service/task.js';
+import { resultMessage } from '../../src/worker/messages.js';
 import { SolverPool } from '../../src/worker/pool.js';
 
 describe('the solver pool, when a client goes away', () => {
@@ -26,5 +27,31 @@ describe('the solver pool, when a client goes away', () => {
     controller.abort();
     await expect(queued).rejects.toThrow('the client went away');
     await first;
+  });
+});
+
+describe('answers crossing from a solver thread', () => {
+  it('moves a large answer as UTF-8 bytes and leaves a small one as text', () => {
+    const text = `{"name":"${'ü'.repeat(70_000)}"}`;
+    const result = { contentType: 'application/json', body: text, phasesMs: { admit: 0, solve: 0, render: 0 } };
+    const large = resultMessage(7, result);
+    const body = (large.message as { result: { body: Uint8Array } }).result.body;
+    expect(body).toBeInstanceOf(Uint8Array);
+    expect(large.transfer).toEqual([body.buffer]);
+    expect(new TextDecoder().decode(body)).toBe(text);
+    const small = resultMessage(8, { ...result, body: '{"a":1}' });
+    expect(small).toEqual({ message: { id: 8, ok: true, result: { ...result, body: '{"a":1}' } }, transfer: [] });
+  });
+
+  it('answers a plan of hundreds of layers through the pool as bytes of the same JSON', async () => {
+    const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_THREADS: 1 });
+    try {
+      const task = planTask({ seed: 'llama-2-70b', candidates: ['int4-g128/fp16', 'int8/int8'], budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }, 'json', DEFAULT_CONFIG, loadSeedStore());
+      const { body } = await pool.run(task.task, task.timeLimitMs);
+      expect(body).toBeInstanceOf(Uint8Array);
+      expect(JSON.parse(new TextDecoder().decode(body as Uint8Array))).toMatchObject({ status: 'optimal' });
+    } finally {
+      await pool.close();
+    }
   });
 });
