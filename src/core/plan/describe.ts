@@ -1,6 +1,7 @@
 import { COST_METRICS } from '../costs/metric.js';
 import type { PreparedProblem } from '../problem/prepare.js';
-import { itemValue, optionValue, type Quantity } from '../problem/rows.js';
+import { itemValue, quantityReader, type Quantity } from '../problem/rows.js';
+import type { LayerCosts } from '../costs/layerCosts.js';
 import { relativeGap, withinCapacity } from '../solvers/instance.js';
 import type { BudgetUse, PlannedLayer, PlanResult } from './planResult.js';
 import type { PlanSolution } from './solvePlan.js';
@@ -35,12 +36,7 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
     layers: layers.map((plannable, i): PlannedLayer => {
       const option = chosen[i]!;
       const { layer } = plannable;
-      const costs: PlannedLayer['costs'] = {};
-      for (const metric of COST_METRICS) {
-        const value = option.costs[metric];
-        if (value !== undefined && metric !== 'avgBits') costs[metric] = value;
-      }
-      costs.avgBits = layer.params > 0 ? (option.costs.sizeBytes * 8) / layer.params : 0;
+      const costs = plannedCosts(option.costs, layer.params);
       return {
         name: layer.name,
         ...(layer.aliases ? { aliases: layer.aliases } : {}),
@@ -80,11 +76,12 @@ function totalsOf(problem: PreparedProblem, verified: VerifiedAssignment): PlanR
   const chosen = problem.layers.map((plannable, i) => plannable.options[verified.options[i]!]!);
   const totals: PlanResult['totals'] = {};
   for (const quantity of ['sensitivity', ...COST_METRICS] as Quantity[]) {
-    // Summed in layer order, in a plain loop (45,000 layers, a dozen quantities).
+    // Summed in layer order, in a plain loop (45,000 layers, seven quantities).
+    const read = quantityReader(quantity);
     let sum = 0;
     let known = true;
     for (const option of chosen) {
-      const value = optionValue(option, quantity);
+      const value = read(option);
       if (value === undefined) {
         known = false;
         break;
@@ -95,6 +92,24 @@ function totalsOf(problem: PreparedProblem, verified: VerifiedAssignment): PlanR
   }
   if (totals.sensitivity !== undefined) totals.sensitivity += verified.interactions;
   return totals;
+}
+
+/**
+ * A planned layer's costs: every metric its option has, and its own mean bits per weight as
+ * avgBits (the option's avgBits is its share of the model's). Read by name, not in a loop over
+ * the metrics: 45,000 layers.
+ */
+function plannedCosts(optionCosts: LayerCosts, params: number): PlannedLayer['costs'] {
+  // Every metric is named here: a new one fails to compile until it is (`others` must be empty).
+  const { sizeBytes, avgBits: _share, bops, latencyMs, energyJ, macLuts, ...others } = optionCosts;
+  const none: Record<string, never> = others;
+  const costs: PlannedLayer['costs'] = { ...none, sizeBytes };
+  if (bops !== undefined) costs.bops = bops;
+  if (latencyMs !== undefined) costs.latencyMs = latencyMs;
+  if (energyJ !== undefined) costs.energyJ = energyJ;
+  if (macLuts !== undefined) costs.macLuts = macLuts;
+  costs.avgBits = params > 0 ? (sizeBytes * 8) / params : 0;
+  return costs;
 }
 
 /** The warning of a plan whose predicted sensitivity leans on negative interactions its evidence does not support. */

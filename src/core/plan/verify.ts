@@ -1,7 +1,7 @@
 import type { ModelDescriptor } from '../model/model.js';
 import { coreError } from '../errors.js';
 import type { PlannableLayer } from '../problem/layerOptions.js';
-import { optionValue, type Quantity, type ResolvedLimit } from '../problem/rows.js';
+import { quantityReader, type Quantity, type ResolvedLimit } from '../problem/rows.js';
 import { withinCapacity } from '../solvers/instance.js';
 import { interactionTotal, type LayerPair } from '../problem/interactions.js';
 
@@ -50,8 +50,9 @@ export function verifyAssignment(
     }
   }
   const total = (quantity: Quantity) => {
+    const read = quantityReader(quantity);
     let sum = 0;
-    for (const option of chosen) sum += optionValue(option, quantity) ?? Number.NaN;
+    for (const option of chosen) sum += read(option) ?? Number.NaN;
     return sum;
   };
   const used = limits.map((limit) => {

@@ -48,6 +48,7 @@ export interface ItemPair {
 
 /** The model's interactions as tables over the layers' options; issues for what cannot be read. */
 export function layerPairs(model: ModelDescriptor, layers: PlannableLayer[], policy: InteractionPolicy, precision: string, issues: FieldIssue[]): LayerPair[] {
+  if (!model.interactions?.length) return []; // no name index for a model without interactions
   const indexOf = new Map(layers.map((plannable, index) => [plannable.layer.name, index]));
   const seen = new Map<string, number>();
   const pairs: LayerPair[] = [];
