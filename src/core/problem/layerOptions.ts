@@ -1,7 +1,7 @@
 import type { HardwareProfile } from '../hardware/profile.js';
 import type { Layer, ModelDescriptor } from '../model/model.js';
 import { layerCosts, type LayerCosts } from '../costs/layerCosts.js';
-import { COST_METRICS } from '../costs/metric.js';
+import type { CostMetric } from '../costs/metric.js';
 import { computePlan, type ComputePlan } from '../hardware/computeFormat.js';
 import type { FieldIssue } from '../errors.js';
 import { namedLayers } from '../namedLayers.js';
@@ -62,7 +62,8 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const unrunnable = new Map<string, string[]>();
   // Each estimate once, with the layers it applies to.
   const estimated = new Map<string, string[]>();
-  const noteEstimates = (layerName: string, estimates: readonly string[] = []) => {
+  const noteEstimates = (layerName: string, estimates: readonly string[] | undefined) => {
+    if (!estimates) return;
     for (const estimate of estimates) {
       const layers = estimated.get(estimate) ?? [];
       if (layers.at(-1) !== layerName) layers.push(layerName);
@@ -92,16 +93,17 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   };
 
   // Evidence and costs are summed over layers: a value that is not finite would make every total NaN.
-  const finite = (made: LayerOption | undefined, path: string): LayerOption | undefined => {
+  const finite = (made: LayerOption | undefined, path: () => string): LayerOption | undefined => {
     if (!made) return undefined;
     if (!Number.isFinite(made.score.value)) {
-      issues.push({ path: `${path}.sensitivity`, message: `the sensitivity at ${made.candidate.id} is ${made.score.value}, too large to add up; scale the evidence down` });
+      issues.push({ path: `${path()}.sensitivity`, message: `the sensitivity at ${made.candidate.id} is ${made.score.value}, too large to add up; scale the evidence down` });
       return undefined;
     }
-    for (const metric of COST_METRICS) {
-      const value = made.costs[metric];
+    // The metrics the option has (for-in: a fast read of each, where a loop over every metric name is a slow lookup per name).
+    for (const metric in made.costs) {
+      const value = made.costs[metric as CostMetric];
       if (value === undefined || Number.isFinite(value)) continue;
-      issues.push({ path, message: `${metric} at ${made.candidate.id} is ${value}: params, macs, activationElements or the hardware figures are too large to cost` });
+      issues.push({ path: path(), message: `${metric} at ${made.candidate.id} is ${value}: params, macs, activationElements or the hardware figures are too large to cost` });
       return undefined;
     }
     return made;
@@ -124,7 +126,9 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const tiedToEvidence = new Set((model.groups ?? []).filter((group) => group.some((name) => evidenced.has(name))).flat());
 
   const layers = model.layers.map((given, index): PlannableLayer => {
-    const path = `${context.modelPath}.layers[${index}]`;
+    // Written only for an issue (45,000 layers).
+    let written: string | undefined;
+    const path = () => (written ??= `${context.modelPath}.layers[${index}]`);
     // The evidence made sound first (sensitivity/evidence.ts): traces in one unit, negative
     // estimates within their error taken as 0, loss changes projected, robust z added.
     let layer = given;
@@ -132,7 +136,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       const sound = soundEvidence(given.sensitivity, given.params, context.evidence, parse);
       if (typeof sound === 'string') {
         if (given.pin === undefined) {
-          issues.push({ path: `${path}.sensitivity`, message: `layer "${given.name}" ${sound}` });
+          issues.push({ path: `${path()}.sensitivity`, message: `layer "${given.name}" ${sound}` });
           return { layer: given, pinned: false, options: [] };
         }
       } else {
@@ -159,12 +163,12 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       }
     }
     if (allowed === undefined) {
-      issues.push({ path: `${path}.candidates`, message: 'the layer lists no candidates and the request names none: give candidates, a hardware profile, or a pin' });
+      issues.push({ path: `${path()}.candidates`, message: 'the layer lists no candidates and the request names none: give candidates, a hardware profile, or a pin' });
       return { layer, pinned: false, options: [] };
     }
     if (allowed.length === 0) {
       issues.push({
-        path: `${path}.candidates`,
+        path: `${path()}.candidates`,
         message: `the layer allows ${layer.candidates!.join(', ')}, none of which the request allows (${requested!.join(', ')})`,
       });
       return { layer, pinned: false, options: [] };
@@ -174,7 +178,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       const candidate = parse(id)!;
       const scored: Score | string = !layer.sensitivity && tiedToEvidence.has(layer.name) ? { value: 0, source: 'none (tied)' } : scoreCandidate(layer, candidate);
       if (typeof scored === 'string') {
-        issues.push({ path: `${path}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });
+        issues.push({ path: `${path()}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });
         continue;
       }
       noteEstimates(layer.name, scored.estimates);
