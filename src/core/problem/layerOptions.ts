@@ -93,17 +93,19 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   };
 
   // Evidence and costs are summed over layers: a value that is not finite would make every total NaN.
-  const finite = (made: LayerOption | undefined, path: () => string): LayerOption | undefined => {
+  // A layer's path, written only for an issue (45,000 layers; no string or closure per layer).
+  const layerPath = (index: number) => `${context.modelPath}.layers[${index}]`;
+  const finite = (made: LayerOption | undefined, index: number): LayerOption | undefined => {
     if (!made) return undefined;
     if (!Number.isFinite(made.score.value)) {
-      issues.push({ path: `${path()}.sensitivity`, message: `the sensitivity at ${made.candidate.id} is ${made.score.value}, too large to add up; scale the evidence down` });
+      issues.push({ path: `${layerPath(index)}.sensitivity`, message: `the sensitivity at ${made.candidate.id} is ${made.score.value}, too large to add up; scale the evidence down` });
       return undefined;
     }
     // The metrics the option has (for-in: a fast read of each, where a loop over every metric name is a slow lookup per name).
     for (const metric in made.costs) {
       const value = made.costs[metric as CostMetric];
       if (value === undefined || Number.isFinite(value)) continue;
-      issues.push({ path: path(), message: `${metric} at ${made.candidate.id} is ${value}: params, macs, activationElements or the hardware figures are too large to cost` });
+      issues.push({ path: layerPath(index), message: `${metric} at ${made.candidate.id} is ${value}: params, macs, activationElements or the hardware figures are too large to cost` });
       return undefined;
     }
     return made;
@@ -126,9 +128,6 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const tiedToEvidence = new Set((model.groups ?? []).filter((group) => group.some((name) => evidenced.has(name))).flat());
 
   const layers = model.layers.map((given, index): PlannableLayer => {
-    // Written only for an issue (45,000 layers).
-    let written: string | undefined;
-    const path = () => (written ??= `${context.modelPath}.layers[${index}]`);
     // The evidence made sound first (sensitivity/evidence.ts): traces in one unit, negative
     // estimates within their error taken as 0, loss changes projected, robust z added.
     let layer = given;
@@ -136,7 +135,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       const sound = soundEvidence(given.sensitivity, given.params, context.evidence, parse);
       if (typeof sound === 'string') {
         if (given.pin === undefined) {
-          issues.push({ path: `${path()}.sensitivity`, message: `layer "${given.name}" ${sound}` });
+          issues.push({ path: `${layerPath(index)}.sensitivity`, message: `layer "${given.name}" ${sound}` });
           return { layer: given, pinned: false, options: [] };
         }
       } else {
@@ -150,7 +149,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       const scored = scoreCandidate(layer, candidate);
       const score: Score = typeof scored === 'string' ? { value: 0, source: 'none (pinned)' } : scored;
       if (typeof scored !== 'string') noteEstimates(layer.name, scored.estimates);
-      const pinned = finite(option(layer, candidate, score), path);
+      const pinned = finite(option(layer, candidate, score), index);
       return { layer, pinned: true, options: pinned ? [pinned] : [] };
     }
     const allowed = allowedCandidates(layer.candidates, requested);
@@ -163,12 +162,12 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       }
     }
     if (allowed === undefined) {
-      issues.push({ path: `${path()}.candidates`, message: 'the layer lists no candidates and the request names none: give candidates, a hardware profile, or a pin' });
+      issues.push({ path: `${layerPath(index)}.candidates`, message: 'the layer lists no candidates and the request names none: give candidates, a hardware profile, or a pin' });
       return { layer, pinned: false, options: [] };
     }
     if (allowed.length === 0) {
       issues.push({
-        path: `${path()}.candidates`,
+        path: `${layerPath(index)}.candidates`,
         message: `the layer allows ${layer.candidates!.join(', ')}, none of which the request allows (${requested!.join(', ')})`,
       });
       return { layer, pinned: false, options: [] };
@@ -178,11 +177,11 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       const candidate = parse(id)!;
       const scored: Score | string = !layer.sensitivity && tiedToEvidence.has(layer.name) ? { value: 0, source: 'none (tied)' } : scoreCandidate(layer, candidate);
       if (typeof scored === 'string') {
-        issues.push({ path: `${path()}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });
+        issues.push({ path: `${layerPath(index)}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });
         continue;
       }
       noteEstimates(layer.name, scored.estimates);
-      const made = finite(option(layer, candidate, scored), path);
+      const made = finite(option(layer, candidate, scored), index);
       if (made) options.push(made);
     }
     if (options.length > 0 && layer.sensitivity) {

@@ -85,15 +85,18 @@ export function soundEvidence(sensitivity: LayerSensitivity, params: number, pol
   return { sensitivity: out, notes, irregularLossDelta };
 }
 
-/** isMonotone over a record of loss changes by candidate id, without building arrays (every layer of a large model passes here). */
+/** isMonotone over a record of loss changes by candidate id, in reused arrays (every layer of a large model passes here). */
 function isMonotoneRecord(lossDelta: Record<string, number>, parse: (id: string) => Candidate | undefined): boolean {
-  for (const a in lossDelta) {
-    const value = lossDelta[a]!;
-    if (value < 0) return false;
-    for (const b in lossDelta) if (value > lossDelta[b]! && morePrecise(parse(a)!, parse(b)!)) return false;
+  let n = 0;
+  for (const id in lossDelta) {
+    SCRATCH_CANDIDATES[n] = parse(id)!;
+    SCRATCH_VALUES[n++] = lossDelta[id]!;
   }
-  return true;
+  SCRATCH_CANDIDATES.length = SCRATCH_VALUES.length = n;
+  return isMonotone(SCRATCH_CANDIDATES, SCRATCH_VALUES);
 }
+const SCRATCH_CANDIDATES: Candidate[] = [];
+const SCRATCH_VALUES: number[] = [];
 
 function isMonotone(candidates: Candidate[], values: number[]): boolean {
   for (let i = 0; i < values.length; i++) {
