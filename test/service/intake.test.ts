@@ -117,6 +117,14 @@ describe('scanJson and parseJsonBytes', () => {
     expect(thrown(() => parseJsonBytes(bytes('  '), bodyLimits)).issues[0]!.message).toMatch(/empty/);
   });
 
+  it('refuses prototype keys however they are spelled, and parses every other key', () => {
+    for (const body of ['{"a":{"__proto__":{"x":1}}}', '{"\\u005f_proto__":{}}', '{"b":[{"constructor":{"prototype":{}}}]}', '{"constr\\u0075ctor":{"prototype":1}}']) {
+      expect(thrown(() => parseJsonBytes(bytes(body), bodyLimits)).code, body).toBe('BITPLAN_ERR_INVALID_REQUEST');
+    }
+    expect(parseJsonBytes(bytes('{"constructor":1,"__proto_":2,"constructors":{"prototype":3},"x\\u0041":4}'), bodyLimits)).toEqual({ constructor: 1, __proto_: 2, constructors: { prototype: 3 }, xA: 4 });
+    expect(parseJsonBytes(bytes('\ufeff{"seed":"a"}'), bodyLimits)).toEqual({ seed: 'a' });
+  });
+
   it('admits the same request from bytes as from a parsed body', () => {
     const body = { seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] };
     expect(readPlanRequest({ json: bytes(JSON.stringify(body)) }, limits)).toEqual(readPlanRequest(body, limits));
