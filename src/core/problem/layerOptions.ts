@@ -80,7 +80,20 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     if (!plans.has(candidate.id)) plans.set(candidate.id, computePlan(hardware, candidate));
     return plans.get(candidate.id);
   };
-  const option = (layer: Layer, candidate: Candidate, score: Score): LayerOption | undefined => {
+  // What an option costs depends on its candidate and a few numbers of its layer: layers of one
+  // shape (an MoE's experts, a transformer's repeated blocks) share one costs object per
+  // candidate, frozen since it is shared. Not for pinned layers (a missing cost of theirs is set
+  // to 0 later), measured latency tables, or the fields only some layers give.
+  const sharedCosts = new Map<number, Map<number | undefined, Map<Candidate, LayerCosts>>>();
+  const sharedCostsOf = (layer: Layer): Map<Candidate, LayerCosts> | undefined => {
+    if (latencyFrom === 'table' || layer.pin !== undefined || layer.activationElements !== undefined || layer.macUnits !== undefined || layer.dotProductLength !== undefined) return undefined;
+    let byMacs = sharedCosts.get(layer.params);
+    if (!byMacs) sharedCosts.set(layer.params, (byMacs = new Map()));
+    let byCandidate = byMacs.get(layer.macs);
+    if (!byCandidate) byMacs.set(layer.macs, (byCandidate = new Map()));
+    return byCandidate;
+  };
+  const option = (layer: Layer, candidate: Candidate, score: Score, shared?: Map<Candidate, LayerCosts>): LayerOption | undefined => {
     const compute = planFor(candidate);
     if (hardware && (!compute || (!compute.native && !context.allowEmulated))) {
       const layers = unrunnable.get(candidate.id) ?? [];
@@ -89,7 +102,12 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       return undefined;
     }
     if (compute && !compute.native) emulated.set(candidate.id, compute.format.id);
-    return { candidate, score, costs: layerCosts(layer, candidate, compute, costContext), compute };
+    let costs = shared?.get(candidate);
+    if (!costs) {
+      costs = layerCosts(layer, candidate, compute, costContext);
+      if (shared) shared.set(candidate, Object.freeze(costs));
+    }
+    return { candidate, score, costs, compute };
   };
 
   // Evidence and costs are summed over layers: a value that is not finite would make every total NaN.
@@ -173,6 +191,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       return { layer, pinned: false, options: [] };
     }
     const options: LayerOption[] = [];
+    const shared = sharedCostsOf(layer);
     for (const id of allowed) {
       const candidate = parse(id)!;
       const scored: Score | string = !layer.sensitivity && tiedToEvidence.has(layer.name) ? { value: 0, source: 'none (tied)' } : scoreCandidate(layer, candidate);
@@ -181,7 +200,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
         continue;
       }
       noteEstimates(layer.name, scored.estimates);
-      const made = finite(option(layer, candidate, scored), index);
+      const made = finite(option(layer, candidate, scored, shared), index);
       if (made) options.push(made);
     }
     if (options.length > 0 && layer.sensitivity) {
