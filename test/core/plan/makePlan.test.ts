@@ -170,3 +170,33 @@ describe('candidate names in a model', () => {
     expect(aliased.layers[0]!.options.map((option) => option.score.value)).toEqual([0.5, 0.1]);
   });
 });
+
+describe('costs of layers of one shape', () => {
+  const sensitivity = { lossDelta: { 'int4/int4': 0.5, 'int8/int8': 0.1 } };
+  const layer = (name: string, extra: object = {}) => ({ name, params: 4096, macs: 8192, sensitivity, candidates: ['int4/int4', 'int8/int8'], ...extra });
+  const problem = prepareProblem({
+    model: { name: 'm', layers: [layer('a'), layer('b'), layer('c', { pin: 'int8/int8' }), layer('d', { activationElements: 10 }), layer('e', { params: 2048 })] },
+    modelPath: 'model',
+    budgets: [{ metric: 'bops', fraction: 0.5 }],
+    objective: { minimize: 'sensitivity' },
+    batchSize: 1,
+    solver: { backend: 'mckp', timeLimitMs: 1000, relativeGap: 0 },
+  } as PlanInput);
+  const costs = (name: string, j: number) => problem.layers.find((plannable) => plannable.layer.name === name)!.options[j]!.costs;
+
+  it('are one frozen object per candidate, the same values as a layer of its own', () => {
+    expect(costs('a', 0)).toBe(costs('b', 0));
+    expect(costs('a', 1)).toBe(costs('b', 1));
+    expect(costs('a', 0)).not.toBe(costs('a', 1));
+    expect(Object.isFrozen(costs('a', 0))).toBe(true);
+    expect(costs('a', 1)).toEqual(costs('c', 0));
+  });
+
+  it('are not shared by pinned layers, layers of another shape or with their own activation figures', () => {
+    expect(costs('c', 0)).not.toBe(costs('a', 1));
+    expect(Object.isFrozen(costs('c', 0))).toBe(false);
+    expect(costs('d', 0)).not.toBe(costs('a', 0));
+    expect(costs('e', 0)).not.toBe(costs('a', 0));
+    expect(costs('e', 0).sizeBytes).toBe(costs('a', 0).sizeBytes / 2);
+  });
+});
