@@ -8,7 +8,8 @@ import type { PlannableLayer } from './layerOptions.js';
  */
 export interface Item {
   members: number[];
-  candidateIds: string[];
+  /** Read-only: items may share one list. */
+  candidateIds: readonly string[];
   choices: number[][];
 }
 
@@ -23,9 +24,14 @@ export function buildItems(model: ModelDescriptor, layers: PlannableLayer[], iss
   // Without groups every layer is its own item (no name index or union-find for large models).
   if (!model.groups?.length) {
     const items: Item[] = [];
+    // Consecutive layers mostly allow the same candidates: they share one read-only list.
+    let previousIds: string[] = [];
     layers.forEach((plannable, index) => {
-      if (plannable.options.length === 0) return; // already reported on the layer
-      items.push({ members: [index], candidateIds: plannable.options.map((option) => option.candidate.id), choices: singleChoices(plannable.options.length) });
+      const { options } = plannable;
+      if (options.length === 0) return; // already reported on the layer
+      const same = previousIds.length === options.length && options.every((option, j) => option.candidate.id === previousIds[j]);
+      if (!same) previousIds = options.map((option) => option.candidate.id);
+      items.push({ members: [index], candidateIds: previousIds, choices: singleChoices(options.length) });
     });
     return items;
   }

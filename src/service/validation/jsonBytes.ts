@@ -57,6 +57,8 @@ export function scanJson(bytes: Uint8Array, limits: JsonBodyLimits): { suspectKe
     const b = bytes[i]!;
     const kind = BYTE_KIND[b]!;
     if (kind === VALUE_BYTE) {
+      // The rest of a number or literal in a tight loop (a model is mostly numbers and names).
+      while (i + 1 < bytes.length && BYTE_KIND[bytes[i + 1]!] === VALUE_BYTE) i++;
       previous = b;
       continue;
     }
