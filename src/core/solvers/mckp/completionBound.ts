@@ -73,7 +73,7 @@ export class CompletionBounds {
    */
   reaches(t: number, cost: number, weight: Float64Array, offset: number, ceiling: number): boolean {
     const priced = this.priced(weight, offset);
-    for (let k = 0; k < this.tables.length; k++) if (this.rowBound(k, t, cost, weight, offset, priced) >= ceiling) return true;
+    for (let k = 0; k < this.tables.length; k++) if (this.rowBound(k, t, cost, weight, offset, priced, ceiling) >= ceiling) return true;
     return false;
   }
 
@@ -84,13 +84,18 @@ export class CompletionBounds {
     return priced;
   }
 
-  private rowBound(k: number, t: number, cost: number, weight: Float64Array, offset: number, priced: number): number {
+  /** The row's bound, or a value below `ceiling` when even taking no increment stays below it. */
+  private rowBound(k: number, t: number, cost: number, weight: Float64Array, offset: number, priced: number, ceiling: number): number {
     const table = this.tables[k]!;
     const c = table.checkpointOf[t]!;
     const w = weight[offset + k]!;
-    const r = this.room[k]! - w - table.gapWeight[t]! - table.baseWeight[c]!;
     const others = priced - this.price[k]! * (w - this.room[k]!);
-    return cost + others + table.gapCost[t]! + table.baseCost[c]! + increments(table.cumWeight[c]!, table.cumCost[c]!, r);
+    const base = cost + others + table.gapCost[t]! + table.baseCost[c]!;
+    // Increments only save cost (the hull's options get strictly cheaper), so the bound is at
+    // most `base`: below the ceiling already, the search over the increments cannot change that.
+    if (base < ceiling) return base;
+    const r = this.room[k]! - w - table.gapWeight[t]! - table.baseWeight[c]!;
+    return base + increments(table.cumWeight[c]!, table.cumCost[c]!, r);
   }
 }
 
