@@ -42,7 +42,13 @@ const visible = (maxLength: number) =>
 
 /** Whether `value` is a name the `name()` schema accepts (for code that checks names without zod). */
 export function isName(value: unknown): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= NAME_MAX_LENGTH && !HIDDEN_CHARACTERS.test(value);
+  if (typeof value !== 'string' || value.length < 1 || value.length > NAME_MAX_LENGTH) return false;
+  // Printable ASCII holds none of the hidden characters: most names need no regular expression.
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return !HIDDEN_CHARACTERS.test(value);
+  }
+  return true;
 }
 
 /** A name: 1-256 visible characters (no controls or invisible formatting). */
