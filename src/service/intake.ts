@@ -4,7 +4,7 @@ import { PlanRequest } from '../contract/request.js';
 import type { SeedStore } from './seedStore.js';
 import { checkNames } from './resolve.js';
 import { parseBounded } from './validation/boundedParse.js';
-import { parseJsonBytes } from './validation/jsonBytes.js';
+import { parseJsonBytes, type JsonScanResult } from './validation/jsonBytes.js';
 import { checkLimits, jsonBodyLimits, modelBulkFields, type Limits } from './validation/limits.js';
 
 /**
@@ -15,6 +15,8 @@ export interface JsonBytes {
   json: Uint8Array;
   /** The view's buffer belongs to this body alone, so it can move to a thread instead of being copied. */
   ownsBuffer?: boolean;
+  /** What scanJson found as the body arrived (then it is not scanned again). */
+  scanned?: JsonScanResult;
 }
 
 /** Bodies up to this size are parsed and validated on the event loop (a few milliseconds at most). */
@@ -26,7 +28,7 @@ export function isJsonBytes(body: unknown): body is JsonBytes {
 
 /** The parsed body of a request: JSON bytes are parsed here (bounded, see scanJson). */
 function parsedBody(body: unknown, limits: Limits): unknown {
-  return isJsonBytes(body) ? parseJsonBytes(body.json, jsonBodyLimits(limits)) : body;
+  return isJsonBytes(body) ? parseJsonBytes(body.json, jsonBodyLimits(limits), body.scanned) : body;
 }
 
 /** A validated plan request within the configured limits; a 400 or 413 otherwise. */

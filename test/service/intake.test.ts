@@ -6,7 +6,8 @@ import { ServiceError } from '../../src/service/errors.js';
 import { readPlanRequest } from '../../src/service/intake.js';
 import { parseBounded } from '../../src/service/validation/boundedParse.js';
 import { ISSUES_COUNTED_MAX, ISSUES_LISTED_MAX } from '../../src/service/validation/issueSink.js';
-import { parseJsonBytes, scanJson } from '../../src/service/validation/jsonBytes.js';
+import { JsonScan, parseJsonBytes, scanJson } from '../../src/service/validation/jsonBytes.js';
+import { mulberry32 } from '../../src/core/random.js';
 import { jsonBodyLimits, modelBulkFields } from '../../src/service/validation/limits.js';
 import { arbitraryPlanInput } from '../support/randomModels.js';
 
@@ -101,6 +102,41 @@ describe('scanJson and parseJsonBytes', () => {
     expect(() => scanJson(bytes('{"layers": [ \n ], "b": {}}'), none)).not.toThrow();
     for (const element of ['"x"', '{}', '[]', '0', 'null', '"[]"']) {
       expect(thrown(() => scanJson(bytes(`{"layers": [ ${element} ]}`), none)).message).toBe('"layers" has 1 entries; this service takes at most MAX_LAYERS=0');
+    }
+  });
+
+  it('scans a body that arrives in pieces as it scans it whole, wherever the pieces split it', () => {
+    const next = mulberry32(17);
+    const bodies = [
+      '{"model":{"name":"a\\"b\\\\","layers":[{"name":"x\\\\\\"y","params":12,"lossDelta":{"int4/int4":1.5e-3}},{}],"e":[ ]},"x":[1,[2,[3]],"s\\u0041"]}',
+      '{"\\u005f_proto__":{"a":[1,2,3]}}',
+      '{"constructor":{"prototype":1},"b":"}]\\"[{"}',
+      `{"layers":[${'{"a":"\\\\"},'.repeat(40)}{}]}`,
+      `[${'[],'.repeat(30)}[]]`,
+      `{"deep":${'['.repeat(40)}${']'.repeat(40)}}`,
+    ];
+    const small = { ...bodyLimits, maxArrayLength: 30, maxValues: 60 };
+    const outcome = (run: () => unknown) => {
+      try {
+        return run();
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    for (const text of bodies) {
+      const whole = bytes(text);
+      const expected = outcome(() => scanJson(whole, small));
+      for (let trial = 0; trial < 50; trial++) {
+        const scan = new JsonScan(small);
+        const pieces = outcome(() => {
+          for (let end = 0; end < whole.length; ) {
+            end = Math.min(whole.length, end + 1 + Math.floor(next() * 6));
+            scan.feed(whole, end);
+          }
+          return scan.finish();
+        });
+        expect(pieces, text).toEqual(expected);
+      }
     }
   });
 
