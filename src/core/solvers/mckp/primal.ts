@@ -40,7 +40,7 @@ export function isFeasible(inst: FlatInstance, used: Float64Array): boolean {
  * Candidate moves in parallel arrays (a pass over a 45,000-layer model lists a quarter million;
  * an object each was most of the heuristics' garbage).
  */
-class Moves {
+export class Moves {
   readonly item: number[] = [];
   readonly option: number[] = [];
   readonly ratio: number[] = [];
@@ -57,6 +57,40 @@ class Moves {
     const order = Int32Array.from(item, (_, index) => index).sort((x, y) => ratio[y]! - ratio[x]! || item[x]! - item[y]! || option[x]! - option[y]!);
     const move = { item: 0, option: 0 };
     for (const index of order) {
+      move.item = item[index]!;
+      move.option = option[index]!;
+      yield move;
+    }
+  }
+
+  /**
+   * The same order taken from a heap one by one, for a caller that stops early (repair uses a
+   * few of tens of thousands; a full sort would cost more than the moves it takes).
+   */
+  *bestFirstLazily(): Generator<{ item: number; option: number }> {
+    const { item, option, ratio } = this;
+    const before = (x: number, y: number) => ratio[x]! > ratio[y]! || (ratio[x] === ratio[y] && (item[x]! < item[y]! || (item[x] === item[y] && option[x]! < option[y]!)));
+    const heap = Int32Array.from(item, (_, index) => index);
+    let size = heap.length;
+    const siftDown = (from: number) => {
+      const moving = heap[from]!;
+      let at = from;
+      for (;;) {
+        let child = 2 * at + 1;
+        if (child >= size) break;
+        if (child + 1 < size && before(heap[child + 1]!, heap[child]!)) child++;
+        if (!before(heap[child]!, moving)) break;
+        heap[at] = heap[child]!;
+        at = child;
+      }
+      heap[at] = moving;
+    };
+    for (let at = (size >> 1) - 1; at >= 0; at--) siftDown(at);
+    const move = { item: 0, option: 0 };
+    while (size > 0) {
+      const index = heap[0]!;
+      heap[0] = heap[--size]!;
+      siftDown(0);
       move.item = item[index]!;
       move.option = option[index]!;
       yield move;
@@ -98,7 +132,7 @@ export function repair(inst: FlatInstance, start: Int32Array, options: Pick<Mckp
     }
     if (moves.item.length === 0) return undefined;
     const moved = new Set<number>();
-    for (const move of moves.bestFirst()) {
+    for (const move of moves.bestFirstLazily()) {
       if (total <= 0) break;
       if (moved.has(move.item)) continue;
       const from = a.choice[move.item]!;
