@@ -73,7 +73,7 @@ export class CompletionBounds {
    */
   reaches(t: number, cost: number, weight: Float64Array, offset: number, ceiling: number): boolean {
     const priced = this.priced(weight, offset);
-    for (let k = 0; k < this.tables.length; k++) if (this.rowBound(k, t, cost, weight, offset, priced, ceiling) >= ceiling) return true;
+    for (let k = 0; k < this.tables.length; k++) if (this.rowReaches(k, t, cost, weight, offset, priced, ceiling)) return true;
     return false;
   }
 
@@ -84,8 +84,8 @@ export class CompletionBounds {
     return priced;
   }
 
-  /** The row's bound, or a value below `ceiling` when even taking no increment stays below it. */
-  private rowBound(k: number, t: number, cost: number, weight: Float64Array, offset: number, priced: number, ceiling: number): number {
+  /** Whether row k's bound reaches `ceiling` (a yes or no, not the bound: a number returned from here would be boxed, a million times a round). */
+  private rowReaches(k: number, t: number, cost: number, weight: Float64Array, offset: number, priced: number, ceiling: number): boolean {
     const table = this.tables[k]!;
     const c = table.checkpointOf[t]!;
     const w = weight[offset + k]!;
@@ -93,9 +93,9 @@ export class CompletionBounds {
     const base = cost + others + table.gapCost[t]! + table.baseCost[c]!;
     // Increments only save cost (the hull's options get strictly cheaper), so the bound is at
     // most `base`: below the ceiling already, the search over the increments cannot change that.
-    if (base < ceiling) return base;
+    if (base < ceiling) return false;
     const r = this.room[k]! - w - table.gapWeight[t]! - table.baseWeight[c]!;
-    return base + increments(table.cumWeight[c]!, table.cumCost[c]!, r);
+    return base + increments(table.cumWeight[c]!, table.cumCost[c]!, r) >= ceiling;
   }
 }
 
