@@ -51,26 +51,21 @@ export class Moves {
     this.ratio.push(ratio);
   }
 
-  /** The moves by ratio, highest first, then by item and option (a total order: the same on every run). */
-  *bestFirst(): Generator<{ item: number; option: number }> {
+  /** Indices of the moves by ratio, highest first, then by item and option (a total order: the same on every run). */
+  sorted(): Int32Array {
     const { item, option, ratio } = this;
-    const order = Int32Array.from(item, (_, index) => index).sort((x, y) => ratio[y]! - ratio[x]! || item[x]! - item[y]! || option[x]! - option[y]!);
-    const move = { item: 0, option: 0 };
-    for (const index of order) {
-      move.item = item[index]!;
-      move.option = option[index]!;
-      yield move;
-    }
+    return indices(item.length).sort((x, y) => ratio[y]! - ratio[x]! || item[x]! - item[y]! || option[x]! - option[y]!);
   }
 
   /**
-   * The same order taken from a heap one by one, for a caller that stops early (repair uses a
-   * few of tens of thousands; a full sort would cost more than the moves it takes).
+   * The same order from a heap, one index a call (-1 when none is left), for a caller that stops
+   * early (repair uses a few of tens of thousands; a full sort would cost more than the moves it
+   * takes). Plain indices, not objects or iterator results: nothing to collect per move.
    */
-  *bestFirstLazily(): Generator<{ item: number; option: number }> {
+  lazily(): () => number {
     const { item, option, ratio } = this;
     const before = (x: number, y: number) => ratio[x]! > ratio[y]! || (ratio[x] === ratio[y] && (item[x]! < item[y]! || (item[x] === item[y] && option[x]! < option[y]!)));
-    const heap = Int32Array.from(item, (_, index) => index);
+    const heap = indices(item.length);
     let size = heap.length;
     const siftDown = (from: number) => {
       const moving = heap[from]!;
@@ -86,16 +81,21 @@ export class Moves {
       heap[at] = moving;
     };
     for (let at = (size >> 1) - 1; at >= 0; at--) siftDown(at);
-    const move = { item: 0, option: 0 };
-    while (size > 0) {
+    return () => {
+      if (size === 0) return -1;
       const index = heap[0]!;
       heap[0] = heap[--size]!;
       siftDown(0);
-      move.item = item[index]!;
-      move.option = option[index]!;
-      yield move;
-    }
+      return index;
+    };
   }
+}
+
+/** 0, 1, ..., n - 1 (a loop: Int32Array.from over an array steps an iterator per element). */
+function indices(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
 
 /** Recomputes sums from scratch (no drift from incremental updates). */
@@ -132,20 +132,23 @@ export function repair(inst: FlatInstance, start: Int32Array, options: Pick<Mckp
     }
     if (moves.item.length === 0) return undefined;
     const moved = new Set<number>();
-    for (const move of moves.bestFirstLazily()) {
+    const nextMove = moves.lazily();
+    for (let index = nextMove(); index >= 0; index = nextMove()) {
       if (total <= 0) break;
-      if (moved.has(move.item)) continue;
-      const from = a.choice[move.item]!;
+      const moveItem = moves.item[index]!;
+      const moveOption = moves.option[index]!;
+      if (moved.has(moveItem)) continue;
+      const from = a.choice[moveItem]!;
       let after = 0;
       for (let k = 0; k < rows; k++) {
-        const next = a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!;
+        const next = a.used[k]! + weight[moveOption * rows + k]! - weight[from * rows + k]!;
         after += Math.max(0, (next - capacity[k]!) / rowScale[k]!);
       }
       if (after >= total) continue;
-      for (let k = 0; k < rows; k++) a.used[k] = a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!;
-      a.choice[move.item] = move.option;
-      a.cost += cost[move.option]! - cost[from]!;
-      moved.add(move.item);
+      for (let k = 0; k < rows; k++) a.used[k] = a.used[k]! + weight[moveOption * rows + k]! - weight[from * rows + k]!;
+      a.choice[moveItem] = moveOption;
+      a.cost += cost[moveOption]! - cost[from]!;
+      moved.add(moveItem);
       total = after;
     }
     a = refresh(inst, a);
@@ -178,17 +181,20 @@ export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array, opt
       }
     }
     let changed = false;
-    for (const move of moves.bestFirst()) {
-      const from = a.choice[move.item]!;
-      if (cost[move.option]! >= cost[from]!) continue;
+    const order = moves.sorted();
+    for (let n = 0; n < order.length; n++) {
+      const moveItem = moves.item[order[n]!]!;
+      const moveOption = moves.option[order[n]!]!;
+      const from = a.choice[moveItem]!;
+      if (cost[moveOption]! >= cost[from]!) continue;
       let ok = true;
       for (let k = 0; k < rows && ok; k++) {
-        ok = withinCapacity(a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!, capacity[k]!);
+        ok = withinCapacity(a.used[k]! + weight[moveOption * rows + k]! - weight[from * rows + k]!, capacity[k]!);
       }
       if (!ok) continue;
-      for (let k = 0; k < rows; k++) a.used[k] = a.used[k]! + weight[move.option * rows + k]! - weight[from * rows + k]!;
-      a.cost += cost[move.option]! - cost[from]!;
-      a.choice[move.item] = move.option;
+      for (let k = 0; k < rows; k++) a.used[k] = a.used[k]! + weight[moveOption * rows + k]! - weight[from * rows + k]!;
+      a.cost += cost[moveOption]! - cost[from]!;
+      a.choice[moveItem] = moveOption;
       changed = true;
     }
     a = refresh(inst, a);

@@ -10,10 +10,11 @@ describe('the moves of the primal heuristics', () => {
       const count = Math.floor(next() * 300);
       // Few distinct ratios and items, so that ties are broken by item and option.
       for (let n = 0; n < count; n++) moves.push(Math.floor(next() * 20), Math.floor(next() * 6), [0.5, 1, 2, Infinity, 1e-300][Math.floor(next() * 5)]!);
-      // Read each move as it comes: the generators reuse one object.
-      const read = (order: Iterable<{ item: number; option: number }>) => Array.from(order, (move) => `${move.item}:${move.option}`);
-      const sorted = read(moves.bestFirst());
-      const lazily = read(moves.bestFirstLazily());
+      const read = (index: number) => `${moves.item[index]}:${moves.option[index]}`;
+      const sorted = Array.from(moves.sorted(), read);
+      const take = moves.lazily();
+      const lazily: string[] = [];
+      for (let index = take(); index >= 0; index = take()) lazily.push(read(index));
       expect(lazily).toEqual(sorted);
       expect(sorted).toHaveLength(count);
     }
