@@ -37,8 +37,9 @@ export function isFeasible(inst: FlatInstance, used: Float64Array): boolean {
 }
 
 /**
- * Candidate moves in parallel arrays (a pass over a 45,000-layer model lists a quarter million;
- * an object each was most of the heuristics' garbage).
+ * Candidate moves in parallel arrays (a pass over a 45,000-layer model may list every one of its
+ * 225,000 options, repair's lists 54,000 on the DeepSeek-V3 shape; an object each was most of
+ * the heuristics' garbage).
  */
 export class Moves {
   readonly item: number[] = [];
