@@ -42,19 +42,29 @@ const clock = { now: () => performance.now() };
 export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
   const start = clock.now();
   if (task.kind === 'plan') {
-    const request = 'admitted' in task.input ? task.input.admitted : admitPlan(task.input.unparsed, task.input.limits, seeds);
+    const request = 'admitted' in task.input ? task.input.admitted : admitPlan(takeBytes(task.input), task.input.limits, seeds);
     const admitted = clock.now();
     const plan = makePlan(planInput(request, resolveModelAndHardware(request, seeds)), clock);
     const solved = clock.now();
     const answer = renderPlan(plan, task.format);
     return { ...answer, phasesMs: { admit: admitted - start, solve: solved - admitted, render: clock.now() - solved } };
   }
-  const request = 'admitted' in task.input ? task.input.admitted : admitFrontier(task.input.unparsed, task.input.limits, seeds);
+  const request = 'admitted' in task.input ? task.input.admitted : admitFrontier(takeBytes(task.input), task.input.limits, seeds);
   const admitted = clock.now();
   const frontier = makeFrontier(frontierInput(request, resolveModelAndHardware(request, seeds)), clock);
   const solved = clock.now();
   const answer = renderFrontier(frontier, task.representation);
   return { ...answer, phasesMs: { admit: admitted - start, solve: solved - admitted, render: clock.now() - solved } };
+}
+
+/**
+ * The body's bytes, taken out of the task: once parsed they are garbage, and a 20 MB body is not
+ * held through the solve (the thread's own copy of the task, moved to it).
+ */
+function takeBytes(input: { unparsed: JsonBytes }): JsonBytes {
+  const bytes = input.unparsed;
+  input.unparsed = { json: new Uint8Array(0) };
+  return bytes;
 }
 
 /** A task ready for the solver pool: what to run, how long it may take, whether it is heavy. */
