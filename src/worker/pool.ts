@@ -100,7 +100,7 @@ export class SolverPool implements TaskRunner {
     // takes hundreds of them to start, and a busy pool's next clients would wait for it.
     const stop = () => {
       const slot = this.slots.find((s) => s.busy?.id === id);
-      if (slot) this.replaceBusy(slot, new Error('the client went away'));
+      if (slot) this.replaceThread(slot, new Error('the client went away'));
     };
     setTimeout(stop, CANCEL_GRACE_MS).unref();
   }
@@ -144,35 +144,32 @@ export class SolverPool implements TaskRunner {
     this.drained();
   }
 
+  /** A thread that failed (an uncaught error, out of memory): its task, if any, fails, and a new thread takes its place. */
   private fail(worker: Worker, error: Error): void {
     const slot = this.slots.find((s) => s.worker === worker);
     if (!slot) return;
-    if (slot.busy) {
-      clearTimeout(slot.busy.timer);
-      const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      slot.busy.reject(outOfMemory ? serviceError('BITPLAN_ERR_OUT_OF_MEMORY', [this.options.threadMemoryMb]) : error);
-      slot.busy = undefined;
-    }
-    void worker.terminate();
-    if (!this.closing) slot.worker = this.spawn();
-    this.dispatch();
-    this.drained();
+    const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    this.replaceThread(slot, outOfMemory ? serviceError('BITPLAN_ERR_OUT_OF_MEMORY', [this.options.threadMemoryMb]) : error);
   }
 
   /** A solve that outlived its limit by the grace period: end the thread, answer 503, start a new thread. */
   private overrun(slot: Slot): void {
-    this.replaceBusy(slot, serviceError('BITPLAN_ERR_OVERRUN', [this.options.graceMs]));
+    if (slot.busy) this.replaceThread(slot, serviceError('BITPLAN_ERR_OVERRUN', [this.options.graceMs]));
   }
 
-  /** Ends a busy thread's task with `error`, replaces the thread (unless closing) and serves the queue. */
-  private replaceBusy(slot: Slot, error: Error): void {
-    if (!slot.busy) return;
-    const { reject, timer } = slot.busy;
-    clearTimeout(timer);
-    slot.busy = undefined;
+  /**
+   * Ends a slot's thread and its task, if any, with `error`; starts a new thread (unless closing)
+   * and serves the queue. The one way a thread is replaced: failures, overruns, cancellations.
+   */
+  private replaceThread(slot: Slot, error: Error): void {
+    const busy = slot.busy;
+    if (busy) {
+      clearTimeout(busy.timer);
+      slot.busy = undefined;
+    }
     void slot.worker.terminate();
     if (!this.closing) slot.worker = this.spawn();
-    reject(error);
+    busy?.reject(error);
     this.dispatch();
     this.drained();
   }
