@@ -1,6 +1,6 @@
 import { COST_METRICS } from '../costs/metric.js';
 import type { PreparedProblem } from '../problem/prepare.js';
-import { itemValue, quantityReader, type Quantity } from '../problem/rows.js';
+import { itemValue, totalOf, type Quantity } from '../problem/rows.js';
 import type { LayerCosts } from '../costs/layerCosts.js';
 import { relativeGap, withinCapacity } from '../solvers/instance.js';
 import type { BudgetUse, PlannedLayer, PlanResult } from './planResult.js';
@@ -76,19 +76,8 @@ function totalsOf(problem: PreparedProblem, verified: VerifiedAssignment): PlanR
   const chosen = problem.layers.map((plannable, i) => plannable.options[verified.options[i]!]!);
   const totals: PlanResult['totals'] = {};
   for (const quantity of ['sensitivity', ...COST_METRICS] as Quantity[]) {
-    // Summed in layer order, in a plain loop (45,000 layers, seven quantities).
-    const read = quantityReader(quantity);
-    let sum = 0;
-    let known = true;
-    for (const option of chosen) {
-      const value = read(option);
-      if (value === undefined) {
-        known = false;
-        break;
-      }
-      sum += value;
-    }
-    if (known) totals[quantity] = sum;
+    const sum = totalOf(chosen, quantity);
+    if (sum !== undefined) totals[quantity] = sum;
   }
   if (totals.sensitivity !== undefined) totals.sensitivity += verified.interactions;
   return totals;

@@ -1,7 +1,7 @@
 import type { ModelDescriptor } from '../model/model.js';
 import { coreError } from '../errors.js';
 import type { PlannableLayer } from '../problem/layerOptions.js';
-import { quantityReader, type Quantity, type ResolvedLimit } from '../problem/rows.js';
+import { totalOf, type Quantity, type ResolvedLimit } from '../problem/rows.js';
 import { withinCapacity } from '../solvers/instance.js';
 import { interactionTotal, type LayerPair } from '../problem/interactions.js';
 
@@ -49,12 +49,8 @@ export function verifyAssignment(
       if (ids.size > 1) reject(`tied layers ${group.join(', ')} got different candidates`);
     }
   }
-  const total = (quantity: Quantity) => {
-    const read = quantityReader(quantity);
-    let sum = 0;
-    for (const option of chosen) sum += read(option) ?? Number.NaN;
-    return sum;
-  };
+  // A quantity some chosen option lacks is NaN: it meets no limit and is no objective.
+  const total = (quantity: Quantity) => totalOf(chosen, quantity) ?? Number.NaN;
   const used = limits.map((limit) => {
     const value = total(limit.quantity);
     if (!withinCapacity(value, limit.limit)) reject(`${limit.quantity} ${value} exceeds its limit ${limit.limit}`);

@@ -7,8 +7,9 @@ import type { LayerOption, PlannableLayer } from './layerOptions.js';
 /** A quantity summed over layers: the sensitivity score or a cost metric. */
 export type Quantity = 'sensitivity' | CostMetric;
 
+/** An option's value of one quantity: its score, or one of its costs (undefined where it has none). */
 export function optionValue(option: LayerOption, quantity: Quantity): number | undefined {
-  return quantity === 'sensitivity' ? option.score.value : option.costs[quantity];
+  return READERS[quantity](option);
 }
 
 export type QuantityReader = (option: LayerOption) => number | undefined;
@@ -19,6 +20,18 @@ export type QuantityReader = (option: LayerOption) => number | undefined;
  */
 export function quantityReader(quantity: Quantity): QuantityReader {
   return READERS[quantity];
+}
+
+/** A quantity summed over options in their order; undefined when one of them has no value of it. */
+export function totalOf(options: readonly LayerOption[], quantity: Quantity): number | undefined {
+  const read = READERS[quantity];
+  let sum = 0;
+  for (const option of options) {
+    const value = read(option);
+    if (value === undefined) return undefined;
+    sum += value;
+  }
+  return sum;
 }
 
 const READERS: Record<Quantity, QuantityReader> = {
