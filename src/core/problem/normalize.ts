@@ -106,8 +106,8 @@ function normalizeLayer(layer: Layer, index: number, issues: FieldIssue[], preci
     issues.push({ path: layerPath(index, 'sensitivity.weightStats.channels'), message: 'per-channel scales need the number of output channels (channels)' });
   }
   const latencyMs = canonicalKeys(layer.latencyMs, index, 'latencyMs', issues, precision);
-  // Large models are mostly canonical already: the layer itself, unless something changed.
-  const same = candidates === layer.candidates || (candidates !== undefined && layer.candidates !== undefined && candidates.every((id, k) => id === layer.candidates![k]) && candidates.length === layer.candidates.length);
-  if (same && pin === layer.pin && sensitivity === layer.sensitivity && latencyMs === layer.latencyMs) return layer;
+  // Large models are mostly canonical already: the layer itself, unless something changed (a
+  // list that is not canonical as given comes back as a new, different one).
+  if (candidates === layer.candidates && pin === layer.pin && sensitivity === layer.sensitivity && latencyMs === layer.latencyMs) return layer;
   return { ...layer, candidates, pin, sensitivity, latencyMs };
 }
