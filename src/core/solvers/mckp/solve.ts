@@ -51,8 +51,9 @@ function provablyInfeasible(inst: FlatInstance): boolean {
  * turns out hard is first split (a threshold halfway down tried first) to overshoot least. A
  * round is the core program (core.ts: a dynamic program, very fast where states dominate each
  * other: few rows, or many interchangeable items) until a round hits the program's memory
- * caps; from then on rounds are branch and bound (branchAndBound.ts), which needs no dominance. Only the time limit (or the branch-and-bound node limit) stops the proof
- * early, and stoppedBy says which. Each completed round raises the reported bound to the lesser
+ * caps; from then on rounds are branch and bound (branchAndBound.ts), which needs no
+ * dominance. Only the time limit (or the branch-and-bound node limit) stops the proof early,
+ * and stoppedBy says which. Each completed round raises the reported bound to the lesser
  * of L(mu) + T and the incumbent, so an answer stopped early carries the best gap proven so far.
  */
 export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, overrides: Partial<MckpOptions> = {}): SolveOutcome {
