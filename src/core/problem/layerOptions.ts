@@ -133,13 +133,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const indistinguishable: string[] = [];
   const irregular: string[] = [];
   const kinds = { lossDelta: 0, hessian: 0 };
-  // Candidates by id for this request: a model of 45,000 layers names the same few on each.
-  const parsedIds = new Map<string, Candidate | undefined>();
-  const parse = (id: string): Candidate | undefined => {
-    let candidate = parsedIds.get(id);
-    if (candidate === undefined && !parsedIds.has(id)) parsedIds.set(id, (candidate = parseCandidate(id, context.precision)));
-    return candidate;
-  };
+  const parse = (id: string) => parseCandidate(id, context.precision);
   // A layer tied to others that carry evidence (a shared weight used twice) may carry none of its
   // own: it takes the group's candidate, and the group's evidence scores the choice.
   const evidenced = new Set(model.layers.filter((layer) => layer.sensitivity).map((layer) => layer.name));
