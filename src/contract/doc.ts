@@ -33,22 +33,21 @@ export const TEXT_MAX_LENGTH = 4096;
 const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
 const hiddenCharacterMessage = 'control and invisible characters (newlines, tabs, bidi overrides, zero-width marks) are not allowed';
 
-const visible = (maxLength: number) =>
-  z
-    .string()
-    .min(1)
-    .max(maxLength)
-    .refine((text) => !HIDDEN_CHARACTERS.test(text), hiddenCharacterMessage);
+/** Whether a text holds none of the hidden characters. */
+function hasNoHiddenCharacters(text: string): boolean {
+  // Printable ASCII holds none of them: most texts need no regular expression.
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return !HIDDEN_CHARACTERS.test(text);
+  }
+  return true;
+}
+
+const visible = (maxLength: number) => z.string().min(1).max(maxLength).refine(hasNoHiddenCharacters, hiddenCharacterMessage);
 
 /** Whether `value` is a name the `name()` schema accepts (for code that checks names without zod). */
 export function isName(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length < 1 || value.length > NAME_MAX_LENGTH) return false;
-  // Printable ASCII holds none of the hidden characters: most names need no regular expression.
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x20 || code > 0x7e) return !HIDDEN_CHARACTERS.test(value);
-  }
-  return true;
+  return typeof value === 'string' && value.length >= 1 && value.length <= NAME_MAX_LENGTH && hasNoHiddenCharacters(value);
 }
 
 /** A name: 1-256 visible characters (no controls or invisible formatting). */
