@@ -7,7 +7,8 @@
  * weights depend on how many move to each alternative. So a group of such items is one item
  * whose options are count vectors, each costing the cheapest way to realise it (groupTable.ts),
  * while that stays below the threshold: a few dozen options instead of thousands of stages,
- * each of which the program would otherwise spend a pass over every state on.
+ * each of which the program would otherwise spend a pass over every state on. Two groups
+ * that mirror each other (same two formats, one cheapest at either) are one item of net moves.
  */
 
 import { groupChoice, groupTable, type GroupMoves, type GroupTable } from './groupTable.js';
@@ -42,6 +43,16 @@ interface Group {
   members: number[]; // instance items
   base: number[]; // their cheapest options
   alternatives: number[][]; // per member, its option for each alternative slot
+  /** The weights of the base and of each alternative slot (the group's key, in parts). */
+  baseKey: string;
+  slotKeys: string[];
+}
+
+/** A merged group: its members, their moves and its table of count vectors. */
+interface Part {
+  group: Group;
+  moves: GroupMoves;
+  table: GroupTable;
 }
 
 export function buildCoreItems(
@@ -59,8 +70,9 @@ export function buildCoreItems(
     // Alternatives in a slot order that depends on their weights only.
     const [base, ...others] = entry.live as [number, ...number[]];
     const slotted = others.map((o) => ({ o, key: weightKey(o) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-    const key = `${weightKey(base)};${slotted.map((x) => x.key).join(';')}`;
-    const group = groups.get(key) ?? { members: [], base: [], alternatives: [] };
+    const baseKey = weightKey(base);
+    const key = `${baseKey};${slotted.map((x) => x.key).join(';')}`;
+    const group = groups.get(key) ?? { members: [], base: [], alternatives: [], baseKey, slotKeys: slotted.map((x) => x.key) };
     group.members.push(entry.item);
     group.base.push(base);
     group.alternatives.push(slotted.map((x) => x.o));
@@ -71,17 +83,19 @@ export function buildCoreItems(
   const weight: number[] = [];
   const reduced: number[] = [];
   // What option id stands for: an instance option of one item (owner >= 0), or count vector
-  // `optionOrVector` of merged group -owner-1.
+  // `optionOrVector` of part `optionPart` of merged entry -owner-1.
   const owner: number[] = [];
   const optionOrVector: number[] = [];
-  const merged: { group: Group; moves: GroupMoves; table: GroupTable }[] = [];
+  const optionPart: number[] = [];
+  const merged: Part[][] = [];
   const items: CoreItem[] = [];
-  const addOption = (c: number, w: ArrayLike<number>, rc: number, who: number, what: number): number => {
+  const addOption = (c: number, w: ArrayLike<number>, rc: number, who: number, what: number, part = 0): number => {
     cost.push(c);
     for (let k = 0; k < m; k++) weight.push(w[k]!);
     reduced.push(rc);
     owner.push(who);
     optionOrVector.push(what);
+    optionPart.push(part);
     return cost.length - 1;
   };
   const spreadOf = (live: number[]) => {
@@ -97,7 +111,69 @@ export function buildCoreItems(
     }
     return spread;
   };
+  /** The summed base cost and weights of every member of the parts. */
+  const baseOf = (parts: Part[]) => {
+    let baseCost = 0;
+    const baseWeight = new Float64Array(m);
+    for (const { group } of parts) {
+      for (const o of group.base) {
+        baseCost += source.cost[o]!;
+        for (let k = 0; k < m; k++) baseWeight[k] = baseWeight[k]! + source.weight[o * m + k]!;
+      }
+    }
+    return { baseCost, baseWeight };
+  };
+  /** Per slot, the weight change of one member moving from its base to it (the same for every member). */
+  const shiftsOf = ({ group, table }: Part) =>
+    Array.from({ length: table.slots }, (_, j) => {
+      const [base, alternative] = [group.base[0]!, group.alternatives[0]![j]!];
+      return Array.from({ length: m }, (_, k) => source.weight[alternative * m + k]! - source.weight[base * m + k]!);
+    });
+  /**
+   * One core item for merged parts: part 0's count vectors below the threshold, then the other
+   * parts' vectors but their empty one (every member at its base, already part 0's vector 0).
+   */
+  const addMerged = (parts: Part[]) => {
+    const id = merged.push(parts) - 1;
+    const { baseCost, baseWeight } = baseOf(parts);
+    const vectors: { part: number; index: number; reduced: number }[] = [];
+    parts.forEach(({ table }, part) => {
+      for (let index = part === 0 ? 0 : 1; index < table.size; index++) if (table.reduced[index]! < threshold) vectors.push({ part, index, reduced: table.reduced[index]! });
+    });
+    vectors.sort((a, b) => a.reduced - b.reduced || a.part - b.part || a.index - b.index);
+    const shifts = parts.map(shiftsOf);
+    const w = new Float64Array(m);
+    const live = vectors.map(({ part, index, reduced: rc }) => {
+      const { table } = parts[part]!;
+      w.set(baseWeight);
+      for (let j = 0; j < table.slots; j++) {
+        const n = Math.floor(index / table.stride[j]!) % table.radix[j]!;
+        for (let k = 0; k < m; k++) w[k] = w[k]! + n * shifts[part]![j]![k]!;
+      }
+      return addOption(baseCost + table.costChange[index]!, w, rc, -id - 1, index, part);
+    });
+    // Every member has an alternative below the threshold, so there are at least two vectors.
+    let first = Infinity;
+    for (const { group } of parts) for (const item of group.members) first = Math.min(first, item);
+    items.push({ live, spread: spreadOf(live), second: reduced[live[1] ?? live[0]!]!, first });
+  };
 
+  /** The group's members as items of their own options (a group of one, or too large a table). */
+  const addMembers = (group: Group) =>
+    group.members.forEach((item, i) => {
+      const options = [group.base[i]!, ...group.alternatives[i]!].sort((a, b) => source.reduced[a]! - source.reduced[b]! || a - b);
+      const live = options.map((o) => addOption(source.cost[o]!, source.weight.subarray(o * m, o * m + m), source.reduced[o]!, item, o));
+      items.push({ live, spread: spreadOf(live), second: source.reduced[options[1]!]!, first: item });
+    });
+
+  // Groups with one alternative come in mirrored pairs on mixture-of-experts models: experts of
+  // one shape whose two live formats are X and Y, some cheapest at X, the others at Y. Their
+  // weights depend only on the net count moved from X to Y, and moving members both ways costs
+  // more than the net move alone (reduced costs are >= 0), so the pair is one item of net counts:
+  // a few dozen options where two items would give the program their product.
+  const single = new Map<string, Part>();
+  const paired = new Set<Part>();
+  const parts: Part[] = [];
   for (const group of groups.values()) {
     const slots = group.alternatives[0]!.length;
     const moves: GroupMoves = {
@@ -113,43 +189,29 @@ export function buildCoreItems(
         moves.costChange[i * slots + j] = source.cost[o]! - source.cost[base]!;
       });
     });
-    const table = group.members.length > 1 ? groupTable(moves, threshold, maxGroupEntries) : undefined;
+    // A group of one is an item like any other, unless it has a mirror to pair with.
+    const mirrored = slots === 1 && groups.has(`${group.slotKeys[0]};${group.baseKey}`);
+    const table = group.members.length > 1 || mirrored ? groupTable(moves, threshold, maxGroupEntries) : undefined;
     if (!table) {
-      // A group of one, or too large a table: its members are items like any other.
-      group.members.forEach((item, i) => {
-        const options = [group.base[i]!, ...group.alternatives[i]!].sort((a, b) => source.reduced[a]! - source.reduced[b]! || a - b);
-        const live = options.map((o) => addOption(source.cost[o]!, source.weight.subarray(o * m, o * m + m), source.reduced[o]!, item, o));
-        items.push({ live, spread: spreadOf(live), second: source.reduced[options[1]!]!, first: item });
-      });
+      addMembers(group);
       continue;
     }
-    // The group with every member at its base, then each count vector's change.
-    let baseCost = 0;
-    const baseWeight = new Float64Array(m);
-    for (const o of group.base) {
-      baseCost += source.cost[o]!;
-      for (let k = 0; k < m; k++) baseWeight[k] = baseWeight[k]! + source.weight[o * m + k]!;
+    const part = { group, moves, table };
+    parts.push(part);
+    if (slots === 1) single.set(`${group.baseKey};${group.slotKeys[0]}`, part);
+  }
+  for (const part of parts) {
+    if (paired.has(part)) continue;
+    const { group } = part;
+    const mirror = group.slotKeys.length === 1 ? single.get(`${group.slotKeys[0]};${group.baseKey}`) : undefined;
+    if (mirror) {
+      paired.add(mirror);
+      addMerged([part, mirror]);
+    } else if (group.members.length === 1) {
+      addMembers(group);
+    } else {
+      addMerged([part]);
     }
-    const shift = Array.from({ length: slots }, (_, j) => {
-      const [base, alternative] = [group.base[0]!, group.alternatives[0]![j]!];
-      return Array.from({ length: m }, (_, k) => source.weight[alternative * m + k]! - source.weight[base * m + k]!);
-    });
-    const id = merged.push({ group, moves, table }) - 1;
-    const vectors: number[] = [];
-    for (let index = 0; index < table.size; index++) if (table.reduced[index]! < threshold) vectors.push(index);
-    vectors.sort((a, b) => table.reduced[a]! - table.reduced[b]! || a - b);
-    const w = new Float64Array(m);
-    const live = vectors.map((index) => {
-      w.set(baseWeight);
-      for (let j = 0; j < slots; j++) {
-        const n = Math.floor(index / table.stride[j]!) % table.radix[j]!;
-        for (let k = 0; k < m; k++) w[k] = w[k]! + n * shift[j]![k]!;
-      }
-      return addOption(baseCost + table.costChange[index]!, w, table.reduced[index]!, -id - 1, index);
-    });
-    // Every member has an alternative below the threshold, so there are at least two vectors.
-    const first = group.members.reduce((a, b) => Math.min(a, b));
-    items.push({ live, spread: spreadOf(live), second: reduced[live[1] ?? live[0]!]!, first });
   }
   return {
     items,
@@ -161,9 +223,10 @@ export function buildCoreItems(
         choice[owner[id]!] = optionOrVector[id]!;
         return;
       }
-      const { group, moves, table } = merged[-owner[id]! - 1]!;
-      const slots = groupChoice(table, moves, threshold, optionOrVector[id]!);
-      group.members.forEach((item, i) => (choice[item] = slots[i]! < 0 ? group.base[i]! : group.alternatives[i]![slots[i]!]!));
+      merged[-owner[id]! - 1]!.forEach(({ group, moves, table }, part) => {
+        const slots = part === optionPart[id] ? groupChoice(table, moves, threshold, optionOrVector[id]!) : undefined;
+        group.members.forEach((item, i) => (choice[item] = slots && slots[i]! >= 0 ? group.alternatives[i]![slots[i]!]! : group.base[i]!));
+      });
     },
   };
 }
