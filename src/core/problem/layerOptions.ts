@@ -93,7 +93,11 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     if (!byCandidate) byMacs.set(layer.macs, (byCandidate = new Map()));
     return byCandidate;
   };
-  const option = (layer: Layer, candidate: Candidate, score: Score, shared?: Map<Candidate, LayerCosts>): LayerOption | undefined => {
+  // A layer's path, written only for an issue (45,000 layers; no string or closure per layer).
+  const layerPath = (index: number) => `${context.modelPath}.layers[${index}]`;
+  // Evidence and costs are summed over layers: a value that is not finite would make every total
+  // NaN, so such an option is an issue. Shared costs are checked once, when they are made.
+  const option = (layer: Layer, index: number, candidate: Candidate, score: Score, shared?: Map<Candidate, LayerCosts>): LayerOption | undefined => {
     const compute = planFor(candidate);
     if (hardware && (!compute || (!compute.native && !context.allowEmulated))) {
       const layers = unrunnable.get(candidate.id) ?? [];
@@ -102,31 +106,23 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       return undefined;
     }
     if (compute && !compute.native) emulated.set(candidate.id, compute.format.id);
+    if (!Number.isFinite(score.value)) {
+      issues.push({ path: `${layerPath(index)}.sensitivity`, message: `the sensitivity at ${candidate.id} is ${score.value}, too large to add up; scale the evidence down` });
+      return undefined;
+    }
     let costs = shared?.get(candidate);
     if (!costs) {
       costs = layerCosts(layer, candidate, compute, costContext);
+      // The metrics the option has (for-in: a fast read of each, where a loop over every metric name is a slow lookup per name).
+      for (const metric in costs) {
+        const value = costs[metric as CostMetric];
+        if (value === undefined || Number.isFinite(value)) continue;
+        issues.push({ path: layerPath(index), message: `${metric} at ${candidate.id} is ${value}: params, macs, activationElements or the hardware figures are too large to cost` });
+        return undefined;
+      }
       if (shared) shared.set(candidate, Object.freeze(costs));
     }
     return { candidate, score, costs, compute };
-  };
-
-  // Evidence and costs are summed over layers: a value that is not finite would make every total NaN.
-  // A layer's path, written only for an issue (45,000 layers; no string or closure per layer).
-  const layerPath = (index: number) => `${context.modelPath}.layers[${index}]`;
-  const finite = (made: LayerOption | undefined, index: number): LayerOption | undefined => {
-    if (!made) return undefined;
-    if (!Number.isFinite(made.score.value)) {
-      issues.push({ path: `${layerPath(index)}.sensitivity`, message: `the sensitivity at ${made.candidate.id} is ${made.score.value}, too large to add up; scale the evidence down` });
-      return undefined;
-    }
-    // The metrics the option has (for-in: a fast read of each, where a loop over every metric name is a slow lookup per name).
-    for (const metric in made.costs) {
-      const value = made.costs[metric as CostMetric];
-      if (value === undefined || Number.isFinite(value)) continue;
-      issues.push({ path: layerPath(index), message: `${metric} at ${made.candidate.id} is ${value}: params, macs, activationElements or the hardware figures are too large to cost` });
-      return undefined;
-    }
-    return made;
   };
 
   // Layer-level findings about the evidence, each warned once with the layers it concerns.
@@ -136,8 +132,11 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const parse = (id: string) => parseCandidate(id, context.precision);
   // A layer tied to others that carry evidence (a shared weight used twice) may carry none of its
   // own: it takes the group's candidate, and the group's evidence scores the choice.
-  const evidenced = new Set(model.layers.filter((layer) => layer.sensitivity).map((layer) => layer.name));
-  const tiedToEvidence = new Set((model.groups ?? []).filter((group) => group.some((name) => evidenced.has(name))).flat());
+  const tiedToEvidence = new Set<string>();
+  if (model.groups?.length) {
+    const evidenced = new Set(model.layers.filter((layer) => layer.sensitivity).map((layer) => layer.name));
+    for (const group of model.groups) if (group.some((name) => evidenced.has(name))) for (const name of group) tiedToEvidence.add(name);
+  }
 
   const layers = model.layers.map((given, index): PlannableLayer => {
     // The evidence made sound first (sensitivity/evidence.ts): traces in one unit, negative
@@ -161,7 +160,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       const scored = scoreCandidate(layer, candidate);
       const score: Score = typeof scored === 'string' ? { value: 0, source: 'none (pinned)' } : scored;
       if (typeof scored !== 'string') noteEstimates(layer.name, scored.estimates);
-      const pinned = finite(option(layer, candidate, score), index);
+      const pinned = option(layer, index, candidate, score);
       return { layer, pinned: true, options: pinned ? [pinned] : [] };
     }
     const allowed = allowedCandidates(layer.candidates, requested);
@@ -194,7 +193,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
         continue;
       }
       noteEstimates(layer.name, scored.estimates);
-      const made = finite(option(layer, candidate, scored, shared), index);
+      const made = option(layer, index, candidate, scored, shared);
       if (made) options.push(made);
     }
     if (options.length > 0 && layer.sensitivity) {
