@@ -85,17 +85,36 @@ export function soundEvidence(sensitivity: LayerSensitivity, params: number, pol
   return { sensitivity: out, notes, irregularLossDelta };
 }
 
-/** isMonotone over a record of loss changes by candidate id, in reused arrays (every layer of a large model passes here). */
+/**
+ * isMonotone over a record of loss changes by candidate id, for every layer of a large model:
+ * the layers of one request list the same candidates in the same order, so which is more precise
+ * than which is worked out once (per parse function, that is per request) and the values are
+ * read into a reused array.
+ */
 function isMonotoneRecord(lossDelta: Record<string, number>, parse: (id: string) => Candidate | undefined): boolean {
+  let known = PRECISION_PAIRS.get(parse);
   let n = 0;
+  let same = known !== undefined;
   for (const id in lossDelta) {
-    SCRATCH_CANDIDATES[n] = parse(id)!;
+    if (same && known!.ids[n] !== id) same = false;
+    SCRATCH_IDS[n] = id;
     SCRATCH_VALUES[n++] = lossDelta[id]!;
   }
-  SCRATCH_CANDIDATES.length = SCRATCH_VALUES.length = n;
-  return isMonotone(SCRATCH_CANDIDATES, SCRATCH_VALUES);
+  if (!same || known!.ids.length !== n) {
+    const candidates = SCRATCH_IDS.slice(0, n).map((id) => parse(id)!);
+    const pairs: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (morePrecise(candidates[i]!, candidates[j]!)) pairs.push(i, j);
+    known = { ids: SCRATCH_IDS.slice(0, n), pairs };
+    PRECISION_PAIRS.set(parse, known);
+  }
+  for (let i = 0; i < n; i++) if (SCRATCH_VALUES[i]! < 0) return false;
+  const { pairs } = known!;
+  for (let p = 0; p < pairs.length; p += 2) if (SCRATCH_VALUES[pairs[p]!]! > SCRATCH_VALUES[pairs[p + 1]!]!) return false;
+  return true;
 }
-const SCRATCH_CANDIDATES: Candidate[] = [];
+/** Per parse function: the candidate ids of the last record seen, and the pairs (i, j) with i more precise than j. */
+const PRECISION_PAIRS = new WeakMap<(id: string) => Candidate | undefined, { ids: string[]; pairs: number[] }>();
+const SCRATCH_IDS: string[] = [];
 const SCRATCH_VALUES: number[] = [];
 
 function isMonotone(candidates: Candidate[], values: number[]): boolean {
