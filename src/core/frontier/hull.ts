@@ -35,11 +35,11 @@ export function supportedPoints(instance: ChoiceInstance, axisRow: number, cap: 
     const w = item.options.map((option) => option.weights[axisRow]!);
     const s = item.options.map((option) => option.cost);
     const order = item.options.map((_, j) => j).sort((a, b) => w[a]! - w[b]! || s[a]! - s[b]! || a - b);
-    lowerHull(order, w, s, hull);
+    const size = lowerHull(order, order.length, w, s, hull);
     choice.push(hull[0]!);
     axis += w[hull[0]!]!;
     sensitivity += s[hull[0]!]!;
-    for (let h = 1; h < hull.length; h++) {
+    for (let h = 1; h < size; h++) {
       const [from, to] = [hull[h - 1]!, hull[h]!];
       increments.push({ item: i, to, efficiency: (s[from]! - s[to]!) / (w[to]! - w[from]!) });
     }

@@ -150,10 +150,10 @@ function rowTable(items: CoreItemOptions, price: ArrayLike<number>, k: number, m
     }
     order.sort((a, b) => w[a]! - w[b]! || c[a]! - c[b]!);
     leastCost[t] = least;
-    lowerHull(order, w, c, hull);
+    const size = lowerHull(order, order.length, w, c, hull);
     itemBaseCost[t] = c[hull[0]!]!;
     itemBaseWeight[t] = w[hull[0]!]!;
-    for (let h = 1; h < hull.length; h++) {
+    for (let h = 1; h < size; h++) {
       segmentItem[segments] = t;
       segmentWeight[segments] = w[hull[h]!]! - w[hull[h - 1]!]!;
       segmentCost[segments] = c[hull[h]!]! - c[hull[h - 1]!]!;

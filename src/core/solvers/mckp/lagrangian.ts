@@ -112,18 +112,19 @@ function singleRowDual(inst: FlatInstance, alive?: Uint8Array): Float64Array {
   const { efficiency, increment, order } = scratch;
   let segments = 0;
   let base = 0;
+  // Per item, its options and their hull: arrays written by index, never emptied (lowerHull.ts).
   const options: number[] = [];
   const hull: number[] = [];
   for (let i = 0; i < items; i++) {
-    options.length = 0;
-    for (let o = start[i]!; o < start[i + 1]!; o++) if (!alive || alive[o]) options.push(o);
-    if (options.length === 0) return Float64Array.of(0); // an empty node: L is infinite anywhere
-    if (options.length === 1) {
+    let count = 0;
+    for (let o = start[i]!; o < start[i + 1]!; o++) if (!alive || alive[o]) options[count++] = o;
+    if (count === 0) return Float64Array.of(0); // an empty node: L is infinite anywhere
+    if (count === 1) {
       base += weight[options[0]!]!;
       continue;
     }
     // By weight, ties by cost: an insertion sort, as an item has a handful of options.
-    for (let j = 1; j < options.length; j++) {
+    for (let j = 1; j < count; j++) {
       const o = options[j]!;
       let h = j;
       for (; h > 0; h--) {
@@ -134,8 +135,8 @@ function singleRowDual(inst: FlatInstance, alive?: Uint8Array): Float64Array {
       options[h] = o;
     }
     base += weight[options[0]!]!;
-    lowerHull(options, weight, cost, hull);
-    for (let h = 1; h < hull.length; h++) {
+    const size = lowerHull(options, count, weight, cost, hull);
+    for (let h = 1; h < size; h++) {
       const dw = weight[hull[h]!]! - weight[hull[h - 1]!]!;
       efficiency[segments] = -(cost[hull[h]!]! - cost[hull[h - 1]!]!) / dw;
       increment[segments] = dw;
