@@ -43,9 +43,9 @@ interface Group {
   members: number[]; // instance items
   base: number[]; // their cheapest options
   alternatives: number[][]; // per member, its option for each alternative slot
-  /** The weights of the base and of each alternative slot (the group's key, in parts). */
-  baseKey: string;
-  slotKeys: string[];
+  /** The weight classes (weightClasses) of the base and of each alternative slot: the group's key, in parts. */
+  baseKey: number;
+  slotKeys: number[];
 }
 
 /** A merged group: its members, their moves and its table of count vectors. */
@@ -64,12 +64,12 @@ export function buildCoreItems(
   maxGroupEntries: number,
 ): CoreItems {
   const { rows: m } = source;
-  const weightKey = (o: number) => Array.from(source.weight.subarray(o * m, o * m + m)).join(',');
+  const weightKey = weightClasses(source.weight, m);
   const groups = new Map<string, Group>();
   for (const entry of liveItems) {
     // Alternatives in a slot order that depends on their weights only.
     const [base, ...others] = entry.live as [number, ...number[]];
-    const slotted = others.map((o) => ({ o, key: weightKey(o) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    const slotted = others.map((o) => ({ o, key: weightKey(o) })).sort((x, y) => x.key - y.key);
     const baseKey = weightKey(base);
     const key = `${baseKey};${slotted.map((x) => x.key).join(';')}`;
     const group = groups.get(key) ?? { members: [], base: [], alternatives: [], baseKey, slotKeys: slotted.map((x) => x.key) };
@@ -230,3 +230,25 @@ export function buildCoreItems(
     },
   };
 }
+
+/**
+ * Per option of a weight array, a number shared by exactly the options of equal weights, made
+ * when first asked for and kept for the array: a solve's proof rounds group the same options
+ * again and again, and a string key per option per round was a tenth of their set-up.
+ */
+function weightClasses(weight: Float64Array, m: number): (option: number) => number {
+  let known = WEIGHT_CLASSES.get(weight);
+  if (!known) WEIGHT_CLASSES.set(weight, (known = { ids: new Int32Array(weight.length / Math.max(1, m)).fill(-1), byKey: new Map() }));
+  const { ids, byKey } = known;
+  return (option) => {
+    let id = ids[option]!;
+    if (id >= 0) return id;
+    let key = '';
+    for (let k = 0; k < m; k++) key += `${weight[option * m + k]!},`;
+    id = byKey.get(key) ?? byKey.size;
+    byKey.set(key, id);
+    ids[option] = id;
+    return id;
+  };
+}
+const WEIGHT_CLASSES = new WeakMap<Float64Array, { ids: Int32Array; byKey: Map<string, number> }>();
