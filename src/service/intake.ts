@@ -6,6 +6,7 @@ import { checkNames } from './resolve.js';
 import { parseBounded } from './validation/boundedParse.js';
 import { parseJsonBytes, type JsonScanResult } from './validation/jsonBytes.js';
 import { checkLimits, jsonBodyLimits, modelBulkFields, type Limits } from './validation/limits.js';
+import { shareCandidateLists } from './validation/sharedLists.js';
 
 /**
  * A request body not yet parsed: bodies above INLINE_JSON_BYTES travel to a solver thread as
@@ -35,6 +36,7 @@ function parsedBody(body: unknown, limits: Limits): unknown {
 export function readPlanRequest(body: unknown, limits: Limits): PlanRequest {
   const request = parseBounded(PlanRequest, modelBulkFields(limits), parsedBody(body, limits));
   checkLimits(request, limits);
+  shareCandidateLists(request.model?.layers);
   return request;
 }
 
@@ -42,6 +44,7 @@ export function readPlanRequest(body: unknown, limits: Limits): PlanRequest {
 export function readFrontierRequest(body: unknown, limits: Limits): FrontierRequest {
   const request = parseBounded(FrontierRequest, modelBulkFields(limits), parsedBody(body, limits));
   checkLimits(request, limits);
+  shareCandidateLists(request.model?.layers);
   return request;
 }
 
