@@ -49,6 +49,19 @@ describe('bad input gets problem+json', () => {
     expect(error!.message).toMatch(message);
   });
 
+  it('reports a repeated candidate list at every layer that gives it, and canonicalizes it on each', async () => {
+    const repeated = ['int4/int4', 'int9/int8'];
+    const p = await problem(model([layer('a', { candidates: [...repeated] }), layer('b', { candidates: [...repeated] }), layer('c', { candidates: [...repeated] })]), 400);
+    expect(paths(p)).toEqual(['model.layers[0].candidates[1]', 'model.layers[1].candidates[1]', 'model.layers[2].candidates[1]']);
+    // Aliases of the same candidates on every layer: each layer plans with the canonical ids.
+    const aliases = ['w4a4', 'W8A8'];
+    const response = await http
+      .post('/v1/plans')
+      .send({ ...model([layer('a', { candidates: [...aliases] }), layer('b', { candidates: [...aliases] })]), budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] })
+      .expect(200);
+    expect(response.body.layers.map((l: { candidate: string }) => l.candidate).sort()).toEqual(['int4/int4', 'int8/int8']);
+  });
+
   it('lists every failing field, not only the first', async () => {
     const p = await problem(model([layer('a', { params: -1, macs: -1 }), layer('b', { name: '' })]), 400);
     expect(paths(p)).toEqual(expect.arrayContaining(['model.layers[0].params', 'model.layers[0].macs', 'model.layers[1].name']));

@@ -130,6 +130,18 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const irregular: string[] = [];
   const kinds = { lossDelta: 0, hessian: 0 };
   const parse = (id: string) => parseCandidate(id, context.precision);
+  // What a layer's own list allows, what of it the request leaves out, and the allowed candidates
+  // parsed: worked out once for each list, as layers that repeat a list share it (the service
+  // makes repeats one array) and every layer of a large model repeats it.
+  let lastList: { own: string[] | undefined; allowed: string[] | undefined; missing: string[]; parsed: Candidate[] } | undefined;
+  const listFor = (own: string[] | undefined) => {
+    if (!lastList || lastList.own !== own) {
+      const allowed = allowedCandidates(own, requested);
+      const missing = own && requested ? own.filter((id) => !requested.includes(id)) : [];
+      lastList = { own, allowed, missing, parsed: (allowed ?? []).map((id) => parse(id)!) };
+    }
+    return lastList;
+  };
   // A layer tied to others that carry evidence (a shared weight used twice) may carry none of its
   // own: it takes the group's candidate, and the group's evidence scores the choice.
   const tiedToEvidence = new Set<string>();
@@ -163,14 +175,11 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       const pinned = option(layer, index, candidate, score);
       return { layer, pinned: true, options: pinned ? [pinned] : [] };
     }
-    const allowed = allowedCandidates(layer.candidates, requested);
-    if (layer.candidates && requested) {
-      for (const id of layer.candidates) {
-        if (requested.includes(id)) continue;
-        const names = leftOut.get(id) ?? [];
-        names.push(layer.name);
-        leftOut.set(id, names);
-      }
+    const { allowed, missing, parsed } = listFor(layer.candidates);
+    for (const id of missing) {
+      const names = leftOut.get(id) ?? [];
+      names.push(layer.name);
+      leftOut.set(id, names);
     }
     if (allowed === undefined) {
       issues.push({ path: `${layerPath(index)}.candidates`, message: 'the layer lists no candidates and the request names none: give candidates, a hardware profile, or a pin' });
@@ -185,8 +194,8 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     }
     const options: LayerOption[] = [];
     const shared = sharedCostsOf(layer);
-    for (const id of allowed) {
-      const candidate = parse(id)!;
+    for (let j = 0; j < parsed.length; j++) {
+      const candidate = parsed[j]!;
       const scored: Score | string = !layer.sensitivity && tiedToEvidence.has(layer.name) ? { value: 0, source: 'none (tied)' } : scoreCandidate(layer, candidate);
       if (typeof scored === 'string') {
         issues.push({ path: `${layerPath(index)}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });

@@ -25,7 +25,16 @@ export function normalizeModel(model: ModelDescriptor, issues: FieldIssue[]): Mo
       if (!seen.has(name)) issues.push({ path: `groups[${g}][${k}]`, message: `unknown layer "${name}"; a group names layers of this model` });
     }),
   );
-  return { ...model, layers: model.layers.map((layer, index) => normalizeLayer(layer, index, issues, precision)) };
+  // Layers share their candidate list when the request repeats it (the service makes repeats one
+  // array): the last list's canonical form is kept and reused for the same array.
+  const lastList: CanonicalList = { given: undefined, canonical: undefined };
+  return { ...model, layers: model.layers.map((layer, index) => normalizeLayer(layer, index, issues, precision, lastList)) };
+}
+
+/** A candidate list as given and its canonical form. */
+interface CanonicalList {
+  given: string[] | undefined;
+  canonical: string[] | undefined;
 }
 
 /** The map with candidate keys in canonical form: the map itself when they all are (no copy for large models). */
@@ -84,8 +93,17 @@ function isCanonicalList(ids: string[], precision: string): boolean {
   return true;
 }
 
-function normalizeLayer(layer: Layer, index: number, issues: FieldIssue[], precision: string): Layer {
-  const candidates = layer.candidates && (isCanonicalList(layer.candidates, precision) ? layer.candidates : canonicalCandidates(layer.candidates, layerPath(index, 'candidates'), issues, precision));
+function normalizeLayer(layer: Layer, index: number, issues: FieldIssue[], precision: string, lastList: CanonicalList): Layer {
+  let candidates = layer.candidates;
+  if (candidates && candidates === lastList.given) {
+    candidates = lastList.canonical;
+  } else if (candidates) {
+    const given = candidates;
+    const issuesBefore = issues.length;
+    candidates = isCanonicalList(given, precision) ? given : canonicalCandidates(given, layerPath(index, 'candidates'), issues, precision);
+    // A list with unknown ids is checked again at every layer that gives it, for its issues' paths.
+    if (issues.length === issuesBefore) Object.assign(lastList, { given, canonical: candidates });
+  }
   let pin: string | undefined;
   if (layer.pin !== undefined) {
     const parsed = parseCandidate(layer.pin, precision);
