@@ -45,7 +45,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
   const problem = prepareProblem({ ...input, objective: { minimize: 'sensitivity' }, axes: [input.axis] });
   const { layers, items, limits: others, model } = problem;
   if (others.some((limit) => !withinCapacity(limit.leastReachable, limit.limit))) throw infeasible(others, problem.leftOut);
-  const range = quantityRange(items, layers, input.axis);
+  const range = quantityRange(problem.values, input.axis);
   const axisLimit = (limit: number): ResolvedLimit => ({ quantity: input.axis, limit, leastReachable: range.least });
   const withAxis = [...others, axisLimit(Infinity)];
   const reduced = reducedFor(problem, withAxis.map((limit) => limit.quantity));

@@ -1,6 +1,6 @@
 import { COST_METRICS } from '../costs/metric.js';
 import type { PreparedProblem } from '../problem/prepare.js';
-import { itemValue, totalOf, type Quantity } from '../problem/rows.js';
+import { totalOf, type Quantity } from '../problem/rows.js';
 import type { LayerCosts } from '../costs/layerCosts.js';
 import { relativeGap, withinCapacity } from '../solvers/instance.js';
 import type { BudgetUse, PlannedLayer, PlanResult } from './planResult.js';
@@ -115,20 +115,22 @@ function negativeReliance(problem: PreparedProblem, verified: VerifiedAssignment
  * that would lower the objective?
  */
 function blockingLimits(problem: PreparedProblem, verified: VerifiedAssignment): boolean[] {
-  const { items, layers, limits, objective } = problem;
+  const { items, limits, objective, values } = problem;
   const blocked = limits.map(() => false);
-  const currentUse = new Float64Array(limits.length);
-  for (const item of items) {
+  const objectiveColumn = values.of(objective);
+  const limitColumns = limits.map((limit) => values.of(limit.quantity));
+  for (let i = 0; i < items.length; i++) {
     if (blocked.every(Boolean)) break;
+    const item = items[i]!;
     const first = item.members[0]!;
-    const current = item.choices.findIndex((choice) => choice[0] === verified.options[first]);
-    const currentCost = itemValue(item, layers, current, objective);
-    limits.forEach((limit, k) => (currentUse[k] = itemValue(item, layers, current, limit.quantity)));
+    // Item i's candidate j at values.start[i] + j in every column.
+    const base = values.start[i]!;
+    const current = base + item.choices.findIndex((choice) => choice[0] === verified.options[first]);
     for (let j = 0; j < item.candidateIds.length; j++) {
-      if (j === current || itemValue(item, layers, j, objective) >= currentCost) continue;
+      if (base + j === current || objectiveColumn[base + j]! >= objectiveColumn[current]!) continue;
       for (let k = 0; k < limits.length; k++) {
         if (blocked[k]) continue;
-        const delta = itemValue(item, layers, j, limits[k]!.quantity) - currentUse[k]!;
+        const delta = limitColumns[k]![base + j]! - limitColumns[k]![current]!;
         if (!withinCapacity(verified.used[k]! + delta, limits[k]!.limit)) blocked[k] = true;
       }
     }

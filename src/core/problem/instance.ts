@@ -1,8 +1,8 @@
 import { itemsOf, type ChoiceInstance, type OptionColumns, type PairTerm } from '../solvers/instance.js';
 import type { ItemPair } from './interactions.js';
 import type { Item } from './items.js';
-import type { PlannableLayer } from './layerOptions.js';
-import { itemValueBy, quantityReader, type Quantity, type ResolvedLimit } from './rows.js';
+import type { ItemValues } from './itemValues.js';
+import type { Quantity, ResolvedLimit } from './rows.js';
 
 /**
  * The solver's view of a problem for a list of row quantities: items with more than one
@@ -31,21 +31,17 @@ export interface ReducedProblem {
  * own; only terms between two decisions remain pairs. Costs and weights go to flat arrays, one
  * value per option and row, with no object per option.
  */
-export function reduce(items: Item[], layers: PlannableLayer[], objective: Quantity, rows: readonly Quantity[], itemPairs: readonly ItemPair[] = []): ReducedProblem {
+export function reduce(values: ItemValues, objective: Quantity, rows: readonly Quantity[], itemPairs: readonly ItemPair[] = []): ReducedProblem {
   const m = rows.length;
-  // Every item's options first (fixed ones too: pair terms fold into them before they are summed).
-  const allStart = new Int32Array(items.length + 1);
-  for (let i = 0; i < items.length; i++) allStart[i + 1] = allStart[i]! + items[i]!.candidateIds.length;
-  const allCost = new Float64Array(allStart[items.length]!);
+  const { items, start: allStart } = values;
+  // Every item's options first (fixed ones too: pair terms fold into them before they are summed,
+  // so the objective is a copy).
+  const allCost = Float64Array.from(values.of(objective));
   const allWeight = new Float64Array(allCost.length * m);
-  const readObjective = quantityReader(objective);
-  const readRows = rows.map(quantityReader);
-  items.forEach((item, i) => {
-    for (let j = 0, o = allStart[i]!; o < allStart[i + 1]!; j++, o++) {
-      allCost[o] = itemValueBy(item, layers, j, readObjective);
-      for (let k = 0; k < m; k++) allWeight[o * m + k] = itemValueBy(item, layers, j, readRows[k]!);
-    }
-  });
+  for (let k = 0; k < m; k++) {
+    const column = values.of(rows[k]!);
+    for (let o = 0; o < column.length; o++) allWeight[o * m + k] = column[o]!;
+  }
   const optionsOf = (i: number) => allStart[i + 1]! - allStart[i]!;
   const decisionItems: number[] = [];
   const position = new Int32Array(items.length).fill(-1);

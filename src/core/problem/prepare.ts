@@ -4,6 +4,7 @@ import type { HardwareProfile } from '../hardware/profile.js';
 import type { ModelDescriptor } from '../model/model.js';
 import type { Budget, Objective } from './budget.js';
 import { buildItems, type Item } from './items.js';
+import { ItemValues } from './itemValues.js';
 import { layerOptions, type PlannableLayer } from './layerOptions.js';
 import { canonicalCandidates, normalizeModel } from './normalize.js';
 import { DEFAULT_MODEL_PRECISION } from '../formats/candidate.js';
@@ -46,6 +47,8 @@ export interface PreparedProblem {
   pairs: LayerPair[];
   /** The same over the items' candidates, as the solver sees them. */
   itemPairs: ItemPair[];
+  /** Each item's value of each quantity at each of its candidates, made once per quantity. */
+  values: ItemValues;
   /** The reduction for a list of row quantities, made once per list (see reducedFor). */
   reductions: Map<string, ReducedProblem>;
 }
@@ -84,8 +87,9 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   for (const axis of input.axes ?? []) checkQuantityKnown(layers, axis, 'axis', issues, warnings, hardwareGiven);
   if (issues.length > 0) throw invalidInput(issues);
 
-  const limits = resolveLimits(input.budgets, input.objective, items, layers);
-  return { model, layers, items, objective, limits, warnings, ...(leftOut ? { leftOut } : {}), pairs, itemPairs: itemPairs(items, pairs, layers), reductions: new Map() };
+  const values = new ItemValues(items, layers);
+  const limits = resolveLimits(input.budgets, input.objective, values);
+  return { model, layers, items, objective, limits, warnings, ...(leftOut ? { leftOut } : {}), pairs, itemPairs: itemPairs(items, pairs, layers), values, reductions: new Map() };
 }
 
 /** The problem reduced for these row quantities, made once per distinct list. */
@@ -93,7 +97,7 @@ export function reducedFor(problem: PreparedProblem, rows: readonly Quantity[]):
   const key = rows.join(',');
   let reduced = problem.reductions.get(key);
   if (!reduced) {
-    reduced = reduce(problem.items, problem.layers, problem.objective, rows, problem.itemPairs);
+    reduced = reduce(problem.values, problem.objective, rows, problem.itemPairs);
     problem.reductions.set(key, reduced);
   }
   return reduced;

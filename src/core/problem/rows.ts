@@ -2,6 +2,7 @@ import type { Budget, Objective } from './budget.js';
 import type { CostMetric } from '../costs/metric.js';
 import type { FieldIssue } from '../errors.js';
 import type { Item } from './items.js';
+import type { ItemValues } from './itemValues.js';
 import type { LayerOption, PlannableLayer } from './layerOptions.js';
 
 /** A quantity summed over layers: the sensitivity score or a cost metric. */
@@ -52,13 +53,8 @@ export interface ResolvedLimit {
   leastReachable: number;
 }
 
-/** Sum of one quantity over an item's members at its j-th candidate. */
-export function itemValue(item: Item, layers: PlannableLayer[], j: number, quantity: Quantity): number {
-  return itemValueBy(item, layers, j, READERS[quantity]);
-}
-
-/** itemValue with the quantity's reader (quantityReader) chosen once by the caller. */
-export function itemValueBy(item: Item, layers: PlannableLayer[], j: number, read: QuantityReader): number {
+/** Sum of one quantity (its reader, quantityReader) over an item's members at its j-th candidate; ItemValues keeps them. */
+export function itemValueBy(item: Item, layers: readonly PlannableLayer[], j: number, read: QuantityReader): number {
   // A plain loop: called for every option and row of 45,000-layer models, a closure each call was
   // a third of the problem set-up's garbage.
   const { members } = item;
@@ -119,17 +115,17 @@ export function checkQuantityKnown(
 }
 
 /** The least and the most any assignment reaches on one quantity (each item at its extremes). */
-export function quantityRange(items: Item[], layers: PlannableLayer[], quantity: Quantity): { least: number; most: number } {
-  const read = READERS[quantity];
+export function quantityRange(values: ItemValues, quantity: Quantity): { least: number; most: number } {
+  const column = values.of(quantity);
+  const { start } = values;
   let least = 0;
   let most = 0;
-  for (const item of items) {
+  for (let i = 0; i + 1 < start.length; i++) {
     let low = Infinity;
     let high = -Infinity;
-    for (let j = 0; j < item.candidateIds.length; j++) {
-      const value = itemValueBy(item, layers, j, read);
-      low = Math.min(low, value);
-      high = Math.max(high, value);
+    for (let at = start[i]!; at < start[i + 1]!; at++) {
+      low = Math.min(low, column[at]!);
+      high = Math.max(high, column[at]!);
     }
     least += low;
     most += high;
@@ -141,14 +137,14 @@ export function quantityRange(items: Item[], layers: PlannableLayer[], quantity:
  * Resolves each budget (and the objective's sensitivity bound) to an absolute limit.
  * A fraction f means least + f x (most - least), the least and most reachable over the items.
  */
-export function resolveLimits(budgets: Budget[], objective: Objective, items: Item[], layers: PlannableLayer[]): ResolvedLimit[] {
+export function resolveLimits(budgets: Budget[], objective: Objective, values: ItemValues): ResolvedLimit[] {
   const limits = budgets.map((budget): ResolvedLimit => {
-    const { least, most } = quantityRange(items, layers, budget.metric);
+    const { least, most } = quantityRange(values, budget.metric);
     const limit = budget.max ?? least + budget.fraction! * (most - least);
     return { quantity: budget.metric, limit, leastReachable: least };
   });
   if (objective.minimize !== 'sensitivity') {
-    limits.push({ quantity: 'sensitivity', limit: objective.maxSensitivity!, leastReachable: quantityRange(items, layers, 'sensitivity').least });
+    limits.push({ quantity: 'sensitivity', limit: objective.maxSensitivity!, leastReachable: quantityRange(values, 'sensitivity').least });
   }
   return limits;
 }
