@@ -43,6 +43,10 @@ export function setUpCore(
 ): CoreProgram | CoreSetupEnd {
   const { items, rows: m, start, cost, weight, capacity } = inst;
   const { price, reduced } = atMu;
+  const { options } = limits;
+  // A beam pass over too large a core is not made: counted before anything is built (the
+  // threshold of a beam pass is the whole gap, where a 45,000-layer model keeps most items live).
+  if (limits.beam !== undefined && liveOptionCount(inst, reduced, threshold) > options.beamMaxOptions) return { end: 'too-large-for-beam' };
   // Reduced-cost fixing: an option whose reduced cost reaches the threshold is out. Most items
   // of a large model keep one option: they are fixed without building a list.
   const fixedWeight = new Float64Array(m);
@@ -69,12 +73,6 @@ export function setUpCore(
     for (let o = start[i]!; o < start[i + 1]!; o++) if (reduced[o]! < threshold) live.push(o);
     sortByReducedCost(live, reduced);
     liveItems.push({ item: i, live });
-  }
-  const { options } = limits;
-  if (limits.beam !== undefined) {
-    let liveOptions = 0;
-    for (const entry of liveItems) liveOptions += entry.live.length;
-    if (liveOptions > options.beamMaxOptions) return { end: 'too-large-for-beam' };
   }
   // Setting up a large core takes a while: the clock is read between the steps.
   const late = () => limits.now() > limits.deadline;
@@ -108,6 +106,17 @@ export function setUpCore(
   const completion = new CompletionBounds({ live: core.map((entry) => entry.live), cost: coreItems.cost, weight: coreItems.weight, rows: m }, price, room, options.maxCompletionEntries);
   if (late()) return { end: 'late' };
   return { rows: m, core, coreItems, fixedChoice, fixedCost, roomLimit, completion, ceiling: limits.lagrangianValue + threshold, liveItems: liveItems.length };
+}
+
+/** Options below the threshold in items that keep more than one (the core's options). */
+function liveOptionCount(inst: FlatInstance, reduced: Float64Array, threshold: number): number {
+  let total = 0;
+  for (let i = 0; i < inst.items; i++) {
+    let count = 0;
+    for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) if (reduced[o]! < threshold) count++;
+    if (count > 1) total += count;
+  }
+  return total;
 }
 
 /**
