@@ -116,21 +116,7 @@ export function repair(inst: FlatInstance, start: Int32Array, options: Pick<Mckp
     let total = 0;
     for (let k = 0; k < rows; k++) total += excess(a.used, k);
     const moves = new Moves();
-    for (let i = 0; i < inst.items; i++) {
-      const from = a.choice[i]!;
-      for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) {
-        if (o === from) continue;
-        let reduction = 0;
-        for (let k = 0; k < rows; k++) {
-          const over = (a.used[k]! - capacity[k]!) / rowScale[k]!;
-          const delta = (weight[o * rows + k]! - weight[from * rows + k]!) / rowScale[k]!;
-          reduction += Math.max(0, over) - Math.max(0, over + delta);
-        }
-        if (reduction <= 0) continue;
-        const dc = cost[o]! - cost[from]!;
-        moves.push(i, o, reduction / Math.max(dc, LEAST_COST_STEP));
-      }
-    }
+    for (let i = 0; i < inst.items; i++) addRepairMoves(inst, a, i, moves);
     if (moves.item.length === 0) return undefined;
     const moved = new Set<number>();
     const nextMove = moves.lazily();
@@ -158,6 +144,29 @@ export function repair(inst: FlatInstance, start: Int32Array, options: Pick<Mckp
 }
 
 /**
+ * Item i's moves that reduce the scaled excess over the rows, each with its reduction per unit
+ * of cost increase. A function of its own, called per item: it is compiled within the first
+ * large request and stays so, where the loop inlined in repair (run once a request) started
+ * each request in the interpreter, boxing every number it computed.
+ */
+function addRepairMoves(inst: FlatInstance, a: Assignment, i: number, moves: Moves): void {
+  const { rows, weight, cost, capacity, rowScale } = inst;
+  const from = a.choice[i]!;
+  for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) {
+    if (o === from) continue;
+    let reduction = 0;
+    for (let k = 0; k < rows; k++) {
+      const over = (a.used[k]! - capacity[k]!) / rowScale[k]!;
+      const delta = (weight[o * rows + k]! - weight[from * rows + k]!) / rowScale[k]!;
+      reduction += Math.max(0, over) - Math.max(0, over + delta);
+    }
+    if (reduction <= 0) continue;
+    const dc = cost[o]! - cost[from]!;
+    moves.push(i, o, reduction / Math.max(dc, LEAST_COST_STEP));
+  }
+}
+
+/**
  * Applies cost-decreasing moves that keep every row feasible, the best gain per unit of priced
  * weight increase first (prices: the multipliers), pass after pass until none applies.
  */
@@ -168,19 +177,7 @@ export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array, opt
     const moves = new Moves();
     // Moves that do not fit at the start of the pass wait for the next one (a move that frees
     // a row may let them in); on large models this skips almost every option.
-    for (let i = 0; i < inst.items; i++) {
-      const from = a.choice[i]!;
-      for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) {
-        const gain = cost[from]! - cost[o]!;
-        if (o === from || gain <= 0) continue;
-        let fitsNow = true;
-        for (let k = 0; k < rows && fitsNow; k++) fitsNow = withinCapacity(a.used[k]! + weight[o * rows + k]! - weight[from * rows + k]!, capacity[k]!);
-        if (!fitsNow) continue;
-        let spend = 0;
-        for (let k = 0; k < rows; k++) spend += price[k]! * Math.max(0, weight[o * rows + k]! - weight[from * rows + k]!);
-        moves.push(i, o, gain / Math.max(spend, LEAST_SPEND));
-      }
-    }
+    for (let i = 0; i < inst.items; i++) addImprovingMoves(inst, a, price, i, moves);
     let changed = false;
     const order = moves.sorted();
     for (let n = 0; n < order.length; n++) {
@@ -202,4 +199,20 @@ export function improve(inst: FlatInstance, a: Assignment, mu: Float64Array, opt
     if (!changed) break;
   }
   return a;
+}
+
+/** Item i's cost-decreasing moves that fit now, each with its gain per unit of priced weight (a function per item, as addRepairMoves). */
+function addImprovingMoves(inst: FlatInstance, a: Assignment, price: readonly number[], i: number, moves: Moves): void {
+  const { rows, weight, cost, capacity } = inst;
+  const from = a.choice[i]!;
+  for (let o = inst.start[i]!; o < inst.start[i + 1]!; o++) {
+    const gain = cost[from]! - cost[o]!;
+    if (o === from || gain <= 0) continue;
+    let fitsNow = true;
+    for (let k = 0; k < rows && fitsNow; k++) fitsNow = withinCapacity(a.used[k]! + weight[o * rows + k]! - weight[from * rows + k]!, capacity[k]!);
+    if (!fitsNow) continue;
+    let spend = 0;
+    for (let k = 0; k < rows; k++) spend += price[k]! * Math.max(0, weight[o * rows + k]! - weight[from * rows + k]!);
+    moves.push(i, o, gain / Math.max(spend, LEAST_SPEND));
+  }
 }
