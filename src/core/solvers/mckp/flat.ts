@@ -36,6 +36,26 @@ function dominates(cost: Float64Array, weight: Float64Array, rows: number, a: nu
 }
 
 /**
+ * Marks item i's options that no other of its options dominates (all of them when `exempt`) and
+ * returns how many. A function per item, compiled within the first large solve (see primal.ts,
+ * addRepairMoves).
+ */
+function markSurvivors(source: { start: Int32Array; cost: Float64Array; weight: Float64Array }, rows: number, i: number, exempt: boolean, survives: Uint8Array): number {
+  const first = source.start[i]!;
+  const end = source.start[i + 1]!;
+  let kept = 0;
+  for (let j = first; j < end; j++) {
+    let dominated = false;
+    for (let other = first; other < end && !dominated && !exempt; other++) dominated = other !== j && dominates(source.cost, source.weight, rows, other, j);
+    if (!dominated) {
+      survives[j] = 1;
+      kept++;
+    }
+  }
+  return kept;
+}
+
+/**
  * The instance in flat arrays. `keepAll(i)` exempts item i from dropping dominated options: an
  * option dominated alone may still be the best with a pairwise term, or be one of the k best.
  */
@@ -49,17 +69,7 @@ export function flatten(instance: ChoiceInstance, keepAll?: (item: number) => bo
   let kept = 0;
   for (let i = 0; i < itemCount; i++) {
     start[i] = kept;
-    const first = source.start[i]!;
-    const end = source.start[i + 1]!;
-    const exempt = keepAll?.(i) ?? false;
-    for (let j = first; j < end; j++) {
-      let dominated = false;
-      for (let other = first; other < end && !dominated && !exempt; other++) dominated = other !== j && dominates(source.cost, source.weight, rows, other, j);
-      if (!dominated) {
-        survives[j] = 1;
-        kept++;
-      }
-    }
+    kept += markSurvivors(source, rows, i, keepAll?.(i) ?? false, survives);
   }
   start[itemCount] = kept;
   const cost = new Float64Array(kept);
