@@ -1,6 +1,6 @@
 import type { Item } from './items.js';
 import type { PlannableLayer } from './layerOptions.js';
-import { itemValueBy, quantityReader, type Quantity } from './rows.js';
+import { quantityReader, type Quantity } from './rows.js';
 
 /**
  * Every item's value of a quantity at each of its candidates (summed over its members), one flat
@@ -23,16 +23,31 @@ export class ItemValues {
 
   /** The column of one quantity (NaN where an option has no value of it). */
   of(quantity: Quantity): Float64Array {
-    let column = this.columns.get(quantity);
-    if (!column) {
-      column = new Float64Array(this.start[this.items.length]!);
-      const read = quantityReader(quantity);
-      for (let i = 0; i < this.items.length; i++) {
-        const item = this.items[i]!;
-        for (let j = 0, at = this.start[i]!; at < this.start[i + 1]!; j++, at++) column[at] = itemValueBy(item, this.layers, j, read);
+    if (!this.columns.has(quantity)) this.make([quantity]);
+    return this.columns.get(quantity)!;
+  }
+
+  /**
+   * Makes the columns of these quantities (those not made yet) in one pass over the options: on
+   * a 45,000-layer model reading an option is a cache miss, so each is read once, not once per
+   * quantity. An item's value is the sum over its members, in their order.
+   */
+  make(quantities: readonly Quantity[]): void {
+    const wanted = [...new Set(quantities)].filter((quantity) => !this.columns.has(quantity));
+    if (wanted.length === 0) return;
+    const reads = wanted.map(quantityReader);
+    const columns = wanted.map(() => new Float64Array(this.start[this.items.length]!));
+    const { items, layers, start } = this;
+    for (let i = 0; i < items.length; i++) {
+      const { members, choices } = items[i]!;
+      for (let j = 0, at = start[i]!; at < start[i + 1]!; j++, at++) {
+        const choice = choices[j]!;
+        for (let k = 0; k < members.length; k++) {
+          const option = layers[members[k]!]!.options[choice[k]!]!;
+          for (let q = 0; q < reads.length; q++) columns[q]![at] = columns[q]![at]! + (reads[q]!(option) ?? Number.NaN);
+        }
       }
-      this.columns.set(quantity, column);
     }
-    return column;
+    wanted.forEach((quantity, q) => this.columns.set(quantity, columns[q]!));
   }
 }

@@ -88,6 +88,7 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   if (issues.length > 0) throw invalidInput(issues);
 
   const values = new ItemValues(items, layers);
+  values.make([...input.budgets.map((budget) => budget.metric), objective, ...(input.axes ?? [])]);
   const limits = resolveLimits(input.budgets, input.objective, values);
   return { model, layers, items, objective, limits, warnings, ...(leftOut ? { leftOut } : {}), pairs, itemPairs: itemPairs(items, pairs, layers), values, reductions: new Map() };
 }

@@ -1,7 +1,6 @@
 import type { Budget, Objective } from './budget.js';
 import type { CostMetric } from '../costs/metric.js';
 import type { FieldIssue } from '../errors.js';
-import type { Item } from './items.js';
 import type { ItemValues } from './itemValues.js';
 import type { LayerOption, PlannableLayer } from './layerOptions.js';
 
@@ -55,17 +54,6 @@ export interface ResolvedLimit {
   limit: number;
   /** The least value any assignment reaches on this quantity alone. */
   leastReachable: number;
-}
-
-/** Sum of one quantity (its reader, quantityReader) over an item's members at its j-th candidate; ItemValues keeps them. */
-export function itemValueBy(item: Item, layers: readonly PlannableLayer[], j: number, read: QuantityReader): number {
-  // A plain loop: called for every option and row of 45,000-layer models, a closure each call was
-  // a third of the problem set-up's garbage.
-  const { members } = item;
-  const choice = item.choices[j]!;
-  let sum = 0;
-  for (let k = 0; k < members.length; k++) sum += read(layers[members[k]!]!.options[choice[k]!]!) ?? Number.NaN;
-  return sum;
 }
 
 /**
