@@ -12,6 +12,11 @@ RUN npm run build && npm prune --omit=dev
 # Runtime stage: compiled code, production dependencies, seeds; runs as the unprivileged node user.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
+# glibc hands blocks of 256 KiB and more (a large plan's typed arrays and request bytes) straight
+# back to the system when freed; by default it raises that threshold as blocks are freed and then
+# keeps them in its heaps: over several 45,000-layer plans in a row the service peaked at 505 MB
+# without this and 455 MB with it, at the same speed.
+ENV MALLOC_MMAP_THRESHOLD_=262144
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
