@@ -6,7 +6,7 @@
  * 3. the same while large solves run beside them (DeepSeek-V3, 45,034 layers, two budgets, 2 s
  *    limit each, back to back on two connections), with /healthz polled throughout;
  * 4. a 45,032-layer descriptor (the bench's DeepSeek-V3-shaped case, 20 MB of JSON) posted whole,
- *    one at a time once the service is idle: end-to-end time, median of 7 after 3 warm-up runs
+ *    one at a time once the service is idle: end-to-end time, median of 7 after 5 warm-up runs
  *    (printed too: a thread's first large plans still compile), with the Server-Timing phases.
  * Prints requests per second and p50 / p99 latency of each. Bounded in time; traffic stays on
  * 127.0.0.1; the service is stopped at the end.
@@ -47,7 +47,7 @@ function line(name: string, result: autocannon.Result): string {
 }
 
 /** Runs discarded before scenario 4 is measured: a solver thread's first large plans still compile their code paths. */
-const WARM_UP_RUNS = 3;
+const WARM_UP_RUNS = 5;
 const MEASURED_RUNS = 7;
 
 /** Waits until no solve is running or queued (scenario 3's large solves end after their clients stop). */
