@@ -51,3 +51,22 @@ export class ItemValues {
     wanted.forEach((quantity, q) => this.columns.set(quantity, columns[q]!));
   }
 }
+
+/** The least and the most any assignment reaches on one quantity (each item at its extremes). */
+export function quantityRange(values: ItemValues, quantity: Quantity): { least: number; most: number } {
+  const column = values.of(quantity);
+  const { start } = values;
+  let least = 0;
+  let most = 0;
+  for (let i = 0; i + 1 < start.length; i++) {
+    let low = Infinity;
+    let high = -Infinity;
+    for (let at = start[i]!; at < start[i + 1]!; at++) {
+      low = Math.min(low, column[at]!);
+      high = Math.max(high, column[at]!);
+    }
+    least += low;
+    most += high;
+  }
+  return { least, most };
+}

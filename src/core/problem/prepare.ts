@@ -11,7 +11,8 @@ import { DEFAULT_MODEL_PRECISION } from '../formats/candidate.js';
 import { DEFAULT_EVIDENCE_POLICY, type EvidencePolicy } from '../sensitivity/evidence.js';
 import { reduce, type ReducedProblem } from './instance.js';
 import { DEFAULT_INTERACTION_POLICY, itemPairs, layerPairs, type ItemPair, type LayerPair, type NegativeInteractions } from './interactions.js';
-import { checkQuantityKnown, resolveLimits, type Quantity, type ResolvedLimit } from './rows.js';
+import { checkQuantityKnown, type Quantity, type ResolvedLimit } from './rows.js';
+import { resolveLimits } from './limits.js';
 
 /** What a plan or a frontier is made of: the model, what it may take, and the limits. */
 export interface ProblemInput {

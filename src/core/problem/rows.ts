@@ -1,7 +1,5 @@
-import type { Budget, Objective } from './budget.js';
 import type { CostMetric } from '../costs/metric.js';
 import type { FieldIssue } from '../errors.js';
-import type { ItemValues } from './itemValues.js';
 import type { LayerOption, PlannableLayer } from './layerOptions.js';
 
 /** A quantity summed over layers: the sensitivity score or a cost metric. */
@@ -106,39 +104,4 @@ export function checkQuantityKnown(
     const source = quantity === 'latencyMs' ? 'a measured value (the layer\'s latencyMs table) or a hardware profile to estimate it' : 'a hardware profile that costs it';
     issues.push({ path, message: `${quantity} needs ${source} for every allowed candidate of every unpinned layer; missing for ${shown(missing)}` });
   }
-}
-
-/** The least and the most any assignment reaches on one quantity (each item at its extremes). */
-export function quantityRange(values: ItemValues, quantity: Quantity): { least: number; most: number } {
-  const column = values.of(quantity);
-  const { start } = values;
-  let least = 0;
-  let most = 0;
-  for (let i = 0; i + 1 < start.length; i++) {
-    let low = Infinity;
-    let high = -Infinity;
-    for (let at = start[i]!; at < start[i + 1]!; at++) {
-      low = Math.min(low, column[at]!);
-      high = Math.max(high, column[at]!);
-    }
-    least += low;
-    most += high;
-  }
-  return { least, most };
-}
-
-/**
- * Resolves each budget (and the objective's sensitivity bound) to an absolute limit.
- * A fraction f means least + f x (most - least), the least and most reachable over the items.
- */
-export function resolveLimits(budgets: Budget[], objective: Objective, values: ItemValues): ResolvedLimit[] {
-  const limits = budgets.map((budget): ResolvedLimit => {
-    const { least, most } = quantityRange(values, budget.metric);
-    const limit = budget.max ?? least + budget.fraction! * (most - least);
-    return { quantity: budget.metric, limit, leastReachable: least };
-  });
-  if (objective.minimize !== 'sensitivity') {
-    limits.push({ quantity: 'sensitivity', limit: objective.maxSensitivity!, leastReachable: quantityRange(values, 'sensitivity').least });
-  }
-  return limits;
 }
