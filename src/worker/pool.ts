@@ -22,10 +22,12 @@ const OVERRUN_GRACE_MS = 3_000;
 /**
  * Young generation of a solver thread in MiB. Node 24 sizes it from the heap limit (192 MiB for
  * the default 2 GiB; Node 20 gave 48), and a 45,000-layer plan's short-lived objects fill all of
- * it before a collection: with 32 the service's peak resident memory over one such plan is 390 MB
- * instead of 475, over several in a row 525 instead of 630, at the same speed (npm run bench:load).
+ * it before a collection. With 64 the service's peak resident memory over one such plan is about
+ * 420 MB instead of 455, over several in a row 545 instead of 600, at the same speed; 32 saved
+ * 40 MB more but made an all-points frontier of 562 layers 12% slower (more promoted to the old
+ * generation), 64 does not (npm run bench:load, npm run bench:abuse).
  */
-const YOUNG_GENERATION_MB = 32;
+const YOUNG_GENERATION_MB = 64;
 
 /** Milliseconds a running task whose client went away may still take before its thread is ended and replaced. */
 const CANCEL_GRACE_MS = 250;
