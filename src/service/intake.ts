@@ -34,15 +34,16 @@ function parsedBody(body: unknown, limits: Limits): unknown {
 
 /** A validated plan request within the configured limits; a 400 or 413 otherwise. */
 export function readPlanRequest(body: unknown, limits: Limits): PlanRequest {
-  const request = parseBounded(PlanRequest, modelBulkFields(limits), parsedBody(body, limits));
-  checkLimits(request, limits);
-  shareCandidateLists(request.model?.layers);
-  return request;
+  return withinLimits(parseBounded(PlanRequest, modelBulkFields(limits), parsedBody(body, limits)), limits);
 }
 
 /** A validated frontier request within the configured limits; a 400 or 413 otherwise. */
 export function readFrontierRequest(body: unknown, limits: Limits): FrontierRequest {
-  const request = parseBounded(FrontierRequest, modelBulkFields(limits), parsedBody(body, limits));
+  return withinLimits(parseBounded(FrontierRequest, modelBulkFields(limits), parsedBody(body, limits)), limits);
+}
+
+/** A parsed request checked against the configured limits, its repeated candidate lists shared. */
+function withinLimits<T extends Parameters<typeof checkLimits>[0]>(request: T, limits: Limits): T {
   checkLimits(request, limits);
   shareCandidateLists(request.model?.layers);
   return request;
