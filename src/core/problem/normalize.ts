@@ -102,7 +102,10 @@ function normalizeLayer(layer: Layer, index: number, issues: FieldIssue[], preci
     const issuesBefore = issues.length;
     candidates = isCanonicalList(given, precision) ? given : canonicalCandidates(given, layerPath(index, 'candidates'), issues, precision);
     // A list with unknown ids is checked again at every layer that gives it, for its issues' paths.
-    if (issues.length === issuesBefore) Object.assign(lastList, { given, canonical: candidates });
+    if (issues.length === issuesBefore) {
+      lastList.given = given;
+      lastList.canonical = candidates;
+    }
   }
   let pin: string | undefined;
   if (layer.pin !== undefined) {

@@ -1,4 +1,4 @@
-import { optionColumns, type ChoiceInstance } from '../instance.js';
+import { optionColumns, type ChoiceInstance, type OptionColumns } from '../instance.js';
 
 /**
  * A ChoiceInstance in flat typed arrays, with dominated options removed:
@@ -40,7 +40,7 @@ function dominates(cost: Float64Array, weight: Float64Array, rows: number, a: nu
  * returns how many. A function per item, compiled within the first large solve (see primal.ts,
  * addRepairMoves).
  */
-function markSurvivors(source: { start: Int32Array; cost: Float64Array; weight: Float64Array }, rows: number, i: number, exempt: boolean, survives: Uint8Array): number {
+function markSurvivors(source: OptionColumns, rows: number, i: number, exempt: boolean, survives: Uint8Array): number {
   const first = source.start[i]!;
   const end = source.start[i + 1]!;
   let kept = 0;
