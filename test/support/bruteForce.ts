@@ -12,11 +12,16 @@ export function bruteForceOptimum(input: PlanInput): number | undefined {
 
 /** The objective of every feasible per-layer assignment (interactions included), best first. */
 export function bruteForcePlans(input: PlanInput): number[] {
+  return bruteForceAssignments(input).map((plan) => plan.objective).sort((a, b) => a - b);
+}
+
+/** Every feasible per-layer assignment: its objective (interactions included) and its total of `also`. */
+export function bruteForceAssignments(input: PlanInput, also?: Parameters<typeof optionValue>[1]): { objective: number; also: number }[] {
   const problem = prepareProblem(input);
   const { layers, limits, objective } = problem;
   const groups = problem.model.groups ?? [];
   const index = new Map(layers.map((l, i) => [l.layer.name, i]));
-  const values: number[] = [];
+  const values: { objective: number; also: number }[] = [];
   const choice: number[] = [];
   const visit = (i: number) => {
     if (i === layers.length) {
@@ -24,7 +29,8 @@ export function bruteForcePlans(input: PlanInput): number[] {
       if (!tiesHold) return;
       const total = (q: Parameters<typeof optionValue>[1]) => layers.reduce((sum, l, k) => sum + optionValue(l.options[choice[k]!]!, q)!, 0);
       if (limits.some((limit) => total(limit.quantity) > limit.limit * (1 + 1e-12) + 1e-300)) return;
-      values.push(total(objective) + (objective === 'sensitivity' ? interactionTotal(problem.pairs, layers, choice) : 0));
+      const value = total(objective) + (objective === 'sensitivity' ? interactionTotal(problem.pairs, layers, choice) : 0);
+      values.push({ objective: value, also: also ? total(also) : Number.NaN });
       return;
     }
     for (let j = 0; j < layers[i]!.options.length; j++) {
@@ -33,5 +39,5 @@ export function bruteForcePlans(input: PlanInput): number[] {
     }
   };
   visit(0);
-  return values.sort((a, b) => a - b);
+  return values;
 }

@@ -3,7 +3,7 @@ import { expandChoice, instanceFor } from '../problem/instance.js';
 import { reducedFor, type PreparedProblem } from '../problem/prepare.js';
 import type { ResolvedLimit } from '../problem/rows.js';
 import type { SolverOptions } from '../solvers/backend.js';
-import { optionColumns, withinCapacity, type Clock } from '../solvers/instance.js';
+import { budgetFreeBound, withinCapacity, type Clock } from '../solvers/instance.js';
 import { runBackend } from '../solvers/solve.js';
 import type { SolverReport } from './planResult.js';
 import { verifyAssignment, type VerifiedAssignment } from './verify.js';
@@ -45,14 +45,10 @@ export function solvePlan(problem: PreparedProblem, limits: ResolvedLimit[], sol
   }
   const verify = (choice: number[]) => verifyAssignment(problem, expandChoice(problem.items, reduced, choice), problem.objective, limits);
   const verified = verify(outcome.choice);
-  // A backend's own bound, else for a proven optimum the objective, else the budget-free minimum.
-  const { start, cost } = optionColumns(instance);
-  let budgetFree = 0;
-  for (let i = 0; i + 1 < start.length; i++) {
-    let least = Infinity;
-    for (let o = start[i]!; o < start[i + 1]!; o++) least = Math.min(least, cost[o]!);
-    budgetFree += least;
-  }
+  // A backend's own bound, else for a proven optimum the objective, else the budget-free minimum
+  // (which counts pair terms at their least: a negative term can take a plan below every
+  // item's cheapest option, so the items' minima alone are no bound).
+  const budgetFree = budgetFreeBound(instance);
   const instanceBound = outcome.bound ?? (outcome.status === 'optimal' ? verified.objective - reduced.fixedObjective : budgetFree);
   const bound = Math.min(verified.objective, Math.max(instanceBound, budgetFree) + reduced.fixedObjective);
   const status = outcome.status === 'optimal' ? 'optimal' : 'feasible';

@@ -54,6 +54,31 @@ export function optionColumns(instance: ChoiceInstance): OptionColumns {
   return { start, cost, weight };
 }
 
+/**
+ * A lower bound on every assignment's objective, rows ignored: each item's least option, where
+ * a pair term counts, for item a's option j, as its least value over b's options (so a negative
+ * term lowers the bound as far as it could lower any plan).
+ */
+export function budgetFreeBound(instance: ChoiceInstance): number {
+  const { start, cost } = optionColumns(instance);
+  const folded = Float64Array.from(cost);
+  for (const pair of instance.pairs ?? []) {
+    const width = start[pair.b + 1]! - start[pair.b]!;
+    for (let j = 0; j < start[pair.a + 1]! - start[pair.a]!; j++) {
+      let least = Infinity;
+      for (let k = 0; k < width; k++) least = Math.min(least, pair.cost[j * width + k]!);
+      folded[start[pair.a]! + j] = folded[start[pair.a]! + j]! + least;
+    }
+  }
+  let total = 0;
+  for (let i = 0; i + 1 < start.length; i++) {
+    let least = Infinity;
+    for (let o = start[i]!; o < start[i + 1]!; o++) least = Math.min(least, folded[o]!);
+    total += least;
+  }
+  return total;
+}
+
 /** Items as objects from columns (for backends that read `items`). */
 export function itemsOf(columns: OptionColumns, rows: number): ChoiceInstance['items'] {
   const { start, cost, weight } = columns;
