@@ -48,12 +48,24 @@ describe('evidence users can trust', () => {
       expect(both.errors![0]).toMatchObject({ path: 'model.layers[0].sensitivity', message: expect.stringMatching(/give one/) });
     });
 
-    it('warns about a layer whose evidence is zero: it would go to the cheapest candidate unseen', async () => {
+    it('warns about a layer whose evidence is zero, naming what the plan gave it', async () => {
       const p = await plan(request([layer('zero', { hessianTrace: 0, perturbation }), layer('b', { hessianTrace: 1, perturbation })]));
       expect(chosen(p).zero).toBe('int4/int8');
-      expect(p.warnings).toContainEqual(expect.stringMatching(/evidence indistinguishable from zero on 1 layer \(zero\).*measure them more precisely or pin them/));
+      expect(p.warnings).toContainEqual(expect.stringMatching(/evidence indistinguishable from zero on 1 layer \(zero\).*this plan gives zero int4\/int8; measure them more precisely or pin them/));
       const clear = await plan(request([layer('a', { hessianTrace: 0.5, hessianTraceStdErr: 0.2, perturbation }), layer('b', { hessianTrace: 1, perturbation })]));
       expect(clear.warnings.filter((w) => /indistinguishable/.test(w))).toEqual([]);
+    });
+
+    it('says what the plan gave a layer of noise-level evidence, not the cheapest candidate it did not get (issue #28)', async () => {
+      // Scores far inside their standard errors, but ordered: with room in the budget the plan
+      // gives the layer its (nominally) least sensitive candidate, int8.
+      const noisy = layer('noisy', { lossDelta: { 'int4/int8': 0.002, 'int8/int8': 0.001 }, lossDeltaStdErr: { 'int4/int8': 0.01, 'int8/int8': 0.01 } });
+      const other = layer('b', { lossDelta: { 'int4/int8': 0.5, 'int8/int8': 0.01 } });
+      const p = await plan({ ...request([noisy, other]), budgets: [{ metric: 'sizeBytes', fraction: 1 }] });
+      expect(chosen(p).noisy).toBe('int8/int8');
+      const warning = p.warnings.find((w) => /indistinguishable from zero/.test(w))!;
+      expect(warning).toMatch(/this plan gives noisy int8\/int8/);
+      expect(warning).not.toMatch(/cheapest/);
     });
   });
 

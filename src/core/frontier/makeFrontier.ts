@@ -16,6 +16,7 @@ import type { BaselinePoint, FrontierPoint, FrontierResult } from './frontierRes
 import { supportedPoints, type HullPoint } from './hull.js';
 import type { NegativeInteractions } from '../problem/interactions.js';
 import { kneeIndex } from './knee.js';
+import { zeroEvidenceWarning } from '../plan/zeroEvidence.js';
 import { allParetoPoints } from './pareto.js';
 
 export interface FrontierInput {
@@ -123,7 +124,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
   }
 
   const points = nonDominated(collected);
-  const warnings = [...problem.warnings];
+  const warnings = [...problem.warnings, ...zeroEvidenceWarning(problem)];
   if (!input.all && points.length < input.points) {
     // Neighbouring budgets often share their optimum, and a plan another beats is dropped.
     const stopped = solves < input.points ? ` (the time limit stopped the other ${input.points - solves})` : '';

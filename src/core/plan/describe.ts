@@ -7,6 +7,7 @@ import type { BudgetUse, PlannedLayer, PlanResult } from './planResult.js';
 import type { PlanSolution } from './solvePlan.js';
 import type { VerifiedAssignment } from './verify.js';
 import { unsupportedNegatives } from '../problem/interactions.js';
+import { zeroEvidenceWarning } from './zeroEvidence.js';
 
 /** The plan a client reads: per-layer choices, totals, how each budget is used. */
 export function describePlan(problem: PreparedProblem, solution: PlanSolution): PlanResult {
@@ -65,6 +66,7 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
     solver: solution.solver,
     warnings: [
       ...problem.warnings,
+      ...zeroEvidenceWarning(problem, verified.options),
       ...(solution.status === 'feasible' ? [stoppedEarly(solution, relativeGap(verified.objective, solution.bound))] : []),
       ...negativeReliance(problem, verified),
     ],

@@ -46,6 +46,11 @@ export interface LayerOptionsResult {
   warnings: string[];
   /** Which of the layers' own candidates the request left out, when it left any: also a warning, and said again in a 422. */
   leftOut?: string;
+  /**
+   * Layers whose every candidate scores within 2 standard errors of 0: what they take rests on
+   * noise. Warned by the plan or frontier, which can say what they were given.
+   */
+  zeroEvidence: string[];
 }
 
 /**
@@ -212,9 +217,6 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     return { layer, pinned: false, options };
   });
   const named = (names: string[]) => `${names.length} layer${names.length === 1 ? '' : 's'} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`;
-  if (indistinguishable.length > 0) {
-    warnings.push(`evidence indistinguishable from zero on ${named(indistinguishable)}: every candidate scores 0 within 2 standard errors, so the plan treats them as free and gives them the cheapest candidates; measure them more precisely or pin them`);
-  }
   if (irregular.length > 0) {
     warnings.push(`measured loss changes grow with precision or lie below 0 on ${named(irregular)}, kept raw as evidence.lossDelta asks: the plan takes them at face value and may choose a format on noise`);
   }
@@ -245,7 +247,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     leftOutNote = `candidates the model's layers allow were left out because ${context.requestedFrom ?? 'the request\'s candidates'} (${requested!.join(', ')}) do not include them: ${what}; name them in candidates to plan with them${context.hardware ? ' (with allowEmulated where the chip does not run them natively)' : ''}`;
     warnings.push(leftOutNote);
   }
-  return { layers, warnings, ...(leftOutNote ? { leftOut: leftOutNote } : {}) };
+  return { layers, warnings, ...(leftOutNote ? { leftOut: leftOutNote } : {}), zeroEvidence: indistinguishable };
 }
 
 function allowedCandidates(own: string[] | undefined, requested: string[] | undefined): string[] | undefined {

@@ -42,6 +42,8 @@ export interface PreparedProblem {
   /** The budgets (and the objective's sensitivity bound), resolved to absolute limits. */
   limits: ResolvedLimit[];
   warnings: string[];
+  /** Layers whose evidence is indistinguishable from zero (layerOptions.ts): warned with what a plan gives them. */
+  zeroEvidence: string[];
   /** Which of the layers' own candidates the request's list left out (also among the warnings); an infeasible answer repeats it. */
   leftOut?: string;
   /** The model's interactions over the layers' options (empty without any). */
@@ -66,7 +68,7 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   if (issues.length > 0) throw invalidInput(issues);
 
   const requestedFrom = input.candidates ? 'the request\'s candidates' : input.hardware ? `hardware ${input.hardware.id}'s defaultCandidates` : undefined;
-  const { layers, warnings, leftOut } = layerOptions(
+  const { layers, warnings, leftOut, zeroEvidence } = layerOptions(
     model,
     { requested, ...(requestedFrom ? { requestedFrom } : {}), hardware: input.hardware, batchSize: input.batchSize, allowEmulated: input.allowEmulated ?? false, modelPath: input.modelPath, precision, evidence: input.evidence ?? DEFAULT_EVIDENCE_POLICY },
     issues,
@@ -91,7 +93,7 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   const values = new ItemValues(items, layers);
   values.make([...input.budgets.map((budget) => budget.metric), objective, ...(input.axes ?? [])]);
   const limits = resolveLimits(input.budgets, input.objective, values);
-  return { model, layers, items, objective, limits, warnings, ...(leftOut ? { leftOut } : {}), pairs, itemPairs: itemPairs(items, pairs, layers), values, reductions: new Map() };
+  return { model, layers, items, objective, limits, warnings, zeroEvidence, ...(leftOut ? { leftOut } : {}), pairs, itemPairs: itemPairs(items, pairs, layers), values, reductions: new Map() };
 }
 
 /** The problem reduced for these row quantities, made once per distinct list. */
