@@ -96,6 +96,11 @@ export const Layer = describes<core.Layer>()(component(
       'Length of each dot product (input channels x kernel area for a conv, input features for a linear); sets the accumulator width of macLuts. Default 4096.',
       576,
     ),
+    inFeatures: doc(
+      z.number().int().min(1).optional(),
+      'Length of one weight row, the dimension quantization blocks and groups run along: in_features of a linear layer, in_channels / groups x kernel height x width of a convolution, the embedding width of an embedding (what llama.cpp calls ne[0]). With a target, a candidate whose block or group does not divide it is left out (int4-g128 needs a multiple of 128, nvfp4 of 16, mxfp4 and q4_0 of 32, k-quants of 256).',
+      4096,
+    ),
     macUnits: doc(
       z.number().int().min(1).optional(),
       'MAC units an FPGA dataflow design gives this layer (macLuts multiplies by it). Default 1.',

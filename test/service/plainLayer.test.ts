@@ -36,7 +36,7 @@ function record(next: () => number): unknown {
   return Object.fromEntries(Array.from({ length: Math.floor(next() * 4) }, () => [String(next() < 0.9 ? pick(next, NAMES) : pick(next, ['', 'a\tb', '\u200b'])), next() < 0.8 ? Math.abs(pick(next, NUMBERS) as number) || next() : pick(next, NUMBERS)]));
 }
 
-const LAYER_FIELDS = ['name', 'op', 'params', 'macs', 'activationElements', 'dotProductLength', 'macUnits', 'inputs', 'candidates', 'pin', 'latencyMs', 'sensitivity', 'aliases', 'extra'];
+const LAYER_FIELDS = ['name', 'op', 'params', 'macs', 'activationElements', 'dotProductLength', 'inFeatures', 'macUnits', 'inputs', 'candidates', 'pin', 'latencyMs', 'sensitivity', 'aliases', 'extra'];
 const SENSITIVITY_FIELDS = ['hessianTrace', 'hessianTraceSum', 'hessianTraceStdErr', 'hessianEigenvalue', 'activationTrace', 'lossDelta', 'lossDeltaStdErr', 'perturbation', 'activationPerturbation', 'weightStats', 'other'];
 
 /** A layer mostly right: each field present or not, mostly of its kind, sometimes anything. */
@@ -48,7 +48,7 @@ function randomLayer(next: () => number): unknown {
     const wild = next() < 0.15;
     if (wild) layer[field] = value(next);
     else if (field === 'name' || field === 'op' || field === 'pin') layer[field] = name(next);
-    else if (field === 'params' || field === 'dotProductLength' || field === 'macUnits') layer[field] = next() < 0.8 ? 1 + Math.floor(next() * 1e6) : pick(next, NUMBERS);
+    else if (field === 'params' || field === 'dotProductLength' || field === 'inFeatures' || field === 'macUnits') layer[field] = next() < 0.8 ? 1 + Math.floor(next() * 1e6) : pick(next, NUMBERS);
     else if (field === 'inputs' || field === 'candidates') layer[field] = nameList(next);
     else if (field === 'latencyMs') layer[field] = record(next);
     else if (field === 'sensitivity') layer[field] = randomSensitivity(next);
@@ -76,7 +76,7 @@ describe('isPlainValidLayer', () => {
     const next = mulberry32(2026);
     let accepted = 0;
     let refused = 0;
-    for (let i = 0; i < 20_000; i++) {
+    for (let i = 0; i < 30_000; i++) {
       const layer = JSON.parse(JSON.stringify(randomLayer(next))) as Record<string, unknown>;
       const schema = Layer.safeParse(layer);
       const fast = isPlainValidLayer(layer);

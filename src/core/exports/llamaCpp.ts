@@ -1,4 +1,5 @@
 import type { PlanResult } from '../plan/planResult.js';
+import { ggufName } from './ggufNames.js';
 import type { UnexportableLayer } from './unexportable.js';
 
 /**
@@ -24,30 +25,22 @@ const GGML_TYPE: Record<string, string> = {
   'int2-g128': 'q2_k',
   mxfp4: 'mxfp4',
   nvfp4: 'nvfp4',
+  // The ggml types themselves (formats/registry.ts GGML_FORMATS).
+  q8_0: 'q8_0',
+  q6_k: 'q6_k',
+  q5_k: 'q5_k',
+  q5_0: 'q5_0',
+  q4_k: 'q4_k',
+  q4_0: 'q4_0',
+  q3_k: 'q3_k',
+  q2_k: 'q2_k',
 };
 
-/** GGUF tensor names of Hugging Face Llama, Mixtral and DeepSeek-V3 modules (llama.cpp tensor_mapping.py). */
-const HF_TO_GGUF: [RegExp, string][] = [
-  [/^model\.embed_tokens$/, 'token_embd'],
-  [/^lm_head$/, 'output'],
-  [/^model\.layers\.(\d+)\.self_attn\.q_proj$/, 'blk.$1.attn_q'],
-  [/^model\.layers\.(\d+)\.self_attn\.k_proj$/, 'blk.$1.attn_k'],
-  [/^model\.layers\.(\d+)\.self_attn\.v_proj$/, 'blk.$1.attn_v'],
-  [/^model\.layers\.(\d+)\.self_attn\.o_proj$/, 'blk.$1.attn_output'],
-  [/^model\.layers\.(\d+)\.self_attn\.q_a_proj$/, 'blk.$1.attn_q_a'],
-  [/^model\.layers\.(\d+)\.self_attn\.q_b_proj$/, 'blk.$1.attn_q_b'],
-  [/^model\.layers\.(\d+)\.self_attn\.kv_a_proj_with_mqa$/, 'blk.$1.attn_kv_a_mqa'],
-  [/^model\.layers\.(\d+)\.self_attn\.kv_b_proj$/, 'blk.$1.attn_kv_b'],
-  [/^model\.layers\.(\d+)\.mlp\.(gate|up|down)_proj$/, 'blk.$1.ffn_$2'],
-  [/^model\.layers\.(\d+)\.mlp\.shared_experts\.(gate|up|down)_proj$/, 'blk.$1.ffn_$2_shexp'],
-  [/^model\.layers\.(\d+)\.mlp\.experts\.\d+\.(gate|up|down)_proj$/, 'blk.$1.ffn_$2_exps'],
-  [/^model\.layers\.(\d+)\.block_sparse_moe\.experts\.\d+\.w1$/, 'blk.$1.ffn_gate_exps'],
-  [/^model\.layers\.(\d+)\.block_sparse_moe\.experts\.\d+\.w3$/, 'blk.$1.ffn_up_exps'],
-  [/^model\.layers\.(\d+)\.block_sparse_moe\.experts\.\d+\.w2$/, 'blk.$1.ffn_down_exps'],
-];
+/** The ggml type the export writes for a weight format, or undefined when llama.cpp has none. */
+export function ggmlTypeOf(weightId: string): string | undefined {
+  return GGML_TYPE[weightId];
+}
 
-/** Layer names that already are GGUF tensor names (without `.weight`). */
-const GGUF_STYLE = /^(token_embd|output|blk\.\d+\.[a-z0-9_]+)$/;
 /**
  * What a tensor name may hold in the export: llama-quantize splits the file on whitespace and
  * each token at its first '=', and lower-cases the pattern; GGUF tensor names are lower-case
@@ -55,14 +48,15 @@ const GGUF_STYLE = /^(token_embd|output|blk\.\d+\.[a-z0-9_]+)$/;
  */
 const GGUF_TENSOR = /^[a-z0-9_.-]+$/;
 
-/** The GGUF tensor name of a layer: a Hugging Face module name mapped, a GGUF-style name as it is, else undefined. */
-export function ggufName(layerName: string): string | undefined {
-  for (const [pattern, replacement] of HF_TO_GGUF) if (pattern.test(layerName)) return layerName.replace(pattern, replacement);
-  return GGUF_STYLE.test(layerName) ? layerName : undefined;
-}
+/**
+ * How to use the export; the answer carries it in the Bitplan-Usage header, the CLI on stderr.
+ * The positional type must be a quantized one: with F16, BF16 or F32 there llama-quantize
+ * ignores the whole tensor-type file without a word (checked with llama.cpp built from source).
+ */
+export const LLAMA_CPP_USAGE = 'llama-quantize --tensor-type-file PLAN.txt model-f16.gguf model-mixed.gguf Q8_0 (the positional type must be a quantized one such as Q8_0 or Q4_K_M: with F16, BF16 or F32 llama-quantize ignores the file)';
 
-/** How to use the export; the answer carries it in the Bitplan-Usage header, the CLI on stderr. */
-export const LLAMA_CPP_USAGE = 'llama-quantize --tensor-type-file PLAN.txt model-f16.gguf model-mixed.gguf Q8_0';
+/** Positional types with which llama-quantize ignores a --tensor-type-file. */
+export const LLAMA_CPP_UNQUANTIZED_TYPES: readonly string[] = ['F16', 'BF16', 'F32'];
 
 /**
  * The plan as llama-quantize's --tensor-type-file: one `pattern=type` line per GGUF tensor and

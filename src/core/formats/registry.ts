@@ -83,6 +83,39 @@ const FP8_E4M3 = floatFormat('fp8-e4m3', 4, 3, 448, 'OCP FP8 E4M3 (E4M3FN): no I
 const FP6_E3M2 = floatFormat('fp6-e3m2', 3, 2, 28, 'OCP MX FP6 E3M2: no Inf, no NaN', `${OCP_MX}; ${GFLOAT}`);
 const FP4_E2M1 = floatFormat('fp4-e2m1', 2, 1, 6, 'OCP MX FP4 E2M1 (the NVFP4/MXFP4 element): no Inf, no NaN', `${OCP_MX}; ${GFLOAT}`);
 
+const GGML_SIZES = 'ggml GGML_QUANT_SIZES (block size, bytes per block), https://github.com/ggml-org/llama.cpp/blob/master/gguf-py/gguf/constants.py; block layouts in ggml-common.h, https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-common.h';
+
+/**
+ * A ggml tensor type as llama.cpp stores it (llama-quantize --tensor-type-file): `bits`-bit
+ * integers with one scale per sub-block of `subBlock` elements; `bitsPerWeight` is the type's
+ * whole size (8 x bytes per block / block size), so the scale share is the rest. The sub-block
+ * sets the error estimate; the row-length rule of a k-quant (256 elements) is llama.cpp's
+ * (targets/checkpoints.ts).
+ */
+function ggmlType(id: string, bits: number, subBlock: number, bitsPerWeight: number, scaleFormat: string, layout: string): NumericFormat {
+  return {
+    ...integerFormat(bits),
+    id,
+    blockSize: subBlock,
+    scaleFormat,
+    scaleBitsPerElement: bitsPerWeight - bits,
+    description: `llama.cpp ${id.toUpperCase()}: ${layout} (${bitsPerWeight} bits per weight)`,
+    source: GGML_SIZES,
+  };
+}
+
+/** The ggml integer types llama.cpp users deploy with; llama.cpp plans are priced in their real sizes. */
+export const GGML_FORMATS: readonly NumericFormat[] = [
+  ggmlType('q8_0', 8, 32, 8.5, 'fp16 per 32', 'blocks of 32 8-bit values with one fp16 scale, 34 bytes'),
+  ggmlType('q6_k', 6, 16, 6.5625, 'int8 per 16, fp16 per 256', 'super-blocks of 256: 16 blocks of 16 6-bit values with 8-bit scales and one fp16 scale, 210 bytes'),
+  ggmlType('q5_k', 5, 32, 5.5, '6-bit scale and min per 32, fp16 per 256', 'super-blocks of 256: 8 blocks of 32 5-bit values with 6-bit scales and mins, fp16 d and dmin, 176 bytes'),
+  ggmlType('q5_0', 5, 32, 5.5, 'fp16 per 32', 'blocks of 32 5-bit values with one fp16 scale, 22 bytes'),
+  ggmlType('q4_k', 4, 32, 4.5, '6-bit scale and min per 32, fp16 per 256', 'super-blocks of 256: 8 blocks of 32 4-bit values with 6-bit scales and mins, fp16 d and dmin, 144 bytes'),
+  ggmlType('q4_0', 4, 32, 4.5, 'fp16 per 32', 'blocks of 32 4-bit values with one fp16 scale, 18 bytes'),
+  ggmlType('q3_k', 3, 16, 3.4375, '6-bit scale per 16, fp16 per 256', 'super-blocks of 256: 16 blocks of 16 3-bit values with 6-bit scales and one fp16 scale, 110 bytes'),
+  ggmlType('q2_k', 2, 16, 2.625, '4-bit scale and min per 16, fp16 per 256', 'super-blocks of 256: 16 blocks of 16 2-bit values with 4-bit scales and mins, fp16 d and dmin, 84 bytes'),
+];
+
 export const BUILT_IN_FORMATS: readonly NumericFormat[] = [
   ...[2, 3, 4, 5, 6, 7, 8].map(integerFormat),
   groupedIntegerFormat(2, 128),
@@ -104,6 +137,7 @@ export const BUILT_IN_FORMATS: readonly NumericFormat[] = [
   blockScaled('mxfp4', FP4_E2M1, 32, 'e8m0', 8, 'OCP MXFP4: E2M1 elements, one E8M0 scale per 32 (4.25 bits)', `${OCP_MX}; ggml block_mxfp4 (17 bytes per 32 values), https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-common.h`),
   // The per-tensor fp32 second-level scale of NVFP4 is amortised over the tensor and not counted.
   blockScaled('nvfp4', FP4_E2M1, 16, 'ue4m3', 8, 'NVIDIA NVFP4: E2M1 elements, one UE4M3 scale per 16, one fp32 scale per tensor (4.5 bits)', 'NVIDIA, Introducing NVFP4 for Efficient and Accurate Low-Precision Inference, https://developer.nvidia.com/blog/introducing-nvfp4-for-efficient-and-accurate-low-precision-inference/; Intel Neural Compressor NVFP4 (E2M1, UE4M3 scale per 16, fp32 per tensor), https://intel.github.io/neural-compressor/latest/docs/source/3x/PT_NVFP4Quant.html'),
+  ...GGML_FORMATS,
 ];
 
 const CUSTOM_MINIFLOAT = /^e([1-8])m([0-9]|1[0-9]|2[0-3])$/;

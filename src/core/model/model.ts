@@ -57,6 +57,12 @@ export interface Layer {
   activationElements?: number;
   /** Length of each dot product (for macLuts). */
   dotProductLength?: number;
+  /**
+   * Length of a weight row, the dimension a quantization block or group runs along: in_features
+   * of a linear layer, in_channels / groups x kernel elements of a convolution, the embedding
+   * width of an embedding (ggml's ne[0]). Runtime targets check block sizes against it.
+   */
+  inFeatures?: number;
   /** MAC units of an FPGA dataflow design (for macLuts). */
   macUnits?: number;
   /** Producer layers whose outputs this layer reads. */

@@ -31,11 +31,13 @@ export const HAWQ_CANDIDATES = ['int4/int4', 'int8/int8'];
  * weights' bit-width, as in HAWQ-V3's shipped configurations.
  */
 export function hawqV3Seed(data: HawqV3Data): Seed {
+  const bottleneck = data.layers.some((layer) => layer.name.endsWith('.convbn3'));
   const inner: Layer[] = data.layers.map((layer) => ({
     name: layer.name,
     op: 'conv2d',
     params: layer.params,
     macs: layer.macs,
+    inFeatures: layer.params / resNetOutChannels(layer.name, bottleneck),
     sensitivity: {
       hessianTrace: layer.hutchinsonTrace,
       perturbation: { int4: layer.deltaWeightSq.int4, int8: layer.deltaWeightSq.int8 },
@@ -57,11 +59,23 @@ export function hawqV3Seed(data: HawqV3Data): Seed {
     model: {
       name: data.model,
       layers: [
-        { name: first.name, op: 'conv2d', params: first.params, macs: first.macs, pin: 'int8/int8', aliases: { hawq: first.hawqKey } },
+        // The 7x7 stem reads 3 channels; the classifier 1,000 classes.
+        { name: first.name, op: 'conv2d', params: first.params, macs: first.macs, inFeatures: 3 * 7 * 7, pin: 'int8/int8', aliases: { hawq: first.hawqKey } },
         ...inner,
-        { name: last.name, op: 'linear', params: last.params, macs: last.macs, pin: 'int8/int8', aliases: { hawq: last.hawqKey } },
+        { name: last.name, op: 'linear', params: last.params, macs: last.macs, inFeatures: last.params / 1000, pin: 'int8/int8', aliases: { hawq: last.hawqKey } },
       ],
       groups: data.ties,
     },
   };
+}
+
+/**
+ * Output channels of a ResNet conv (torchvision/HAWQ layout, He et al., arXiv:1512.03385): stage s
+ * has width 64 x 2^(s-1); a bottleneck's last conv and its shortcut expand it 4x. A row of the
+ * weight then holds params / outChannels = in_channels x kernel area elements.
+ */
+function resNetOutChannels(name: string, bottleneck: boolean): number {
+  const stage = Number(/^stage(\d+)\./.exec(name)?.[1] ?? 1);
+  const width = 64 * 2 ** (stage - 1);
+  return bottleneck && /\.(convbn3|identity_convbn)$/.test(name) ? 4 * width : width;
 }

@@ -33,6 +33,7 @@ export function isPlainValidLayer(layer: unknown): boolean {
         if (!(isNonNegative(value) && value <= 1e18)) return false;
         break;
       case 'dotProductLength':
+      case 'inFeatures':
       case 'macUnits':
         if (!(Number.isSafeInteger(value) && (value as number) >= 1)) return false;
         break;

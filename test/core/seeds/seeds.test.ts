@@ -37,6 +37,11 @@ describe.each(ARCHITECTURE_SEEDS)('architecture seed $name', (definition) => {
     const seed = architectureSeed(definition, built);
     expect(ModelDescriptor.safeParse(seed.model).success).toBe(true);
     expect(seed.provenance.synthetic).toBe(true);
+    // Row lengths for the targets' shape rules: every weight is outFeatures x inFeatures.
+    for (const layer of seed.model.layers) {
+      expect(layer.inFeatures, layer.name).toBeGreaterThan(0);
+      expect(Number.isInteger(layer.params / layer.inFeatures!), layer.name).toBe(true);
+    }
     expect(seed.provenance.notes).toMatch(/hessianTrace = k x 10\^\(-4 \+ 3 u1\)/);
     expect(new Set(seed.model.layers.map((l) => l.name)).size).toBe(seed.model.layers.length);
     for (const layer of seed.model.layers) {

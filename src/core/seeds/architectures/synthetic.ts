@@ -76,6 +76,8 @@ export function syntheticLayer(spec: MatrixSpec): Layer {
     ...(spec.inputs ? { inputs: spec.inputs } : {}),
     ...(spec.activationElements !== undefined ? { activationElements: spec.activationElements } : {}),
     ...(spec.dotProductLength !== undefined ? { dotProductLength: spec.dotProductLength } : {}),
+    // A weight row is the fan-in: in_features, in_channels / groups x kernel area, or the embedding width.
+    inFeatures: spec.fanIn,
     sensitivity: {
       hessianTrace: Number((KIND_FACTOR[spec.kind ?? 'plain'] * 10 ** (-4 + 3 * u1)).toPrecision(6)),
       weightStats: { absMax: Number((rms * (4 + 12 * u2)).toPrecision(6)), rms: Number(rms.toPrecision(6)) },
