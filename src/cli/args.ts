@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Budget } from '../core/index.js';
+import { findRuntime, type Budget } from '../core/index.js';
 import { CliError, EXIT_ERROR } from './errors.js';
 
 export const USAGE = `usage:
@@ -20,8 +20,13 @@ options:
   --backend auto|mckp|lp-solver
   --time-limit MS            solver time limit
   --gap X                    accepted relative gap
-  --format F                 what --out writes: plan: json, hawq, modelopt, llama-cpp, csv;
-                             frontier: json, csv, svg (default json)
+  --target RUNTIME[:CKPT]    plan for a runtime: vllm (checkpoints compressed-tensors,
+                             modelopt, gptq), tensorrt-llm, llama.cpp, hawq
+  --format F                 what --out writes: plan: json, hawq, modelopt, llama-cpp,
+                             llm-compressor, gptq, autoround, csv; frontier: json, csv, svg
+                             (default json)
+  --positional-type T        llama-cpp: the type llama-quantize is given (default Q8_0);
+                             F16, BF16 and F32 make it ignore the file
   --out FILE                 write the plan or frontier there
   --axis METRIC              frontier axis (sizeBytes, avgBits, bops, latencyMs, energyJ, macLuts)
   --points N                 frontier budgets (default 50); --all for every Pareto point
@@ -38,6 +43,8 @@ export interface CommandLine {
   out?: string;
   server?: string;
   quiet: boolean;
+  /** llama-cpp exports: the positional type the usage line names. */
+  positionalType?: string;
 }
 
 const OPTIONS = {
@@ -61,6 +68,8 @@ const OPTIONS = {
   all: { type: 'boolean' },
   server: { type: 'string' },
   quiet: { type: 'boolean' },
+  target: { type: 'string' },
+  'positional-type': { type: 'string' },
 } as const;
 
 /** The command line, or undefined when it names no command (the usage is printed). */
@@ -79,6 +88,12 @@ export function parseCommandLine(argv: string[]): CommandLine | undefined {
     return budget;
   });
   if (values['allow-emulated']) body.allowEmulated = true;
+  if (values.target) {
+    const [runtime, asked] = values.target.split(':');
+    // The plan summarised and the file written are one plan: the checkpoint is the export's when the runtime reads it.
+    const checkpoint = asked ?? findRuntime(runtime ?? '')?.checkpoints.find((rules) => rules.export === values.format)?.id;
+    body.target = checkpoint ? { runtime, checkpoint } : runtime;
+  }
   if (values.batch) body.batchSize = Number(values.batch);
   const solver: Record<string, unknown> = {};
   if (values['time-limit']) solver.timeLimitMs = Number(values['time-limit']);
@@ -93,7 +108,7 @@ export function parseCommandLine(argv: string[]): CommandLine | undefined {
     if (values.all) body.all = true;
   }
   if (Object.keys(solver).length > 0) body.solver = solver;
-  return { command, body, format: values.format ?? 'json', out: values.out, server: values.server, quiet: values.quiet ?? false };
+  return { command, body, format: values.format ?? 'json', out: values.out, server: values.server, quiet: values.quiet ?? false, ...(values['positional-type'] ? { positionalType: values['positional-type'] } : {}) };
 }
 
 function readJson(path: string): unknown {

@@ -34,7 +34,7 @@ export function localRunner(seeds: SeedStore): Runner {
     plan: (body, format) =>
       local(() => {
         const request = admitPlan(body, DEFAULT_CONFIG, seeds);
-        const result = makePlan(planInput(request, resolveModelAndHardware(request, seeds)), clock);
+        const result = makePlan(planInput(request, resolveModelAndHardware(request, seeds), format), clock);
         return { plan: wirePlan(result), modelName: result.modelName, ...(format !== 'json' ? { file: renderPlan(result, format) } : {}) };
       }),
     frontier: (body, representation) =>
@@ -80,5 +80,7 @@ async function post(server: string, path: string, body: unknown): Promise<Render
     throw problemError(problem, response.status);
   }
   const usage = response.headers.get('bitplan-usage');
-  return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', body: text, ...(usage ? { usage } : {}) };
+  // fetch joins a repeated header with ", ", which warnings (they list layers) also hold: shown as one.
+  const warning = response.headers.get('bitplan-warning');
+  return { contentType: response.headers.get('content-type') ?? 'application/octet-stream', body: text, ...(usage ? { usage } : {}), ...(warning ? { warnings: [warning] } : {}) };
 }

@@ -3,6 +3,7 @@ import { component, describes, doc, name } from './doc.js';
 import type * as core from '../core/index.js';
 import { HardwareProfile } from './hardware.js';
 import { ModelDescriptor } from './model.js';
+import { PlannedTarget, Target } from './target.js';
 import { Budget, CostMetric, EvidenceOptions, InteractionOptions, RobustOptions } from './request.js';
 
 export const FrontierRequest = component(
@@ -12,6 +13,7 @@ export const FrontierRequest = component(
       model: ModelDescriptor.optional(),
       seed: doc(name().optional(), 'Name of a built-in seed model to use instead of model.', 'llama-2-7b'),
       hardware: doc(z.union([name(), HardwareProfile]).optional(), 'A built-in hardware id or an inline HardwareProfile.', 'nvidia-h100'),
+      target: Target.optional(),
       candidates: doc(
         z.array(name()).min(1).optional(),
         'Candidates every layer may take (intersected with each layer\'s list); default: the hardware\'s, else each layer\'s.',
@@ -122,6 +124,7 @@ export const Frontier = component(
       'Effort.',
       { timeMs: 120, solves: 50 },
     ),
+    target: PlannedTarget.optional().meta({ description: 'With target in the request: the runtime, its checkpoint and the fusion groups every point ties.' }),
     warnings: doc(z.array(z.string()), 'Estimates and assumptions the frontier rests on.', []),
   }),
   'The Pareto frontier of total sensitivity against one cost metric, other budgets held.',

@@ -6,14 +6,14 @@ import { doc } from './doc.js';
 export const PlanQuery = z.object({
   format: doc(
     z.enum(PLAN_EXPORTS).optional(),
-    'json (the Plan, default); hawq: a bit_config.py entry for HAWQ quant_train.py; modelopt: a ModelOpt MIXED_PRECISION hf_quant_config.json; llama-cpp: a llama-quantize --tensor-type-file; csv: one row per layer. Overrides the Accept header. A layer the toolkit cannot express is a 400 naming it.',
-    'hawq',
+    'json (the Plan, default); hawq: a bit_config.py entry for HAWQ quant_train.py; modelopt: a ModelOpt MIXED_PRECISION hf_quant_config.json (vLLM, TensorRT-LLM); llama-cpp: a llama-quantize --tensor-type-file; llm-compressor: a recipe YAML for oneshot (a compressed-tensors checkpoint for vLLM); gptq: a GPTQModel quantize_config.json with dynamic overrides (vLLM); autoround: an AutoRound layer_config JSON; csv: one row per layer. Overrides the Accept header. The Bitplan-Usage header says how to use the file, Bitplan-Warning headers what its reader will run otherwise than planned; a plan the file cannot express, or its reader would refuse (layers it fuses planned apart), is a 422 not-exportable naming the layers. With a target, the plan keeps to the runtime reading that file.',
+    'json',
   ),
 });
 
 /** Query of POST /v1/frontiers. */
 export const FrontierQuery = z.object({
-  format: doc(z.enum(['json', 'csv', 'svg']).optional(), 'json, csv or svg; overrides the Accept header (handy in a browser).', 'svg'),
+  format: doc(z.enum(['json', 'csv', 'svg']).optional(), 'json, csv or svg; overrides the Accept header (handy in a browser).', 'json'),
 });
 
 export const HardwareIdParams = z.object({ id: doc(z.string(), 'Profile id.', 'nvidia-t4') });

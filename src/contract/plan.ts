@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { COST_METRICS } from '../core/costs/metric.js';
 import { SENSITIVITY_SOURCES } from '../core/sensitivity/source.js';
 import { component, doc } from './doc.js';
+import { PlannedTarget } from './target.js';
 import { CostMetric } from './request.js';
 
 const metricValues = (description: string, example: unknown) =>
@@ -131,6 +132,7 @@ export const Plan = component(
       [],
     ),
     solver: SolverReport,
+    target: PlannedTarget.optional().meta({ description: 'With target in the request: the runtime, its checkpoint and the fusion groups tied.' }),
     warnings: doc(z.array(z.string()), 'Estimates and assumptions the plan rests on.', [
       'layer conv2: perturbation for int2 extrapolated from int4 by the uniform-noise law',
     ]),

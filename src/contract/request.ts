@@ -5,6 +5,7 @@ import { component, describes, doc, name, nonNegative } from './doc.js';
 import type * as core from '../core/index.js';
 import { HardwareProfile } from './hardware.js';
 import { ModelDescriptor } from './model.js';
+import { Target } from './target.js';
 
 export const CostMetric = component(
   'CostMetric',
@@ -141,6 +142,7 @@ export const PlanRequest = component(
         'A built-in hardware id (GET /v1/hardware) or an inline HardwareProfile. Optional: without it every format is allowed.',
         'nvidia-t4',
       ),
+      target: Target.optional(),
       candidates: doc(
         z.array(name()).min(1).optional(),
         'Candidates `<weight format>/<activation format>` (or aliases like w4a8) every layer may take, intersected with each layer\'s own list. Default: the hardware profile\'s default candidates, else each layer\'s list.',

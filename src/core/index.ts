@@ -20,4 +20,8 @@ export { makeFrontier, type FrontierInput } from './frontier/makeFrontier.js';
 export type { FrontierResult, FrontierPoint, BaselinePoint } from './frontier/frontierResult.js';
 export { exportPlan, PLAN_EXPORTS, type PlanExport } from './exports/exportPlan.js';
 export { csvRecord } from './exports/text.js';
+export { LLAMA_CPP_UNQUANTIZED_TYPES } from './exports/llamaCpp.js';
+export { checkpointOf, findRuntime, RUNTIME_TARGETS, type ResolvedTarget, type RuntimeTarget } from './targets/runtimes.js';
+export type { CheckpointRules, SchemeRule } from './targets/checkpoints.js';
+export type { FusionGroup } from './targets/fusion.js';
 export type { EvidencePolicy } from './sensitivity/evidence.js';

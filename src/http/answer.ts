@@ -33,6 +33,8 @@ export function sendAnswer(reply: FastifyReply, result: SolveResult, sentToThrea
     `render;dur=${render.toFixed(1)};desc="write the answer"`,
   ].join(', ');
   if (result.usage) reply.header('bitplan-usage', result.usage);
+  // Header values must be visible ASCII: anything else (a layer name in another script) as '?'.
+  if (result.warnings?.length) reply.header('bitplan-warning', result.warnings.map((warning) => warning.replace(/[^\x20-\x7e]/g, '?')));
   const { body } = result;
   // Bytes from a thread arrive as a plain Uint8Array: a Buffer over the same memory, no copy.
   return reply.header('server-timing', timing).type(result.contentType).send(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));

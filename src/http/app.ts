@@ -102,7 +102,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     await app.register(cors, {
       origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
       methods: ['GET', 'POST', 'OPTIONS'],
-      exposedHeaders: ['x-request-id', 'retry-after', 'bitplan-usage', 'server-timing'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'bitplan-usage', 'bitplan-warning', 'server-timing'],
       maxAge: 600,
     });
   }

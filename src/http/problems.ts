@@ -26,6 +26,7 @@ export const PROBLEM_KINDS = {
   infeasible: { status: 422, title: 'Infeasible', about: 'No assignment meets every budget; budgets lists each limit and the least value it could reach.', example: 'no assignment meets every budget: sizeBytes limit 1000000 is below the least reachable 6100160' },
   'no-solution-in-time': { status: 422, title: 'No solution within the time limit', about: 'The solver stopped at solver.timeLimitMs before finding any verified assignment.', example: 'the mckp solver found no assignment within timeLimitMs=10; raise solver.timeLimitMs or loosen the budgets' },
   'frontier-too-large': { status: 422, title: 'Frontier too large', about: 'An all-points frontier has more points than maxPoints, or did not finish within its time limit; raise them or ask for evenly spaced budgets.', example: 'the exact frontier has more than maxPoints=100 Pareto-optimal points (a partial frontier reached 131); raise maxPoints (up to 100000) or ask for evenly spaced budgets with all=false' },
+  'not-exportable': { status: 422, title: 'Not exportable', about: 'The plan was made, but the requested ?format= cannot express it, or the runtime that reads that file would refuse it (layers it fuses planned apart, formats its reader has no scheme for); errors names the layers and why. Plan with "target" to keep every layer to what the runtime runs.', example: 'the plan cannot be exported as format=modelopt: vLLM (modelopt): {model.layers.0.self_attn.q_proj, model.layers.0.self_attn.k_proj, model.layers.0.self_attn.v_proj}: vLLM fuses them (projections) and takes one format for the fused module, but the plan gives them nvfp4/nvfp4, fp8-e4m3/fp8-e4m3' },
   'too-large-to-solve': { status: 422, title: 'Too large to solve', about: 'Solving the request needed more memory than a solver thread may use (SOLVER_THREAD_MEMORY_MB); plan a smaller model, fewer candidates or fewer frontier points.', example: 'the request needed more memory than a solver thread may use (SOLVER_THREAD_MEMORY_MB=2048); plan a smaller model, fewer candidates or fewer frontier points' },
   overloaded: { status: 503, title: 'Overloaded', about: 'Every solver thread is busy and the queue is full, the service is shutting down, or a solve overran its time limit; retry after the Retry-After seconds.', example: 'all 2 solver threads are busy and 64 requests are waiting (MAX_QUEUE); retry after the Retry-After seconds' },
   internal: { status: 500, title: 'Internal error', about: 'A bug in bitplan; the request id finds it in the logs.', example: 'unexpected error; quote request id 8c1f... when reporting it' },
@@ -46,6 +47,7 @@ export const PROBLEM_OF_CODE: Record<CoreErrorCode | ServiceErrorCode, ProblemKi
   BITPLAN_ERR_SOLVER_ANSWER_REJECTED: 'internal',
   BITPLAN_ERR_FRONTIER_TOO_LARGE: 'frontier-too-large',
   BITPLAN_ERR_FRONTIER_TOO_SLOW: 'frontier-too-large',
+  BITPLAN_ERR_NOT_EXPORTABLE: 'not-exportable',
   BITPLAN_ERR_INVALID_REQUEST: 'invalid-request',
   BITPLAN_ERR_PAYLOAD_TOO_LARGE: 'payload-too-large',
   BITPLAN_ERR_UNKNOWN_SEED: 'not-found',
@@ -101,7 +103,9 @@ export function problemOf(error: { code: CoreErrorCode | ServiceErrorCode; messa
   }
   if (error.issues.length > 0) {
     const invalid = invalidRequestError(error.issues);
-    return new HttpProblem(PROBLEM_OF_CODE[error.code], invalid.message, { errors: invalid.issues, errorsTotal: invalid.issuesTotal });
+    // An input error reads "N fields are invalid; ..."; other kinds keep their own message (an export names what its reader refuses).
+    const detail = error.code === 'BITPLAN_ERR_INVALID_INPUT' ? invalid.message : error.message;
+    return new HttpProblem(PROBLEM_OF_CODE[error.code], detail, { errors: invalid.issues, errorsTotal: invalid.issuesTotal });
   }
   return new HttpProblem(PROBLEM_OF_CODE[error.code], error.message, error.budgets && error.budgets.length > 0 ? { budgets: error.budgets } : {});
 }

@@ -44,7 +44,7 @@ export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
   if (task.kind === 'plan') {
     const request = 'admitted' in task.input ? task.input.admitted : admitPlan(takeBytes(task.input), task.input.limits, seeds);
     const admitted = clock.now();
-    const plan = makePlan(planInput(request, resolveModelAndHardware(request, seeds)), clock);
+    const plan = makePlan(planInput(request, resolveModelAndHardware(request, seeds), task.format), clock);
     const solved = clock.now();
     const answer = renderPlan(plan, task.format);
     return { ...answer, phasesMs: { admit: admitted - start, solve: solved - admitted, render: clock.now() - solved } };

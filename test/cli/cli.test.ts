@@ -67,7 +67,8 @@ describe('bitplan CLI, in-process', () => {
     expect(text).toMatch(/"quant_init_block_convbn": 8,/);
     expect(text).toMatch(/"stage4\.unit2\.quant_convbn2": 4,/);
     const modelopt = join(dir, 'hf_quant_config.json');
-    await cli('plan', '--seed', 'llama-2-7b', '--candidates', 'fp8-e4m3/fp8-e4m3,int4-g128/fp16,bf16/bf16', '--budget', 'sizeBytes:0.4', '--format', 'modelopt', '--out', modelopt, '--quiet');
+    const trt = await cli('plan', '--seed', 'llama-2-7b', '--target', 'tensorrt-llm', '--candidates', 'fp8-e4m3/fp8-e4m3,int4-g128/fp16,bf16/bf16', '--budget', 'sizeBytes:0.4', '--format', 'modelopt', '--out', modelopt, '--quiet');
+    expect(trt.code).toBe(0);
     const config = JSON.parse(readFileSync(modelopt, 'utf8'));
     expect(config.quantization.quant_algo).toBe('MIXED_PRECISION');
     const algos = new Set(Object.values(config.quantization.quantized_layers).map((l) => (l as { quant_algo: string }).quant_algo));
@@ -79,6 +80,26 @@ describe('bitplan CLI, in-process', () => {
     expect(entries.some((e) => e.source === '^token_embd\\.weight$')).toBe(true);
     expect(entries.some((e) => e.source === '^blk\\.31\\.ffn_down\\.weight$')).toBe(true);
     expect(entries.every((e) => e.type === 'q4_0' || e.type === 'q8_0')).toBe(true);
+    // The usage names the file; a positional type that makes llama-quantize ignore it is warned of.
+    const f16 = await cli('plan', '--seed', 'llama-2-7b', '--target', 'llama.cpp', '--candidates', 'q4_k,q6_k,q8_0', '--budget', 'sizeBytes:0.5', '--format', 'llama-cpp', '--out', gguf, '--positional-type', 'F16', '--quiet');
+    expect(f16.code).toBe(0);
+    expect(f16.err).toContain(`usage: llama-quantize --tensor-type-file ${gguf} model-f16.gguf model-mixed.gguf F16`);
+    expect(f16.err).toMatch(/warning: --positional-type F16: llama-quantize ignores the whole --tensor-type-file/);
+    expect(readTensorTypeFile(readFileSync(gguf, 'utf8')).every((e) => ['q4_k', 'q6_k', 'q8_0'].includes(e.type))).toBe(true);
+  });
+
+  it('plans for a runtime with --target and writes llm-compressor, gptq and autoround files', async () => {
+    const recipe = join(dir, 'recipe.yaml');
+    const vllm = await cli('plan', '--seed', 'llama-2-7b', '--target', 'vllm', '--candidates', 'int4-g128,int8,bf16', '--budget', 'avgBits<=6', '--format', 'llm-compressor', '--out', recipe, '--quiet');
+    expect(vllm.code).toBe(0);
+    expect(vllm.err).toContain(`recipe="${recipe}"`);
+    expect(readFileSync(recipe, 'utf8')).toMatch(/^quant_stage:\n  quant_modifiers:\n    QuantizationModifier:/m);
+    const gptq = join(dir, 'quantize_config.json');
+    expect((await cli('plan', '--seed', 'llama-2-7b', '--target', 'vllm', '--candidates', 'int4-g128,int8,bf16', '--budget', 'avgBits<=6', '--format', 'gptq', '--out', gptq, '--quiet')).code).toBe(0);
+    expect(JSON.parse(readFileSync(gptq, 'utf8'))).toMatchObject({ quant_method: 'gptq', sym: true, desc_act: false });
+    const autoround = join(dir, 'layer_config.json');
+    expect((await cli('plan', '--seed', 'llama-2-7b', '--candidates', 'int4-g128,int8,bf16', '--budget', 'avgBits<=6', '--format', 'autoround', '--out', autoround, '--quiet')).code).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(autoround, 'utf8')))).toHaveLength(226);
   });
 
   it('draws a frontier to CSV or SVG', async () => {

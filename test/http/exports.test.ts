@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
+import { parse as parseYaml } from 'yaml';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../support/app.js';
@@ -48,30 +49,67 @@ describe('plan exports (?format=)', () => {
     expect(response.text).not.toMatch(/stage\d\.unit\d\.quant_act/);
   });
 
-  it('modelopt: a MIXED_PRECISION hf_quant_config.json, unquantized layers excluded', async () => {
+  it('modelopt: a MIXED_PRECISION hf_quant_config.json that vLLM reads, for a plan made for it', async () => {
+    // The request of issue #24 with its target: every fused group one algorithm, every algorithm one vLLM runs.
     const response = await http
       .post('/v1/plans?format=modelopt')
-      .send({ seed: 'llama-2-7b', candidates: ['nvfp4/nvfp4', 'fp8-e4m3/fp8-e4m3', 'bf16/bf16'], budgets: [{ metric: 'sizeBytes', fraction: 0.3 }] })
+      .send({ seed: 'llama-2-7b', hardware: 'nvidia-h100', target: 'vllm', budgets: [{ metric: 'sizeBytes', fraction: 0.3 }] })
       .expect(200);
+    expect(response.headers['bitplan-warning']).toBeUndefined();
     const config = JSON.parse(response.text);
-    expect(config.producer.name).toBe('bitplan');
+    // vLLM recognises a ModelOpt checkpoint by producer.name (ModelOptQuantConfigBase, vllm/model_executor/layers/quantization/modelopt.py).
+    expect(config.producer.name).toBe('modelopt');
+    expect(config.writer.name).toBe('bitplan');
     expect(config.quantization.quant_algo).toBe('MIXED_PRECISION');
     const layers = config.quantization.quantized_layers as Record<string, { quant_algo: string; group_size?: number }>;
+    // ModelOptMixedPrecisionConfig runs FP8, NVFP4 and W4A16_NVFP4 per layer; anything else loads unquantized.
     for (const entry of Object.values(layers)) {
-      expect(['NVFP4', 'FP8']).toContain(entry.quant_algo);
-      if (entry.quant_algo === 'NVFP4') expect(entry.group_size).toBe(16);
+      expect(['NVFP4', 'FP8', 'W4A16_NVFP4']).toContain(entry.quant_algo);
+      if (entry.quant_algo !== 'FP8') expect(entry.group_size).toBe(16);
     }
-    expect(Object.keys(layers).length + (config.quantization.exclude_modules?.length ?? 0)).toBe(226);
+    expect(Object.keys(layers).length).toBeGreaterThan(150);
+    for (let block = 0; block < 32; block++) {
+      const algo = (leaf: string) => layers[`model.layers.${block}.${leaf}`]?.quant_algo ?? 'excluded';
+      expect(new Set(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj'].map(algo)).size, `block ${block} qkv`).toBe(1);
+      expect(algo('mlp.gate_proj'), `block ${block} gate/up`).toBe(algo('mlp.up_proj'));
+    }
+    expect(layers['model.embed_tokens']).toBeUndefined();
+    expect(layers['lm_head']).toBeUndefined();
+    expect(config.quantization.exclude_modules).toEqual(expect.arrayContaining(['model.embed_tokens', 'lm_head']));
+    expect(Object.keys(layers).length + config.quantization.exclude_modules.length).toBe(226);
   });
 
-  it('refuses a layer the toolkit cannot express, naming it', async () => {
+  it('modelopt: the same plan made without its target is refused (422), naming the fused groups it splits', async () => {
+    const response = await http
+      .post('/v1/plans?format=modelopt')
+      .send({ seed: 'llama-2-7b', hardware: 'nvidia-h100', budgets: [{ metric: 'sizeBytes', fraction: 0.3 }] })
+      .expect(422);
+    expect(response.body.type).toBe('/problems/not-exportable');
+    const messages = (response.body.errors as { path: string; message: string }[]).map((issue) => issue.message);
+    expect(messages.some((m) => /^vLLM \(modelopt\): .*\{model\.layers\.\d+\.self_attn\.q_proj, model\.layers\.\d+\.self_attn\.k_proj, model\.layers\.\d+\.self_attn\.v_proj\}.*vLLM fuses them \(projections\)/.test(m))).toBe(true);
+    // What vLLM would load unquantized is said too, and the way out.
+    expect(messages.some((m) => /W8A8|int8\/int8|int4-g128\/fp16/.test(m) && /otherwise than planned/.test(m))).toBe(true);
+    expect(response.body.detail).toMatch(/plan with "target": \{"runtime": "vllm", "checkpoint": "modelopt"\}/);
+  });
+
+  it('modelopt: warns (Bitplan-Warning) where its readers run a layer otherwise than planned', async () => {
+    const stats = { absMax: 1, rms: 0.1 };
+    const model = { name: 'two', layers: [{ name: 'a', params: 4096, macs: 4096, sensitivity: { hessianTrace: 1, weightStats: stats } }, { name: 'b', params: 4096, macs: 4096, sensitivity: { hessianTrace: 2, weightStats: stats } }] };
+    const response = await http.post('/v1/plans?format=modelopt').send({ model, candidates: ['int8/int8'] }).expect(200);
+    const warnings = String(response.headers['bitplan-warning']);
+    expect(warnings).toMatch(/vLLM \(modelopt\): 2 layers \(a, b\): int8\/int8: vLLM reading modelopt has no scheme for int8\/int8/);
+    expect(warnings).toMatch(/TensorRT-LLM \(modelopt\)/);
+    expect(JSON.parse(response.text).quantization.quantized_layers.a).toEqual({ quant_algo: 'W8A8_SQ_PER_CHANNEL' });
+  });
+
+  it('refuses a layer the toolkit cannot express (422), naming it', async () => {
     const response = await http
       .post('/v1/plans?format=modelopt')
       .send({ seed: 'llama-2-7b', candidates: ['int3-g128/fp16'] })
-      .expect(400);
+      .expect(422);
     expect(response.body.errors[0]).toMatchObject({ path: 'format' });
-    expect(response.body.errors).toHaveLength(1);
-    expect(response.body.errors[0].message).toMatch(/^226 layers \(model\.embed_tokens at int3-g128\/fp16, .*, \.\.\.\): ModelOpt has no such format/);
+        // Embeddings and the head go to exclude_modules (no reader quantizes them from this file), the rest cannot be written.
+    expect(response.body.errors[0].message).toMatch(/^224 layers \(model\.layers\.0\.self_attn\.q_proj at int3-g128\/fp16, .*, \.\.\.\): ModelOpt has no such format/);
   });
 
   it('llama-cpp: a --tensor-type-file, one anchored pattern per GGUF tensor; merged experts must agree', async () => {
@@ -92,13 +130,15 @@ describe('plan exports (?format=)', () => {
     const moe = await http
       .post('/v1/plans?format=llama-cpp')
       .send({ seed: 'mixtral-8x7b', candidates: ['int4-g128/fp16', 'int8/int8'], budgets: [{ metric: 'sizeBytes', fraction: 0.3 }] })
-      .expect(400);
-    expect(moe.body.errors[0].message).toMatch(/GGUF stores it in tensor blk\.\d+\.ffn_\w+_exps .* tie these layers with groups/);
+      .expect(422);
+    expect(moe.body.errors[0].message).toMatch(/^llama\.cpp \(gguf\): .*\{model\.layers\.\d+\.block_sparse_moe\.experts\.0\.w1, .*\}.*llama\.cpp fuses them \(gguf-tensors\)/);
+    expect(moe.body.detail).toMatch(/plan with "target": \{"runtime": "llama\.cpp", "checkpoint": "gguf"\}/);
   });
 
   it('llama-cpp: refuses a model whose layers have no GGUF tensor names', async () => {
-    const response = await http.post('/v1/plans?format=llama-cpp').send({ seed: 'resnet18-hawq-v3' }).expect(400);
-    expect(response.body.errors).toHaveLength(1);
+    const response = await http.post('/v1/plans?format=llama-cpp').send({ seed: 'resnet18-hawq-v3' }).expect(422);
+    // The stem's row (3 x 7 x 7 = 147) is no multiple of q8_0's block either: said beside it.
+    expect(response.body.errors[1].message).toMatch(/^llama\.cpp \(gguf\): layer init_block\.convbn: int8\/int8: q8_0 needs a row length that is a multiple of 32, and the layer's inFeatures is 147/);
     expect(response.body.errors[0].message).toMatch(/^20 layers \(init_block\.convbn at int8\/int8, .*\): no GGUF tensor name/);
   });
 
@@ -180,8 +220,27 @@ describe('exports are inert: hostile names', () => {
     const response = await http.post('/v1/plans?format=llama-cpp').send(body).expect(200);
     const entries = readTensorTypeFile(response.text);
     expect(entries.map((e) => e.source)).toEqual(HOSTILE.map((_, i) => `^blk\\.${i}\\.attn_q\\.weight$`));
-    const hostileAlias = await http.post('/v1/plans?format=llama-cpp').send({ ...body, model: { ...body.model, layers: [{ ...layer('a', 0), aliases: { gguf: 'x .*=f32' } }] } }).expect(400);
+    const hostileAlias = await http.post('/v1/plans?format=llama-cpp').send({ ...body, model: { ...body.model, layers: [{ ...layer('a', 0), aliases: { gguf: 'x .*=f32' } }] } }).expect(422);
     expect(hostileAlias.body.errors[0].message).toMatch(/may hold only lower-case letters, digits/);
+  });
+
+  it('llm-compressor, gptq: patterns that select exactly the named layers under Python re.match, and no other YAML or JSON', async () => {
+    const recipe = await http.post('/v1/plans?format=llm-compressor').send(body).expect(200);
+    // Parsed as llm-compressor parses a recipe (YAML), the targets applied as compressed-tensors does (re.match after "re:").
+    const doc = parseYaml(recipe.text) as { quant_stage: { quant_modifiers: { QuantizationModifier: { ignore?: string[]; config_groups: Record<string, { targets: string[] }> } } } };
+    expect(Object.keys(doc)).toEqual(['quant_stage']);
+    const modifier = doc.quant_stage.quant_modifiers.QuantizationModifier;
+    for (const group of Object.values(modifier.config_groups)) expect(Object.keys(group).every((key) => ['targets', 'weights', 'input_activations'].includes(key))).toBe(true);
+    const targets = Object.fromEntries(Object.entries(modifier.config_groups).map(([key, group]) => [key, group.targets.map((target) => target.slice(3))]));
+    const script = 'import json, re, sys\nq = json.load(sys.stdin)\nprint(json.dumps({k: [n for n in q["names"] if any(re.match(t, n) for t in ts)] for k, ts in q["targets"].items()}))';
+    const matched = JSON.parse(python(script, JSON.stringify({ targets, names: HOSTILE }))) as Record<string, string[]>;
+    expect(Object.values(matched).flat().sort()).toEqual([...HOSTILE].sort());
+    expect(recipe.text.split('\n').filter((line) => line.startsWith('#')).every((line) => /^[\x20-\x7e]*$/.test(line))).toBe(true);
+    const gptq = await http.post('/v1/plans?format=gptq').send({ ...body, candidates: ['int4', 'int8'] }).expect(200);
+    const config = JSON.parse(gptq.text) as { bits: number; dynamic?: Record<string, { bits?: number }> };
+    const overridden = JSON.parse(python('import json, re, sys\nq = json.load(sys.stdin)\nprint(json.dumps([n for n in q["names"] if any(re.match(p[2:], n) for p in q["dynamic"])]))', JSON.stringify({ dynamic: config.dynamic ?? {}, names: HOSTILE }))) as string[];
+    const planned = (await http.post('/v1/plans').send({ ...body, candidates: ['int4', 'int8'] }).expect(200)).body as { layers: { name: string; candidate: string }[] };
+    expect(overridden.sort()).toEqual(planned.layers.filter((l) => l.candidate !== `int${config.bits}`).map((l) => l.name).sort());
   });
 
   it('modelopt: JSON whose keys are the names', async () => {

@@ -84,6 +84,11 @@ class Client:
         """The built-in hardware profiles, each figure with its source."""
         return self._call("GET", "/v1/hardware")["hardware"]
 
+    def targets(self) -> List[Dict[str, Any]]:
+        """The runtimes a plan can be made for (`target=` of plan and frontier): the checkpoints each
+        reads, what each reader runs and the layers it fuses, with sources."""
+        return self._call("GET", "/v1/targets")["targets"]
+
     def formats(self) -> List[Dict[str, Any]]:
         """The numeric formats a candidate can name."""
         return self._call("GET", "/v1/formats")["formats"]
@@ -91,9 +96,11 @@ class Client:
     # Planning.
     def plan(self, *, format: Optional[str] = None, **request: Any) -> Any:
         """POST /v1/plans with the request's fields as keywords (model or seed, budgets,
-        candidates, hardware, objective, evidence, robust, solver, ...).
+        candidates, hardware, target, objective, evidence, robust, solver, ...).
 
-        format: None answers the Plan (a dict); hawq, modelopt, llama-cpp or csv an export (text).
+        format: None answers the Plan (a dict); hawq, modelopt, llama-cpp, llm-compressor, gptq,
+        autoround or csv an export (text). With target= (e.g. "vllm") the plan keeps to what that
+        runtime runs and fuses, and an export is checked against the runtime that reads it.
         """
         return self._call("POST", "/v1/plans", _present(request), format)
 

@@ -80,6 +80,15 @@ def _dot_length(module: nn.Module) -> int:
     return 0
 
 
+def _row_length(module: nn.Module) -> int:
+    """Elements of one row of the stored weight (its last axis once flattened per output), the
+    length a block or group size must divide (inFeatures): a Linear's in_features, a conv's
+    in_channels / groups x kernel elements, an embedding's dimension."""
+    if isinstance(module, nn.Embedding):
+        return module.embedding_dim
+    return _dot_length(module)
+
+
 def _precision(model: nn.Module) -> str:
     dtype = next((p.dtype for p in model.parameters() if p.is_floating_point()), torch.float32)
     return {torch.float32: "fp32", torch.float16: "fp16", torch.bfloat16: "bf16"}.get(dtype, "fp32")
@@ -94,7 +103,8 @@ def describe(
     """The ModelDescriptor of `model`: one layer per Conv/Linear/Embedding module with `params`
     (weight and bias elements), and `macs` and `activationElements` per sample measured by
     forward hooks on one run of `example_inputs` (a tensor or a tuple of arguments, whose first
-    dimension is the batch). A module called twice counts twice. Modules sharing one weight
+    dimension is the batch), and `inFeatures`, the weight's row length (for runtime targets'
+    block and group sizes). A module called twice counts twice. Modules sharing one weight
     tensor are tied in `groups`; the weight's elements count once, on the first of them.
     `formats` become every layer's `candidates` when given. `precision` is the parameters' dtype.
     """
@@ -138,6 +148,8 @@ def describe(
         }
         if _dot_length(module):
             entry["dotProductLength"] = _dot_length(module)
+        if _row_length(module):
+            entry["inFeatures"] = _row_length(module)
         if formats:
             entry["candidates"] = list(formats)
         described.append(entry)

@@ -60,6 +60,8 @@ class DescribeTest(unittest.TestCase):
         self.assertEqual(layers["mix"]["activationElements"], 7 * 5 + 7 * 6)
         self.assertEqual(layers["conv"]["op"], "conv1d")
         self.assertEqual(descriptor["precision"], "fp32")
+        # Row lengths for runtime targets' block and group sizes: the weight's flattened input side.
+        self.assertEqual({name: layer["inFeatures"] for name, layer in layers.items()}, {"embed": 6, "conv": 6 * 3, "mix": 5, "head": 6})
 
 
 class WeightErrorsTest(unittest.TestCase):

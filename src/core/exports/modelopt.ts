@@ -1,5 +1,7 @@
+import { BITPLAN_VERSION } from '../version.js';
 import type { Candidate } from '../formats/candidate.js';
 import type { PlanResult } from '../plan/planResult.js';
+import { layerKind } from '../targets/layerKind.js';
 import type { UnexportableLayer } from './unexportable.js';
 
 type QuantAlgo = { quant_algo: string; group_size?: number; has_zero_point?: boolean; pre_quant_scale?: boolean };
@@ -30,12 +32,24 @@ export function modelOptAlgo(candidate: Candidate): QuantAlgo | null | undefined
   return undefined;
 }
 
-/** The plan as a ModelOpt MIXED_PRECISION hf_quant_config.json (keys: aliases.modelopt, else the layer name). */
+/**
+ * The plan as a ModelOpt MIXED_PRECISION hf_quant_config.json (keys: aliases.modelopt, else the
+ * layer name). `producer.name` is "modelopt": vLLM recognises a ModelOpt checkpoint by it
+ * (ModelOptQuantConfigBase, vllm/model_executor/layers/quantization/modelopt.py), so bitplan's
+ * name and version go in `writer`. Embeddings and the output head go to exclude_modules: neither
+ * vLLM nor TensorRT-LLM quantizes them from this file (the readers' check warns when the plan did).
+ */
 export function modelOptConfig(plan: PlanResult, problems: UnexportableLayer[]): string {
   const quantizedLayers: Record<string, QuantAlgo> = {};
   const excluded: string[] = [];
+  const opOf = new Map(plan.model.layers.map((layer) => [layer.name, layer.op]));
   for (const layer of plan.layers) {
     const name = layer.aliases?.modelopt ?? layer.name;
+    const kind = layerKind({ name: layer.name, op: opOf.get(layer.name) });
+    if (kind === 'embedding' || kind === 'head') {
+      excluded.push(name);
+      continue;
+    }
     const algo = modelOptAlgo(layer.candidate);
     if (algo === undefined) {
       problems.push({
@@ -49,7 +63,8 @@ export function modelOptConfig(plan: PlanResult, problems: UnexportableLayer[]):
     }
   }
   const config = {
-    producer: { name: 'bitplan', version: '0.1.0' },
+    producer: { name: 'modelopt', version: 'unknown' },
+    writer: { name: 'bitplan', version: BITPLAN_VERSION },
     quantization: { quant_algo: 'MIXED_PRECISION', kv_cache_quant_algo: null, quantized_layers: quantizedLayers, ...(excluded.length > 0 ? { exclude_modules: excluded } : {}) },
   };
   return `${JSON.stringify(config, null, 4)}\n`;

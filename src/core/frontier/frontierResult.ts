@@ -1,5 +1,7 @@
 import type { CostMetric } from '../costs/metric.js';
 import type { Candidate } from '../formats/candidate.js';
+import type { FusionGroup } from '../targets/fusion.js';
+import type { ResolvedTarget } from '../targets/runtimes.js';
 
 /**
  * A frontier as the core makes it (candidates as objects); src/service maps it to the wire
@@ -21,6 +23,8 @@ export interface FrontierResult {
   /** Vertices of the lower convex hull (all exact). */
   supportedPoints: number;
   solver: { timeMs: number; solves: number };
+  /** The runtime every point was made for, with the fusion groups tied. */
+  target?: { resolved: ResolvedTarget; fusionGroups: FusionGroup[] };
   warnings: string[];
 }
 

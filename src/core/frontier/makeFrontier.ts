@@ -18,6 +18,7 @@ import type { NegativeInteractions } from '../problem/interactions.js';
 import { kneeIndex } from './knee.js';
 import { zeroEvidenceWarning } from '../plan/zeroEvidence.js';
 import { allParetoPoints } from './pareto.js';
+import type { ResolvedTarget } from '../targets/runtimes.js';
 
 export interface FrontierInput {
   model: ModelDescriptor;
@@ -34,6 +35,8 @@ export interface FrontierInput {
   solver: { timeLimitMs: number; relativeGap: number };
   evidence?: EvidencePolicy;
   negativeInteractions?: NegativeInteractions;
+  /** The runtime every point is for (targets/): its schemes, shape rules and fusion groups hold at every point. */
+  target?: ResolvedTarget;
 }
 
 /**
@@ -142,6 +145,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
     baselines: baselines(problem, candidates, input.axis, others),
     supportedPoints: supportedTotal,
     solver: { timeMs: clock.now() - start, solves },
+    ...(problem.target ? { target: problem.target } : {}),
     warnings,
   };
 }

@@ -27,6 +27,8 @@ export function describePlan(problem: PreparedProblem, solution: PlanSolution): 
   }));
   return {
     modelName: model.name,
+    model,
+    ...(problem.target ? { target: problem.target } : {}),
     status: solution.status,
     objective: { quantity: objective, value: verified.objective },
     bound: solution.bound,

@@ -1,7 +1,9 @@
 import type { CostMetric } from '../costs/metric.js';
 import type { Candidate } from '../formats/candidate.js';
 import type { NumericFormat } from '../formats/format.js';
-import type { LayerAliases } from '../model/model.js';
+import type { LayerAliases, ModelDescriptor } from '../model/model.js';
+import type { FusionGroup } from '../targets/fusion.js';
+import type { ResolvedTarget } from '../targets/runtimes.js';
 import type { Quantity } from '../problem/rows.js';
 import type { SensitivitySource } from '../sensitivity/source.js';
 import type { SolverBackendName } from '../solvers/backend.js';
@@ -29,6 +31,10 @@ export interface PlanResult {
   alternatives?: PlanAlternative[];
   solver: SolverReport;
   warnings: string[];
+  /** The runtime the plan was made for, with the fusion groups it tied. */
+  target?: { resolved: ResolvedTarget; fusionGroups: FusionGroup[] };
+  /** The model as planned (names, ops, row lengths, inputs): exports check the plan against its readers with it. */
+  model: ModelDescriptor;
 }
 
 export interface SensitivityParts {

@@ -20,7 +20,7 @@ function singleChoices(n: number): number[][] {
 }
 
 /** Tied layers merge into one item (union-find, so overlapping groups merge too); order follows the first member. */
-export function buildItems(model: ModelDescriptor, layers: PlannableLayer[], issues: FieldIssue[]): Item[] {
+export function buildItems(model: ModelDescriptor, layers: PlannableLayer[], issues: FieldIssue[], groupPath: (g: number) => string = (g) => `groups[${g}]`): Item[] {
   // Without groups every layer is its own item (no name index or union-find for large models).
   if (!model.groups?.length) {
     const items: Item[] = [];
@@ -68,7 +68,7 @@ export function buildItems(model: ModelDescriptor, layers: PlannableLayer[], iss
     if (common.length === 0) {
       const names = members.map((m, k) => `${layers[m]!.layer.name} (${memberIds[k]!.join(', ')})`);
       issues.push({
-        path: `groups[${firstGroupOf(members)}]`,
+        path: groupPath(firstGroupOf(members)),
         message: `tied layers have no candidate in common: ${names.join('; ')}`,
       });
       continue;

@@ -8,6 +8,7 @@ import { namedLayers } from '../namedLayers.js';
 import { type Candidate, parseCandidate } from '../formats/candidate.js';
 import { soundEvidence, type EvidencePolicy } from '../sensitivity/evidence.js';
 import { scoreCandidate, type Score } from '../sensitivity/score.js';
+import type { TargetAdmission } from '../targets/admission.js';
 
 /** One candidate a layer may take, with its score and costs. */
 export interface LayerOption {
@@ -32,6 +33,8 @@ export interface OptionContext {
   precision: string;
   /** How measured evidence is treated (sensitivity/evidence.ts). */
   evidence: EvidencePolicy;
+  /** The runtime target's filter: candidates it cannot run are left out (targets/admission.ts). */
+  admission?: TargetAdmission;
 }
 
 export interface PlannableLayer {
@@ -174,6 +177,11 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     }
     if (layer.pin !== undefined) {
       const candidate = parseCandidate(layer.pin, context.precision)!;
+      const refused = context.admission?.pinRefused(layer, candidate);
+      if (refused) {
+        issues.push({ path: `${layerPath(index)}.pin`, message: refused });
+        return { layer, pinned: true, options: [] };
+      }
       const scored = scoreCandidate(layer, candidate);
       const score: Score = typeof scored === 'string' ? { value: 0, source: 'none (pinned)' } : scored;
       if (typeof scored !== 'string') noteEstimates(layer.name, scored.estimates);
@@ -197,10 +205,19 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
       });
       return { layer, pinned: false, options: [] };
     }
+    let runnable: readonly Candidate[] = parsed;
+    if (context.admission) {
+      const { kept, refused } = context.admission.filter(layer, parsed);
+      if (kept.length === 0) {
+        issues.push({ path: `${layerPath(index)}.candidates`, message: context.admission.noneLeft(refused) });
+        return { layer, pinned: false, options: [] };
+      }
+      runnable = kept;
+    }
     const options: LayerOption[] = [];
     const shared = sharedCostsOf(layer);
-    for (let j = 0; j < parsed.length; j++) {
-      const candidate = parsed[j]!;
+    for (let j = 0; j < runnable.length; j++) {
+      const candidate = runnable[j]!;
       const scored: Score | string = !layer.sensitivity && tiedToEvidence.has(layer.name) ? { value: 0, source: 'none (tied)' } : scoreCandidate(layer, candidate);
       if (typeof scored === 'string') {
         issues.push({ path: `${layerPath(index)}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });
@@ -238,6 +255,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   for (const [estimate, names] of estimated) {
     warnings.push(`${estimate}: ${namedLayers(names)}`);
   }
+  if (context.admission) warnings.push(...context.admission.warnings());
   for (const [candidate, format] of emulated) {
     warnings.push(`candidate ${candidate} is not native on ${hardware!.id}: costed as emulated in ${format}`);
   }

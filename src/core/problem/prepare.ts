@@ -13,6 +13,9 @@ import { reduce, type ReducedProblem } from './instance.js';
 import { DEFAULT_INTERACTION_POLICY, itemPairs, layerPairs, type ItemPair, type LayerPair, type NegativeInteractions } from './interactions.js';
 import { checkQuantityKnown, type Quantity, type ResolvedLimit } from './rows.js';
 import { resolveLimits } from './limits.js';
+import { TargetAdmission } from '../targets/admission.js';
+import { fusionGroups, type FusionGroup } from '../targets/fusion.js';
+import type { ResolvedTarget } from '../targets/runtimes.js';
 
 /** What a plan or a frontier is made of: the model, what it may take, and the limits. */
 export interface ProblemInput {
@@ -31,6 +34,8 @@ export interface ProblemInput {
   evidence?: EvidencePolicy;
   /** What negative interaction terms may do (default cap; see interactions.ts). */
   negativeInteractions?: NegativeInteractions;
+  /** The runtime the plan is for: its schemes, shape rules and fusion groups are enforced (targets/). */
+  target?: ResolvedTarget;
 }
 
 /** Everything a plan is made from, once the request has been checked. */
@@ -54,12 +59,18 @@ export interface PreparedProblem {
   values: ItemValues;
   /** The reduction for a list of row quantities, made once per list (see reducedFor). */
   reductions: Map<string, ReducedProblem>;
+  /** The runtime target and the fusion groups it tied, when the request names one. */
+  target?: { resolved: ResolvedTarget; fusionGroups: FusionGroup[] };
 }
 
 /** Checks the request against the model and builds the problem; throws invalid-input with every issue found. */
 export function prepareProblem(input: ProblemInput): PreparedProblem {
   const modelIssues: FieldIssue[] = [];
-  const model = normalizeModel(input.model, modelIssues);
+  const normalized = normalizeModel(input.model, modelIssues);
+  // A target's fusion groups are ties after the model's own (layers a runtime fuses take one format).
+  const fused = input.target ? fusionGroups(normalized, input.target.runtime.fusion) : [];
+  const ownGroups = normalized.groups?.length ?? 0;
+  const model = fused.length > 0 ? { ...normalized, groups: [...(normalized.groups ?? []), ...fused.map((group) => group.layers)] } : normalized;
   const issues: FieldIssue[] = modelIssues.map((issue) => ({ ...issue, path: `${input.modelPath}.${issue.path}` }));
   const precision = model.precision ?? DEFAULT_MODEL_PRECISION;
   const requested = input.candidates
@@ -70,12 +81,24 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   const requestedFrom = input.candidates ? 'the request\'s candidates' : input.hardware ? `hardware ${input.hardware.id}'s defaultCandidates` : undefined;
   const { layers, warnings, leftOut, zeroEvidence } = layerOptions(
     model,
-    { requested, ...(requestedFrom ? { requestedFrom } : {}), hardware: input.hardware, batchSize: input.batchSize, allowEmulated: input.allowEmulated ?? false, modelPath: input.modelPath, precision, evidence: input.evidence ?? DEFAULT_EVIDENCE_POLICY },
+    {
+      requested,
+      ...(requestedFrom ? { requestedFrom } : {}),
+      hardware: input.hardware,
+      batchSize: input.batchSize,
+      allowEmulated: input.allowEmulated ?? false,
+      modelPath: input.modelPath,
+      precision,
+      evidence: input.evidence ?? DEFAULT_EVIDENCE_POLICY,
+      ...(input.target ? { admission: new TargetAdmission(input.target, input.hardware?.id) } : {}),
+    },
     issues,
   );
   const groupIssues: FieldIssue[] = [];
-  const items = buildItems(model, layers, groupIssues);
-  issues.push(...groupIssues.map((issue) => ({ ...issue, path: `${input.modelPath}.${issue.path}` })));
+  // A fusion group without a common candidate is the target's doing: reported on `target`.
+  const groupPath = (g: number) => (g < ownGroups ? `groups[${g}]` : 'target');
+  const items = buildItems(model, layers, groupIssues, groupPath);
+  issues.push(...groupIssues.map((issue) => ({ ...issue, path: issue.path === 'target' ? 'target' : `${input.modelPath}.${issue.path}` })));
   const objective: Quantity = input.objective.minimize;
   const evidence = input.evidence ?? DEFAULT_EVIDENCE_POLICY;
   const pairIssues: FieldIssue[] = [];
@@ -93,7 +116,7 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   const values = new ItemValues(items, layers);
   values.make([...input.budgets.map((budget) => budget.metric), objective, ...(input.axes ?? [])]);
   const limits = resolveLimits(input.budgets, input.objective, values);
-  return { model, layers, items, objective, limits, warnings, zeroEvidence, ...(leftOut ? { leftOut } : {}), pairs, itemPairs: itemPairs(items, pairs, layers), values, reductions: new Map() };
+  return { model, layers, items, objective, limits, warnings, zeroEvidence, ...(leftOut ? { leftOut } : {}), pairs, itemPairs: itemPairs(items, pairs, layers), values, reductions: new Map(), ...(input.target ? { target: { resolved: input.target, fusionGroups: fused } } : {}) };
 }
 
 /** The problem reduced for these row quantities, made once per distinct list. */

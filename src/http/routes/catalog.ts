@@ -1,11 +1,32 @@
 import { FormatList, Seed, SeedList } from '../../contract/catalog.js';
 import { HardwareList, HardwareProfile } from '../../contract/hardware.js';
 import { HardwareIdParams, SeedNameParams } from '../../contract/parameters.js';
-import { BUILT_IN_FORMATS, BUILT_IN_HARDWARE, effectiveBits, findHardware } from '../../core/index.js';
+import { TargetList } from '../../contract/target.js';
+import { BUILT_IN_FORMATS, BUILT_IN_HARDWARE, effectiveBits, findHardware, RUNTIME_TARGETS } from '../../core/index.js';
 import { unknownHardware, unknownSeed } from '../../service/resolve.js';
 import { parseParameters, type RouteSpec } from './route.js';
 
 export const catalogRoutes: RouteSpec[] = [
+  {
+    method: 'GET',
+    url: '/v1/targets',
+    operationId: 'listTargets',
+    tag: 'catalog',
+    summary: 'Runtimes a plan can be made for',
+    description: 'Each runtime a request\'s `target` names: the checkpoint formats it reads (and the ?format= that writes each), the schemes each reader executes per layer kind and chip, the row-length rule of block and group sizes, and the layers it fuses, each with the source it was read from.',
+    ok: { description: 'Every runtime target.', content: { 'application/json': { schema: TargetList } } },
+    problems: [],
+    handler: () => async () => ({
+      targets: RUNTIME_TARGETS.map(({ id, name, description, fusion, fusionNote, checkpoints }) => ({
+        id,
+        name,
+        description,
+        fusion: [...fusion],
+        fusionNote,
+        checkpoints: checkpoints.map(({ id: checkpoint, export: format, reader, rowRule, hint, schemes }) => ({ id: checkpoint, export: format, reader, rowRule, hint, schemes })),
+      })),
+    }),
+  },
   {
     method: 'GET',
     url: '/v1/formats',

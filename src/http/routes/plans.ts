@@ -57,10 +57,11 @@ export const planRoutes: RouteSpec[] = [
         'application/json': { schema: Plan },
         'text/x-python': { schema: { type: 'string', description: 'format=hawq: bit_config_dict["bit_config_<model>_bitplan"] = {module: bits}.' }, example: 'bit_config_dict["bit_config_resnet18_bitplan"] = {\n    "quant_init_block_convbn": 8,\n}\n' },
         'text/plain': { schema: { type: 'string', description: 'format=llama-cpp: a llama-quantize --tensor-type-file, one pattern=type line per GGUF tensor; the Bitplan-Usage header says how to run it.' }, example: '^blk\\.0\\.attn_q\\.weight$=q4_0\n^blk\\.0\\.attn_k\\.weight$=q8_0\n' },
+        'application/yaml': { schema: { type: 'string', description: 'format=llm-compressor: an llm-compressor recipe (QuantizationModifier with one config group per scheme, exact re: targets).' }, example: 'quant_stage:\n  quant_modifiers:\n    QuantizationModifier:\n      config_groups:\n        group_0:\n          targets:\n            - re:model\\.layers\\.[0-9]+\\.mlp\\.down_proj$\n' },
         'text/csv': { schema: { type: 'string', description: 'format=csv or Accept: text/csv: one row per layer.' }, example: 'layer,candidate,weight,activation,pinned,sensitivity,sensitivitySource,sizeBytes\nconv1,int8/int8,int8,int8,true,0,none (pinned),9408\n' },
       },
     },
-    problems: ['invalid-request', 'not-found', 'not-acceptable', 'payload-too-large', 'unsupported-media-type', 'infeasible', 'no-solution-in-time', 'too-large-to-solve', 'overloaded'],
+    problems: ['invalid-request', 'not-found', 'not-acceptable', 'payload-too-large', 'unsupported-media-type', 'infeasible', 'no-solution-in-time', 'not-exportable', 'too-large-to-solve', 'overloaded'],
     handler: ({ seeds, runner, config }) => async (request, reply) => {
       const { format: asked } = parseParameters(PlanQuery, request.query);
       const format = asked ?? negotiate(request.headers.accept, PLAN_BY_ACCEPT);

@@ -9,6 +9,8 @@ export interface RenderedAnswer {
   contentType: string;
   body: string;
   usage?: string;
+  /** What the file's readers will run otherwise than planned (exports only). */
+  warnings?: string[];
 }
 
 export type FrontierRepresentation = 'json' | 'csv' | 'svg';

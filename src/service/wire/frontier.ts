@@ -1,5 +1,6 @@
 import type { Frontier } from '../../contract/frontier.js';
 import type { FrontierResult } from '../../core/index.js';
+import { wireTarget } from './target.js';
 
 /** The core's frontier as the wire Frontier (src/contract/frontier.ts): candidates as ids. */
 export function wireFrontier(result: FrontierResult): Frontier {
@@ -13,6 +14,7 @@ export function wireFrontier(result: FrontierResult): Frontier {
     baselines: result.baselines.map((baseline) => ({ ...baseline, candidate: baseline.candidate.id })),
     supportedPoints: result.supportedPoints,
     solver: result.solver,
+    ...(result.target ? { target: wireTarget(result.target) } : {}),
     warnings: result.warnings,
   };
 }

@@ -1,5 +1,6 @@
 import type { Plan, PlannedLayer } from '../../contract/plan.js';
 import type { PlanResult } from '../../core/index.js';
+import { wireTarget } from './target.js';
 
 /** The core's plan as the wire Plan (src/contract/plan.ts): candidates and formats as ids. */
 export function wirePlan(result: PlanResult): Plan {
@@ -31,6 +32,7 @@ export function wirePlan(result: PlanResult): Plan {
         }
       : {}),
     solver: result.solver,
+    ...(result.target ? { target: wireTarget(result.target) } : {}),
     warnings: result.warnings,
   };
 }
