@@ -16,6 +16,12 @@ export type WireError =
 
 export type ResultMessage = { id: number; ok: true; result: SolveResult } | { id: number; ok: false; error: WireError };
 
+/** Posted when a thread begins a task: its time limit runs from here, not from a thread still starting. */
+export interface StartedMessage {
+  id: number;
+  started: true;
+}
+
 export function toWire(error: unknown): WireError {
   if (error instanceof CoreError) return { type: 'core', code: error.code, message: error.message, issues: error.issues, budgets: error.budgets };
   if (error instanceof ServiceError) return { type: 'service', code: error.code, message: error.message, issues: error.issues, issuesTotal: error.issuesTotal };

@@ -2,7 +2,7 @@ import { Worker, type ResourceLimits, type Transferable } from 'node:worker_thre
 import type { Config } from '../config.js';
 import { serviceError } from '../service/errors.js';
 import type { TaskRunner } from '../service/runner.js';
-import { fromWire, type ResultMessage, type TaskMessage } from './messages.js';
+import { fromWire, type ResultMessage, type StartedMessage, type TaskMessage } from './messages.js';
 import type { SolveResult, SolveTask } from '../service/task.js';
 
 export interface PoolOptions {
@@ -43,7 +43,7 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  busy?: Pending & { timer: NodeJS.Timeout };
+  busy?: Pending & { timer?: NodeJS.Timeout };
 }
 
 
@@ -75,7 +75,7 @@ export class SolverPool implements TaskRunner {
     const worker = fromSource
       ? new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href }, resourceLimits })
       : new Worker(new URL('./worker.js', import.meta.url), { resourceLimits });
-    worker.on('message', (message: ResultMessage) => this.settle(worker, message));
+    worker.on('message', (message: ResultMessage | StartedMessage) => ('started' in message ? this.started(worker, message) : this.settle(worker, message)));
     worker.on('error', (error) => this.fail(worker, error));
     return worker;
   }
@@ -134,12 +134,22 @@ export class SolverPool implements TaskRunner {
       if (slot.busy) continue;
       const pending = this.next();
       if (!pending) return;
-      const timer = setTimeout(() => this.overrun(slot), pending.limitMs + this.options.graceMs);
-      timer.unref();
-      slot.busy = { ...pending, timer };
+      slot.busy = { ...pending };
       const message: TaskMessage = { id: pending.id, task: pending.task };
       slot.worker.postMessage(message, transferables(pending.task));
     }
+  }
+
+  /**
+   * The thread began the task: the overrun watchdog starts now. Counting from dispatch would
+   * charge a task with a new thread's start-up (seconds on a loaded machine) and end it as an
+   * overrun it never made.
+   */
+  private started(worker: Worker, message: StartedMessage): void {
+    const slot = this.slots.find((s) => s.worker === worker);
+    if (!slot?.busy || slot.busy.id !== message.id || slot.busy.timer) return;
+    slot.busy.timer = setTimeout(() => this.overrun(slot), slot.busy.limitMs + this.options.graceMs);
+    slot.busy.timer.unref();
   }
 
   private settle(worker: Worker, message: ResultMessage): void {
