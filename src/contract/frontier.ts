@@ -37,7 +37,7 @@ export const FrontierRequest = component(
         'Cap on the points of an `all` frontier (and on the supported points listed); an `all` frontier larger than this is a 422 saying so.',
         10000,
       ),
-      evidence: EvidenceOptions.default({ lossDelta: 'isotonic' }),
+      evidence: EvidenceOptions.default({ lossDelta: 'isotonic', negativeTrace: 'refuse' }),
       robust: RobustOptions.optional(),
       interactions: InteractionOptions.default({ negative: 'cap' }),
       batchSize: doc(z.number().int().min(1).max(65536).default(1), 'Batch size the costs are stated for.', 1),

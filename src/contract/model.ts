@@ -192,6 +192,16 @@ export const ModelDescriptor = describes<core.ModelDescriptor>()(component(
       'Measured pairwise terms added to the layers\' sensitivities (at most 4,096 pairs, each pair once). With them the objective must be sensitivity; `interactions.negative` in the request says what negative terms may do.',
       [{ layers: ['features.5.0', 'features.6.0'], delta: { 'int2|int2': 0.041 } }],
     ),
+    unplanned: doc(
+      z
+        .strictObject({
+          params: doc(z.number().int().min(0).max(1e15), 'Elements of the tensors not planned.', 1024),
+          tensors: doc(z.array(name()).max(4096), 'Their names (the first 4,096).', ['conv1.bias', 'bn1.weight']),
+        })
+        .optional(),
+      'What the model holds besides the planned layers (biases, norms, 1-D tensors), which stays in the model\'s precision: not in any layer\'s params, so not in sizeBytes or avgBits. bitplan.torch.describe fills it; the plan repeats the count in a warning.',
+      { params: 1024, tensors: ['conv1.bias'] },
+    ),
   }),
   'A model layer graph with per-layer sensitivity evidence.',
   {

@@ -100,9 +100,14 @@ export const EvidenceOptions = component(
       'Measured loss changes that grow with precision (a wider format of the same family measured worse) or lie below 0 are noise: isotonic (default) projects each layer\'s onto the nearest values that never grow with precision and are at least 0, weighted by 1/lossDeltaStdErr^2; raw keeps them as sent. Either way the plan warns.',
       'isotonic',
     ),
+    negativeTrace: doc(
+      z.enum(['refuse', 'zero']).default('refuse'),
+      'A hessianTrace below 0 by more than 3 standard errors (an indefinite Hessian: a model away from a minimum) is a 400 (refuse, default), or is planned as 0 with a warning naming the layers (zero). Traces within 3 standard errors of 0 are always taken as 0. Measured loss changes (lossDelta) do not have this problem.',
+      'refuse',
+    ),
   }),
   'How measured evidence is treated before planning.',
-  { lossDelta: 'isotonic' },
+  { lossDelta: 'isotonic', negativeTrace: 'refuse' },
 );
 
 export const RobustOptions = component(
@@ -157,7 +162,7 @@ export const PlanRequest = component(
         { metric: 'sizeBytes', fraction: 0.5 },
       ]),
       objective: Objective.default({ minimize: 'sensitivity' }),
-      evidence: EvidenceOptions.default({ lossDelta: 'isotonic' }),
+      evidence: EvidenceOptions.default({ lossDelta: 'isotonic', negativeTrace: 'refuse' }),
       robust: RobustOptions.optional(),
       interactions: InteractionOptions.default({ negative: 'cap' }),
       alternatives: doc(

@@ -8,7 +8,7 @@ type Resolved = ReturnType<typeof resolveModelAndHardware>;
 
 /** The evidence policy a request asks for. */
 function evidencePolicy(request: PlanRequest | FrontierRequest): EvidencePolicy {
-  return { lossDelta: request.evidence.lossDelta, z: request.robust?.z ?? 0 };
+  return { lossDelta: request.evidence.lossDelta, z: request.robust?.z ?? 0, negativeTrace: request.evidence.negativeTrace };
 }
 
 /** The core's input for a validated plan request, its model and hardware resolved; `format` picks the target's checkpoint. */

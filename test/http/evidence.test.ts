@@ -37,6 +37,15 @@ describe('evidence users can trust', () => {
       expect(beyond.errors).toContainEqual({ path: 'model.layers[0].sensitivity', message: expect.stringMatching(/layer "small" has a negative Hessian trace \(-0.0500\), 5.0 standard errors below 0/) });
       const bare = await problem(request([layer('small', { hessianTrace: -0.05, perturbation }), layer('big', { hessianTrace: 1, perturbation })]));
       expect(bare.errors![0]!.message).toMatch(/without a standard error/);
+      // More samples cannot help an indefinite Hessian: the message names the ways out.
+      expect(bare.errors![0]!.message).toMatch(/measure loss changes instead .* or set evidence\.negativeTrace to "zero"/);
+    });
+
+    it('plans a trace beyond its noise as 0 when asked (evidence.negativeTrace "zero"), naming the layer', async () => {
+      const body = request([layer('small', { hessianTrace: -0.05, hessianTraceStdErr: 0.01, perturbation }), layer('big', { hessianTrace: 1, perturbation })]) as Record<string, unknown>;
+      const p = await plan({ ...body, evidence: { negativeTrace: 'zero' } });
+      expect(p.layers.find((l) => l.name === 'small')!.sensitivity).toBe(0);
+      expect(p.warnings).toContainEqual(expect.stringMatching(/negative Hessian trace 5\.0 standard errors below 0 taken as 0 \(evidence\.negativeTrace "zero"\).*small/));
     });
 
     it('plans the same from hessianTraceSum (Tr H, as PyHessian reports it) as from hessianTrace (Tr H / params)', async () => {

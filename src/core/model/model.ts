@@ -97,4 +97,6 @@ export interface ModelDescriptor {
   groups?: string[][];
   /** Pairwise terms added to the layers' sensitivities (problem/interactions.ts). */
   interactions?: Interaction[];
+  /** Tensors not planned (biases, norms), left in the model's precision and in no cost. */
+  unplanned?: { params: number; tensors: string[] };
 }

@@ -13,6 +13,7 @@ import { reduce, type ReducedProblem } from './instance.js';
 import { DEFAULT_INTERACTION_POLICY, itemPairs, layerPairs, type ItemPair, type LayerPair, type NegativeInteractions } from './interactions.js';
 import { checkQuantityKnown, type Quantity, type ResolvedLimit } from './rows.js';
 import { resolveLimits } from './limits.js';
+import { budgetMeaning } from './budgetMeaning.js';
 import { TargetAdmission } from '../targets/admission.js';
 import { fusionGroups, type FusionGroup } from '../targets/fusion.js';
 import type { ResolvedTarget } from '../targets/runtimes.js';
@@ -116,6 +117,11 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   const values = new ItemValues(items, layers);
   values.make([...input.budgets.map((budget) => budget.metric), objective, ...(input.axes ?? [])]);
   const limits = resolveLimits(input.budgets, input.objective, values);
+  warnings.push(...budgetMeaning(input.budgets, values, layers));
+  if (model.unplanned && model.unplanned.params > 0) {
+    const { params, tensors } = model.unplanned;
+    warnings.push(`${params} parameters in ${tensors.length} tensors the descriptor does not plan (${tensors.slice(0, 3).join(', ')}${tensors.length > 3 ? ', ...' : ''}: biases, norms) stay in the model's precision and are not in sizeBytes or avgBits`);
+  }
   return { model, layers, items, objective, limits, warnings, zeroEvidence, ...(leftOut ? { leftOut } : {}), pairs, itemPairs: itemPairs(items, pairs, layers), values, reductions: new Map(), ...(input.target ? { target: { resolved: input.target, fusionGroups: fused } } : {}) };
 }
 

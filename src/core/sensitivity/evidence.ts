@@ -20,6 +20,11 @@ import { morePrecise } from '../formats/precisionOrder.js';
 export interface EvidencePolicy {
   lossDelta: 'isotonic' | 'raw';
   z: number;
+  /**
+   * A trace below 0 beyond its noise (an indefinite Hessian, away from a minimum): refused
+   * (default), or taken as 0 with a note naming the layer.
+   */
+  negativeTrace?: 'refuse' | 'zero';
 }
 
 export const DEFAULT_EVIDENCE_POLICY: EvidencePolicy = { lossDelta: 'isotonic', z: 0 };
@@ -58,12 +63,17 @@ export function soundEvidence(sensitivity: LayerSensitivity, params: number, pol
   const trace = out.hessianTrace;
   const traceSe = out.hessianTraceStdErr;
   if (trace !== undefined && trace < 0) {
+    const seText = traceSe === undefined ? 'without a standard error' : `${(-trace / traceSe).toFixed(1)} standard errors below 0`;
     if (traceSe === undefined || trace < -TRACE_TOLERANCE_SE * traceSe) {
-      const seText = traceSe === undefined ? 'without a standard error (give hessianTraceStdErr)' : `${(-trace / traceSe).toFixed(1)} standard errors below 0`;
-      return `has a negative Hessian trace (${trace.toPrecision(3)}), ${seText}: a trace is a sum of curvatures and cannot be negative; estimate it from more samples`;
+      if (policy.negativeTrace !== 'zero') {
+        return `has a negative Hessian trace (${trace.toPrecision(3)}), ${seText}: the Hessian there is indefinite (a model away from a minimum) or the estimate is noise; measure loss changes instead (lossDelta, bitplan.torch.loss_deltas or a KL loss), give hessianTraceStdErr if it is noise, or set evidence.negativeTrace to "zero" to plan it as 0`;
+      }
+      out.hessianTrace = 0;
+      notes.push(`negative Hessian trace ${seText} taken as 0 (evidence.negativeTrace "zero")`);
+    } else {
+      out.hessianTrace = 0;
+      notes.push(`negative Hessian trace within ${TRACE_TOLERANCE_SE} standard errors of 0 taken as 0`);
     }
-    out.hessianTrace = 0;
-    notes.push(`negative Hessian trace within ${TRACE_TOLERANCE_SE} standard errors of 0 taken as 0`);
   }
   if (policy.z > 0 && out.hessianTrace !== undefined && traceSe !== undefined) out.hessianTrace += policy.z * traceSe;
 
