@@ -46,9 +46,9 @@ class DescribeTest(unittest.TestCase):
         descriptor = bt.describe(model, tokens)
         layers = {layer["name"]: layer for layer in descriptor["layers"]}
         self.assertEqual(list(layers), ["embed", "conv", "mix", "head"])
-        # Every parameter of the quantizable modules counted once, the shared weight included.
-        unique = {id(p): p.numel() for m in (model.embed, model.conv, model.mix, model.head) for p in m.parameters()}
-        self.assertEqual(sum(layer["params"] for layer in layers.values()), sum(unique.values()))
+        # Every weight counted once, the shared one included; biases are not planned but listed.
+        self.assertEqual(sum(layer["params"] for layer in layers.values()) + descriptor["unplanned"]["params"], sum(p.numel() for p in model.parameters()))
+        self.assertEqual(descriptor["unplanned"], {"params": 5 + 6, "tensors": ["conv.bias", "mix.bias"]})
         self.assertEqual(layers["embed"]["params"], 66)
         self.assertEqual(layers["head"]["params"], 0)
         self.assertEqual(descriptor["groups"], [["embed", "head"]])
@@ -58,6 +58,7 @@ class DescribeTest(unittest.TestCase):
         self.assertEqual(layers["head"]["macs"], 7 * 11 * 6)
         self.assertEqual(layers["embed"]["macs"], 0)
         self.assertEqual(layers["mix"]["activationElements"], 7 * 5 + 7 * 6)
+        self.assertIsInstance(layers["mix"]["macs"], int)
         self.assertEqual(layers["conv"]["op"], "conv1d")
         self.assertEqual(descriptor["precision"], "fp32")
         # Row lengths for runtime targets' block and group sizes: the weight's flattened input side.

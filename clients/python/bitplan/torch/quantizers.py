@@ -1,0 +1,109 @@
+"""Rounding weights to a format: the default quantizer, the errors it makes, and a quantized copy."""
+
+from __future__ import annotations
+
+import copy
+import re
+import warnings
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Sequence, Union
+
+import torch
+from torch import nn
+
+from .layers import WIDE_FLOATS, WeightSlot, owners, planned_weights
+
+Quantizer = Callable[[torch.Tensor, str], torch.Tensor]
+
+_INTEGER = re.compile(r"^int(\d+)(?:-g(\d+))?$")
+
+
+def weight_format(candidate: str) -> str:
+    """The weight format of a candidate id: `int4/int8` -> int4, `int4-g128` -> int4-g128."""
+    return candidate.split("/", 1)[0]
+
+
+def quantize_tensor(weight: torch.Tensor, format: str) -> torch.Tensor:
+    """The default quantizer: symmetric per output row for `intB` (scale = the row's absolute
+    maximum / (2^(B-1) - 1), round to nearest), per group of N along the row for `intB-gN`;
+    `fp16`, `bf16` and `fp32` are casts. Rows are the first axis (WeightSlot.rows puts a
+    transposed weight's output channels there)."""
+    if format in WIDE_FLOATS:
+        return weight.detach().to(WIDE_FLOATS[format]).to(weight.dtype)
+    match = _INTEGER.match(format)
+    if not match:
+        raise ValueError(f"no default quantizer for {format!r}: it rounds intB and intB-gN (and casts fp16, bf16, fp32); pass quantizer=(weight, format) -> tensor")
+    bits = int(match.group(1))
+    if bits < 2:
+        raise ValueError(f"{format!r}: a symmetric integer grid needs at least 2 bits")
+    group = int(match.group(2)) if match.group(2) else None
+    levels = 2 ** (bits - 1) - 1
+    rows = weight.detach().reshape(weight.shape[0], -1).to(torch.float64)
+    columns = rows.shape[1]
+    if group:
+        # Groups of `group` along the row; a last partial group is padded with zeros, which change
+        # no group's maximum.
+        padded = -(-columns // group) * group
+        rows = torch.nn.functional.pad(rows, (0, padded - columns)).reshape(rows.shape[0], padded // group, group)
+    scale = rows.abs().amax(dim=-1, keepdim=True) / levels
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    quantized = torch.clamp(torch.round(rows / scale), -levels, levels) * scale
+    if group:
+        quantized = quantized.reshape(quantized.shape[0], -1)[:, :columns]
+    return quantized.reshape(weight.shape).to(weight.dtype)
+
+
+def rounded(slot: WeightSlot, weight: torch.Tensor, format: str, quantizer: Optional[Quantizer] = None) -> torch.Tensor:
+    """`weight` (in the slot's stored layout) rounded to `format`, row by output channel."""
+    quantize = quantizer or quantize_tensor
+    return slot.stored(quantize(slot.rows(weight.detach()), format))
+
+
+def weight_errors(
+    model: nn.Module,
+    formats: Sequence[str],
+    quantizer: Optional[Quantizer] = None,
+    layers: Optional[Iterable[str]] = None,
+) -> Dict[str, Dict[str, float]]:
+    """Per layer and weight format, the exact squared quantization error ||Q(W) - W||^2 of the
+    layer's weight (the `perturbation` HAWQ multiplies by the mean trace). Layers sharing a
+    weight with an earlier one are left out: their evidence is the owner's."""
+    chosen = set(layers) if layers is not None else None
+    slots = planned_weights(model)
+    owner = owners(slots)
+    errors: Dict[str, Dict[str, float]] = {}
+    for slot in slots:
+        if owner[slot.name] != slot.name or (chosen is not None and slot.name not in chosen):
+            continue
+        weight = slot.weight.detach()
+        errors[slot.name] = {f: float(((rounded(slot, weight, f, quantizer).to(torch.float64) - weight.to(torch.float64)) ** 2).sum()) for f in formats}
+    return errors
+
+
+def quantize_weights(model: nn.Module, plan: Union[Mapping[str, Any], Mapping[str, str]], quantizer: Optional[Quantizer] = None) -> nn.Module:
+    """A copy of `model` whose planned weights are rounded to the plan's weight formats with the
+    same quantizer as weight_errors (fake quantization: the copy computes in its own dtype);
+    biases and other unplanned tensors stay as they are (describe counts them out). `plan` is a
+    Plan answered by the service or {layer name: candidate}. Activations are not quantized: a
+    candidate with an integer or low-precision activation format is warned."""
+    chosen: Dict[str, str] = {layer["name"]: layer["candidate"] for layer in plan["layers"]} if "layers" in plan else dict(plan)  # type: ignore[index]
+    copied = copy.deepcopy(model)
+    slots = {slot.name: slot for slot in planned_weights(copied)}
+    unknown = sorted(set(chosen) - set(slots))
+    if unknown:
+        raise KeyError(f"the plan names layers the model does not have: {', '.join(unknown[:5])}")
+    activations = sorted({c.split("/", 1)[1] for c in chosen.values() if "/" in c and c.split("/", 1)[1] not in WIDE_FLOATS})
+    if activations:
+        warnings.warn(f"quantize_weights rounds weights only; activation formats {', '.join(activations)} are not simulated", stacklevel=2)
+    done: Dict[int, str] = {}
+    with torch.no_grad():
+        for layer, candidate in chosen.items():
+            slot = slots[layer]
+            weight = slot.weight
+            format = weight_format(candidate)
+            if id(weight) in done:
+                if done[id(weight)] != format:
+                    raise ValueError(f"layer {layer} shares its weight with a layer planned as {done[id(weight)]}, not {format}: tie them (model.groups)")
+                continue
+            weight.copy_(rounded(slot, weight, format, quantizer))
+            done[id(weight)] = format
+    return copied
