@@ -124,17 +124,19 @@ class CoverageTest(unittest.TestCase):
         class Bare(nn.Module):
             def __init__(self):
                 super().__init__()
+                self.offset = nn.Parameter(torch.zeros(1, 4))  # added, as a learned positional matrix is
                 self.mixing = nn.Parameter(torch.randn(4, 3))
                 self.fc = nn.Linear(3, 2)
 
             def forward(self, x):
-                return self.fc(x @ self.mixing)
+                return self.fc((x + self.offset) @ self.mixing)
 
         model = Bare()
         descriptor = described(model, torch.randn(2, 4))
         layers = {layer["name"]: layer for layer in descriptor["layers"]}
         self.assertEqual(layers["mixing"]["macs"], 4 * 3)
-        self.assertEqual([layer["name"] for layer in bt.describe(model, torch.randn(2, 4), exclude=["mixing"])["layers"]], ["fc"])
+        self.assertEqual(layers["offset"]["macs"], 0)  # read element by element: counted, no MACs
+        self.assertEqual([layer["name"] for layer in bt.describe(model, torch.randn(2, 4), exclude=["mixing", "offset"])["layers"]], ["fc"])
 
     def test_names_a_layer_whose_macs_it_could_not_count(self):
         class Unused(nn.Module):

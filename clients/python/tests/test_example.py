@@ -41,3 +41,26 @@ class DigitsExampleTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+TRANSFORMER = os.path.join(os.path.dirname(EXAMPLE), "transformer.py")
+
+
+class TransformerExampleTest(unittest.TestCase):
+    def test_reduced_run_plans_within_budgets_and_reports_every_method(self):
+        with tempfile.TemporaryDirectory() as directory:
+            out = os.path.join(directory, "results.json")
+            args = ["--seeds", "0", "--steps", "30", "--random", "2", "--trace-samples", "10", "--budgets", "3.5", "--json", out]
+            run = subprocess.run([sys.executable, TRANSFORMER, *args], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+            self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+            with open(out) as f:
+                results = json.load(f)
+        rows = results[0]["rows"]
+        methods = {(row["method"], row["budget"]) for row in rows}
+        for method in ("plan, CE loss deltas", "plan, KL loss deltas", "plan, Hessian", "greedy, KL loss deltas", "random x2"):
+            self.assertIn((method, 3.5), methods)
+        for row in rows:
+            self.assertLessEqual(row["bits"], row["budget"] + 1e-9, row["method"])
+        # Every weight is planned: the attention blocks' packed projections and the positional matrix too.
+        self.assertEqual(results[0]["layers"], 11)
+        self.assertNotIn("no MACs counted", run.stderr)

@@ -56,7 +56,7 @@ def describe(
         first_of_kind = (key, kind) not in attributed
         attributed.add((key, kind))
         macs, activations = counter.counted(slot.weight, kind) if first_of_kind else (0.0, 0.0)
-        if slot.embedding or macs > 0:
+        if slot.embedding or (key, kind) in counter.macs:
             entry["macs"] = _whole(macs / batch)
             entry["activationElements"] = _whole(activations / batch)
         elif first_of_kind:

@@ -92,6 +92,12 @@ class MacCounter(TorchFunctionMode):
                     # x @ W: each row of x (all but its last axis) meets every element of W once.
                     self._add(w, (x.numel() // x.shape[-1]) * w.numel(), x.numel() + out.numel())
                     break
+        elif name in _ELEMENTWISE:
+            # A weight added or multiplied element by element (a learned positional matrix, a
+            # scale): read once per output element, no multiply-accumulate.
+            for w in _tensors(list(args)):
+                if self.tracks(w):
+                    self._add(w, 0.0, out.numel())
         elif name == "multi_head_attention_forward":
             self._attention(args, kwargs, out)
         elif name in ("lstm", "gru", "rnn_tanh", "rnn_relu"):
@@ -128,6 +134,8 @@ class MacCounter(TorchFunctionMode):
             if weight.dim() == 2 and self.tracks(weight):
                 self._add(weight, steps * weight.numel(), steps * (weight.shape[1] + weight.shape[0]))
 
+
+_ELEMENTWISE = {"add", "__add__", "__radd__", "sub", "__sub__", "__rsub__", "mul", "__mul__", "__rmul__", "div", "__truediv__"}
 
 # Calls that only read a weight's shape or view it (no arithmetic): not a sign of an uncounted use.
 _VIEWS = {"__get__", "dim", "size", "t", "transpose", "view", "reshape", "contiguous", "numel", "__len__", "chunk", "split", "unbind", "detach", "to", "__getitem__", "is_floating_point", "_is_view", "stride", "data_ptr", "requires_grad_", "expand", "permute", "unsqueeze", "squeeze", "flatten"}
