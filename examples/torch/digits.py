@@ -124,9 +124,13 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
     batches = list(zip(calibration[0].split(100), calibration[1].split(100)))
     loss_fn = bt.supervised(nn.CrossEntropyLoss())
     descriptor = bt.describe(model, calibration[0][:1], name=f"digits-cnn-seed{seed}")
+    timer = time.perf_counter()
     traces = bt.hutchinson_traces(model, loss_fn, batches, rel_stderr=0.05, max_samples=args.trace_samples, seed=seed)
     errors = bt.weight_errors(model, FORMATS)
+    traces_s = time.perf_counter() - timer
+    timer = time.perf_counter()
     deltas = bt.loss_deltas(model, loss_fn, batches, FORMATS)
+    deltas_s = time.perf_counter() - timer
     hessian = bt.evidence(descriptor, traces=traces, errors=errors)
     measured = bt.evidence(descriptor, deltas=deltas)
     params = {layer["name"]: layer["params"] for layer in descriptor["layers"]}
@@ -169,7 +173,7 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
         "warnings": warnings,
         "traces": traces,
         "negativeLossDeltas": noisy,
-        "seconds": {"train": trained_s, "evidence": measured_s, "pairs": pair_s, "total": time.perf_counter() - started},
+        "seconds": {"train": trained_s, "evidence": measured_s, "traces x errors": traces_s, "loss deltas": deltas_s, "pairs": pair_s, "total": time.perf_counter() - started},
     }
 
 
@@ -270,8 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         relative = {layer: t["stderr"] / abs(t["trace"]) if t["trace"] else math.inf for layer, t in result["traces"].items()}
         noisiest = max(relative, key=relative.get)
         print(
-            f"seed {result['seed']}: {result['seconds']['total']:.0f} s ({result['seconds']['pairs']:.0f} s measuring pairs); {result['negativeLossDeltas']} negative measured loss changes; "
-            f"noisiest trace {noisiest}, relative standard error {relative[noisiest]:.2f} after {result['traces'][noisiest]['samples']} samples"
+            f"seed {result['seed']}: {result['seconds']['total']:.0f} s (traces x errors {result['seconds']['traces x errors']:.1f} s, loss deltas {result['seconds']['loss deltas']:.1f} s, pairs {result['seconds']['pairs']:.0f} s); {result['negativeLossDeltas']} negative measured loss changes; "
+            f"noisiest trace {noisiest}, relative standard error {relative[noisiest]:.2f} after {result['traces'][noisiest]['samples']} samples; "
+            f"{sum(1 for t in result['traces'].values() if not t.get('converged', True))} of {len(result['traces'])} traces short of 5%"
         )
     if args.json:
         with open(args.json, "w") as out:

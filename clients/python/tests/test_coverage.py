@@ -222,6 +222,10 @@ class ReportsTest(unittest.TestCase):
         self.assertIn("loss_deltas", shown.getvalue())
         self.assertIn("2/2", shown.getvalue())
         self.assertEqual(hidden.getvalue(), "")
+        # Not a terminal: whole lines, no carriage returns, the final count once.
+        self.assertNotIn("\r", shown.getvalue())
+        self.assertEqual(shown.getvalue().count("loss_deltas: 2/2"), 1, shown.getvalue())
+        self.assertTrue(all(line.startswith("loss_deltas") for line in shown.getvalue().splitlines()), shown.getvalue())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Progress of a long measurement on stderr: tqdm when it is installed, else one plain line."""
+"""Progress of a long measurement on stderr: tqdm when it is installed, else one plain line
+(rewritten in place on a terminal; in a log, a whole line every LOG_INTERVAL_SECONDS)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,17 @@ Progress = Union[bool, None]
 #: Seconds before the plain line first shows: a measurement shorter than this says nothing.
 PLAIN_DELAY_SECONDS = 1.0
 
+#: Seconds between lines when stderr is not a terminal (a CI log, a notebook's captured stream):
+#: carriage returns would pile every update into one unreadable line there.
+LOG_INTERVAL_SECONDS = 10.0
+
+
+def _is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
 
 class Meter:
     """Counts steps of a measurement and shows them; `enabled=False` shows nothing."""
@@ -22,7 +34,9 @@ class Meter:
         self.done = 0
         self._bar: Optional[Any] = None
         self._plain = False
+        self._terminal = False
         self._shown = False
+        self._shown_done = -1
         self._last = 0.0
         self._started = time.monotonic()
         if not enabled or self.total == 0:
@@ -33,6 +47,7 @@ class Meter:
             self._bar = tqdm(total=self.total, desc=description, unit=unit, file=sys.stderr, leave=False)
         except ImportError:
             self._plain = True
+            self._terminal = _is_terminal()
 
     def update(self, steps: int = 1, note: str = "") -> None:
         self.done += steps
@@ -42,24 +57,29 @@ class Meter:
                 self._bar.set_postfix_str(note, refresh=False)
         elif self._plain:
             now = time.monotonic()
-            if now - self._started >= PLAIN_DELAY_SECONDS and (now - self._last >= 1.0 or self.done >= self.total):
+            interval = 1.0 if self._terminal else LOG_INTERVAL_SECONDS
+            due = now - self._last >= interval or (self._terminal and self.done >= self.total)
+            if now - self._started >= PLAIN_DELAY_SECONDS and due:
                 self._show(note)
 
     def _show(self, note: str = "") -> None:
         self._shown = True
+        self._shown_done = self.done
         self._last = time.monotonic()
         elapsed = self._last - self._started
-        line = f"\r{self.description}: {self.done}/{self.total} ({elapsed:.0f} s){' ' + note if note else ''}"
-        sys.stderr.write(line.ljust(79))
+        line = f"{self.description}: {self.done}/{self.total} ({elapsed:.0f} s){' ' + note if note else ''}"
+        sys.stderr.write("\r" + line.ljust(78) if self._terminal else line + "\n")
         sys.stderr.flush()
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
         elif self._plain and self._shown:
-            self._show()
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+            if self._terminal or self._shown_done != self.done:
+                self._show()
+            if self._terminal:
+                sys.stderr.write("\n")
+                sys.stderr.flush()
 
     def __enter__(self) -> "Meter":
         return self
