@@ -141,6 +141,12 @@ export interface SolveLimits {
    * Honoured by mckp without pair terms; others ignore it.
    */
   cutoff?: number;
+  /**
+   * A plan costing at most this is enough (a feasibility search, see mckp/feasibility.ts): the
+   * search answers the first it finds, as feasible, without proving it optimal. Honoured by mckp
+   * without pair terms; others ignore it.
+   */
+  target?: number;
   /** Milliseconds from an arbitrary origin; the shell passes the clock in, so the core stays pure. */
   now: () => number;
 }

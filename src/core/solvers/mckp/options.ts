@@ -22,6 +22,8 @@ export interface MckpOptions {
   clockEvery: number;
   /** Share of the time limit the dual may use: without a good bound no gap is worth reporting. */
   dualTimeShare: number;
+  /** Share of the time left that the feasibility search may use when repair finds no plan (feasibility.ts). */
+  feasibilityTimeShare: number;
   /** Cuts the dual's cutting-plane model keeps (the newest, and the best point's). */
   maxCuts: number;
   /** Relative accuracy at which the dual search stops. */
@@ -81,6 +83,7 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   maxCompletionEntries: 2_000_000,
   clockEvery: 100_000,
   dualTimeShare: 0.5,
+  feasibilityTimeShare: 0.5,
   maxCuts: 40,
   dualTolerance: 1e-10,
   dualStallSteps: 8,

@@ -24,6 +24,7 @@
  */
 import type { ChoiceInstance, SolveLimits, SolveOutcome } from '../instance.js';
 import { capacityCeiling } from '../instance.js';
+import { flatChoice, searchFeasible, type Solve } from './feasibility.js';
 import { flatten, type FlatInstance } from './flat.js';
 import { enterNode } from './trail.js';
 import { solveDual } from './lagrangian.js';
@@ -56,7 +57,12 @@ interface Entry {
 /** Floating-point tolerance of the proof, relative to the objective (as in solve.ts). */
 const PROOF_TOLERANCE = 1e-12;
 
-export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overrides: Partial<MckpOptions> = {}): SolveOutcome {
+/**
+ * `solveOne` is the backend for one plan (solve.ts, passed in so that the two modules do not
+ * import each other): the k best start from its proven optimum, and a search whose repair found
+ * no plan starts from its feasibility search.
+ */
+export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overrides: Partial<MckpOptions>, solveOne: Solve): SolveOutcome {
   const options = mckpOptions(overrides);
   const wanted = Math.max(1, Math.floor(limits.alternatives ?? 1));
   const begin = limits.now();
@@ -230,11 +236,31 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
   const rootBound = root.best.value + rootConstant;
   const repaired = repair(nodeInstance, root.best.choice, options);
   if (repaired) offer(localSearch(improve(nodeInstance, repaired, root.best.mu, options).choice));
+  // A bound proven before the enumeration (the single best plan's), at least the root's.
+  let provenBound = rootBound;
+  let startNodes = 0;
+  const startDeadline = limits.now() + (deadline - limits.now()) * options.feasibilityTimeShare;
+  if (wanted > 1) {
+    // The k best start from the best plan, proven first by the solver for one plan: the first of
+    // them is then never worse than what the same request with one plan answers, and the
+    // enumeration prunes against it from its first node.
+    const single = solveOne(instance, { timeLimitMs: Math.max(0, startDeadline - limits.now()), relativeGap: limits.relativeGap, now: limits.now });
+    startNodes += single.nodes;
+    if (single.status === 'infeasible') return { status: 'infeasible', nodes: startNodes };
+    if (single.choice) offer(flatChoice(instance, inst, single.choice));
+    if (single.bound !== undefined) provenBound = Math.max(provenBound, single.bound / costScale);
+  } else if (found.length === 0) {
+    // No start from the dual: budgets tight together. Feasibility first (feasibility.ts).
+    const start = searchFeasible(instance, inst, limits, startDeadline, solveOne);
+    startNodes += start.nodes;
+    if ('infeasible' in start) return { status: 'infeasible', nodes: startNodes };
+    if ('choice' in start) offer(localSearch(flatChoice(instance, inst, start.choice)));
+  }
 
   const stack: Entry[] = [{ mark: 0, remove: [], mu: root.best.mu, bound: rootBound }];
   const reduced = new Float64Array(cost.length);
   const price = new Float64Array(m);
-  let nodes = 0;
+  let nodes = startNodes;
   let stoppedBy: SolveOutcome['stoppedBy'];
   while (stack.length > 0) {
     if (limits.now() > deadline) {
@@ -329,11 +355,11 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
   const best = found[0]!;
   const tolerance = PROOF_TOLERANCE * Math.max(1, Math.abs(best.cost));
   // Complete: nothing below the ceiling was left unseen. Otherwise the open nodes bound the rest.
-  let bound = complete ? best.cost - allowanceOf(best.cost) : Math.min(rootBound, best.cost);
+  let bound = complete ? best.cost - allowanceOf(best.cost) : Math.min(provenBound, best.cost);
   if (!complete) {
     let open = ceiling();
     for (const entry of stack) open = Math.min(open, entry.bound);
-    bound = Math.max(rootBound, Math.min(open, best.cost));
+    bound = Math.max(provenBound, Math.min(open, best.cost));
   }
   const original = (choice: Int32Array) => Array.from(choice, (o) => inst.original[o]!);
   return {

@@ -16,12 +16,13 @@ import { runCore, searchCore } from './core.js';
 import { setUpCore } from './coreSetup.js';
 import { branchOverPairs, largestPairComponent } from './pairBranch.js';
 import { searchPlans } from './pairSearch.js';
+import { flatChoice, searchFeasible } from './feasibility.js';
 import { flatten, type FlatInstance } from './flat.js';
 import { solveDual } from './lagrangian.js';
 import { searchNeighbourhoods } from './neighbourhood.js';
 import { mckpOptions, type MckpOptions } from './options.js';
 import { itemReducedCosts, type ReducedCosts } from './reducedCosts.js';
-import { assignmentOf, improve, repair, type Assignment } from './primal.js';
+import { assignmentOf, improve, isFeasible, repair, type Assignment } from './primal.js';
 
 /** The proof's floating-point tolerance, relative to the objective: the least gap ever claimed. */
 const PROOF_TOLERANCE = 1e-12;
@@ -62,10 +63,11 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   // larger model are merged by components and the rest solved by this solver (pairBranch.ts),
   // which copes with budgets over many items of unrelated costs where branch and bound over all
   // items does not.
-  if ((limits.alternatives ?? 1) > 1) return searchPlans(instance, limits, overrides);
+  const solveOne = (sub: ChoiceInstance, subLimits: SolveLimits) => solveWithMckp(sub, subLimits, overrides);
+  if ((limits.alternatives ?? 1) > 1) return searchPlans(instance, limits, overrides, solveOne);
   if (instance.pairs?.length) {
     const settings = mckpOptions(overrides);
-    if (instance.items.length <= settings.maxItemsForPairSearch || largestPairComponent(instance) > settings.maxComponentForMerging) return searchPlans(instance, limits, overrides);
+    if (instance.items.length <= settings.maxItemsForPairSearch || largestPairComponent(instance) > settings.maxComponentForMerging) return searchPlans(instance, limits, overrides, solveOne);
     return branchOverPairs(instance, limits, (relaxed, relaxedLimits) => solveWithMckp(relaxed, relaxedLimits, overrides), settings);
   }
   const options = mckpOptions(overrides);
@@ -82,6 +84,8 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   const atMu = () => (reducedAtMu ??= itemReducedCosts(inst, mu));
   // A caller's cutoff, in the flat instance's units: nothing at or above it needs finding.
   const cutoff = (limits.cutoff ?? Infinity) / inst.costScale;
+  // A caller's target: the first plan at or below it is the answer (a feasibility search).
+  const target = (limits.target ?? -Infinity) / inst.costScale;
   if (lowerBound >= cutoff) return { status: 'infeasible', nodes: dual.evaluations };
   // A completed round at threshold T has seen every assignment costing less than L(mu) + T, so
   // the optimum is at least the lesser of that and the incumbent.
@@ -89,6 +93,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   let nodes = dual.evaluations;
   const repaired = repair(inst, dual.best.choice, options);
   let incumbent: Assignment | undefined = repaired && improve(inst, repaired, mu, options);
+  const reached = () => incumbent !== undefined && incumbent.cost <= target;
   const allowanceOf = (cost: number) => Math.max(limits.relativeGap * Math.abs(cost), PROOF_TOLERANCE * Math.max(1, Math.abs(cost)));
   const allowance = () => allowanceOf(incumbent!.cost);
   const closed = () => Math.min(incumbent!.cost - allowance(), cutoff) - lowerBound;
@@ -182,6 +187,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
           searchedBelow = Math.max(searchedBelow, lowerBound + threshold);
           return 'complete';
         }
+        if (reached()) return 'stopped';
         if (outcome === 'memory-limit') coreExhausted = true;
         else if (outcome !== 'work-limit') {
           stoppedBy = outcome;
@@ -189,6 +195,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
         }
       }
       improveIncumbent(work * options.optionsPerState * options.neighbourhoodShare);
+      if (reached()) return 'stopped';
       if (incumbent && closed() < threshold) return 'lowered';
       if (splittable) return 'split';
     }
@@ -197,6 +204,19 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   let proven = false;
   let search = true;
   if (!incumbent) {
+    // Budgets tight together: look for a plan within them first, by minimizing one row under
+    // the others (feasibility.ts), within half the time left; the proof rounds then start from it.
+    const found = searchFeasible(instance, inst, limits, limits.now() + (deadline - limits.now()) * options.feasibilityTimeShare, solveOne);
+    nodes += found.nodes;
+    if ('infeasible' in found) return { status: 'infeasible', nodes };
+    if ('choice' in found) {
+      const start = assignmentOf(inst, flatChoice(instance, inst, found.choice));
+      if (isFeasible(inst, start.used)) incumbent = improve(inst, start, mu, options);
+    }
+  }
+  if (reached()) {
+    search = false;
+  } else if (!incumbent) {
     // No feasible start: search every assignment (feasibility pruning only).
     const outcome = round(cutoff - lowerBound, false);
     if (!incumbent) return outcome === 'complete' ? { status: 'infeasible', nodes } : { status: 'time-limit', nodes, ...(stoppedBy ? { stoppedBy } : {}) };
@@ -219,6 +239,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
     let stalledAt = Infinity;
     let threshold = closed() * options.firstThresholdFraction;
     while (!proven) {
+      if (reached()) break;
       if (closed() <= 0) {
         proven = true;
         break;
