@@ -19,35 +19,49 @@ function bearer(request: FastifyRequest): string | undefined {
 /**
  * Optional bearer tokens (API_TOKENS; compared in constant time over their SHA-256 digests, so
  * neither a token's content nor its length leaks through timing) and a per-client rate limit
- * (RATE_LIMIT_PER_MINUTE, keyed by token, else by address; /healthz exempt), both answered as
- * problem+json: 401 with WWW-Authenticate, 429 with Retry-After.
+ * (RATE_LIMIT_PER_MINUTE; /healthz exempt), both answered as problem+json: 401 with
+ * WWW-Authenticate, 429 with Retry-After.
+ *
+ * The limit counts every request before authentication, so 401s count and token guessing is
+ * throttled like anything else. Its key is the token only once the token is verified (one of
+ * API_TOKENS); an absent, unknown or unverifiable token (API_TOKENS unset) counts against the
+ * client's address, so sending a new random token with each request opens no new bucket.
  */
 export async function registerAccess(app: FastifyInstance, config: Config): Promise<void> {
   const known = config.API_TOKENS.map(digest);
-  if (known.length > 0) {
-    app.addHook('onRequest', async (request) => {
-      if (PUBLIC.test(request.url) || request.method === 'OPTIONS') return;
-      const token = bearer(request);
-      if (token === undefined) throw httpProblem('BITPLAN_ERR_NO_TOKEN', []);
-      const given = digest(token);
-      let accepted = false;
-      for (const candidate of known) accepted = timingSafeEqual(candidate, given) || accepted;
-      if (!accepted) throw httpProblem('BITPLAN_ERR_BAD_TOKEN', []);
-    });
-  }
+  /** The digest of the request's token when it is one of API_TOKENS, else undefined. */
+  const verified = (request: FastifyRequest): Buffer | undefined => {
+    const token = bearer(request);
+    if (token === undefined || known.length === 0) return undefined;
+    const given = digest(token);
+    let accepted = false;
+    for (const candidate of known) accepted = timingSafeEqual(candidate, given) || accepted;
+    return accepted ? given : undefined;
+  };
   if (config.RATE_LIMIT_PER_MINUTE > 0) {
+    // Not the plugin's per-route hooks: those run after every application hook, so after the
+    // token check below. One application hook, added first, runs before it on every route
+    // (unknown ones and the documentation included).
     await app.register(rateLimit, {
-      global: true,
+      global: false,
       max: config.RATE_LIMIT_PER_MINUTE,
       timeWindow: 60_000,
-      // A token is a client wherever it connects from; without one, the address (behind a proxy,
-      // the client's, when TRUST_PROXY says which hops to believe).
+      // A verified token is a client wherever it connects from; otherwise the address (behind
+      // a proxy, the client's, when TRUST_PROXY says which hops to believe).
       keyGenerator: (request) => {
-        const token = bearer(request);
-        return token ? `token:${digest(token).toString('hex')}` : `address:${request.ip}`;
+        const token = verified(request);
+        return token ? `token:${token.toString('hex')}` : `address:${request.ip}`;
       },
       allowList: (request) => request.url === '/healthz',
       errorResponseBuilder: (_request, context) => httpProblem('BITPLAN_ERR_RATE_LIMITED', [context.max, Math.ceil(context.ttl / 1000)]),
+    });
+    app.addHook('onRequest', app.rateLimit());
+  }
+  if (known.length > 0) {
+    app.addHook('onRequest', async (request) => {
+      if (PUBLIC.test(request.url) || request.method === 'OPTIONS') return;
+      if (bearer(request) === undefined) throw httpProblem('BITPLAN_ERR_NO_TOKEN', []);
+      if (!verified(request)) throw httpProblem('BITPLAN_ERR_BAD_TOKEN', []);
     });
   }
 }

@@ -40,7 +40,30 @@ describe('the rate limit (RATE_LIMIT_PER_MINUTE)', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(ProblemDetails.parse(limited.body)).toMatchObject({ type: '/problems/too-many-requests', detail: expect.stringMatching(/^more than 3 requests in a minute from this client \(RATE_LIMIT_PER_MINUTE\); retry after \d+ s$/) });
     for (let i = 0; i < 5; i++) await http.get('/healthz').expect(200);
-    // A token is its own client.
-    await http.get('/v1/formats').set('authorization', `Bearer ${TOKEN}`).expect(200);
+    // Without API_TOKENS no token is verified, so a token opens no bucket of its own.
+    await http.get('/v1/formats').set('authorization', `Bearer ${TOKEN}`).expect(429);
+  });
+});
+
+describe('the rate limit with API_TOKENS (issue #27.1, #27.2)', () => {
+  let app: FastifyInstance;
+  let http: Awaited<ReturnType<typeof startApp>>['http'];
+  beforeAll(async () => ({ app, http } = await startApp({ config: { RATE_LIMIT_PER_MINUTE: 4, API_TOKENS: [TOKEN] } })));
+  afterAll(() => app.close());
+
+  it('counts 401s and random tokens against the address, and gives a verified token its own bucket', async () => {
+    const random = () => `Bearer guess-${Math.random().toString(36).slice(2)}`;
+    // Two guesses and two requests without a token: four 401s, each counted.
+    await http.get('/v1/seeds').set('authorization', random()).expect(401);
+    await http.get('/v1/seeds').set('authorization', random()).expect(401);
+    await http.get('/v1/seeds').expect(401);
+    await http.get('/openapi.json').set('authorization', random()).expect(200);
+    // The fifth request from this address is limited, whatever token it carries.
+    const limited = await http.get('/v1/seeds').set('authorization', random()).expect(429);
+    expect(limited.body.type).toBe('/problems/too-many-requests');
+    await http.get('/docs/').set('authorization', random()).expect(429);
+    // A verified token is a client of its own.
+    for (let i = 0; i < 4; i++) await http.get('/v1/seeds').set('authorization', `Bearer ${TOKEN}`).expect(200);
+    await http.get('/v1/seeds').set('authorization', `Bearer ${TOKEN}`).expect(429);
   });
 });
