@@ -46,11 +46,22 @@ export const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
+/** Variables whose values are secrets: an error names them and says what is wrong, never what they hold (it ends up in logs). */
+const SECRET = new Set(['API_TOKENS']);
+
+/** What an error may show of a variable's value. */
+function shown(name: string, value: string | undefined): string {
+  if (!SECRET.has(name)) return JSON.stringify(value);
+  const tokens = (value ?? '').split(',').map((token) => token.trim()).filter(Boolean);
+  const short = tokens.filter((t) => t.length < 16 || !/^[\x21-\x7e]+$/.test(t)).length;
+  return `(${tokens.length} token${tokens.length === 1 ? '' : 's'}, ${short} of them too short or with invisible characters; values not shown)`;
+}
+
 /** Reads the configuration from the environment; throws an Error naming every bad variable. */
 export function readConfig(env: NodeJS.ProcessEnv): Config {
   const result = Config.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${String(issue.path[0])}=${JSON.stringify(env[String(issue.path[0])])}: ${issue.message}`);
+  const problems = result.error.issues.map((issue) => `${String(issue.path[0])}=${shown(String(issue.path[0]), env[String(issue.path[0])])}: ${issue.message}`);
   throw new Error(`bitplan: invalid configuration: ${problems.join('; ')}`);
 }
 

@@ -121,6 +121,19 @@ describe('configuration', () => {
     expect(readConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:8888' }).CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:8888']);
     expect(readConfig({}).PORT).toBe(8080);
   });
+
+  it('names a bad API_TOKENS without echoing the secrets into the log (issue #27.6)', () => {
+    const secret = 'a-real-secret-token-0123456789';
+    let message = '';
+    try {
+      readConfig({ API_TOKENS: `${secret},short` });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/API_TOKENS=\(2 tokens, 1 of them too short or with invisible characters; values not shown\)/);
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain('short"');
+  });
 });
 
 describe('compression', () => {
