@@ -212,6 +212,12 @@ export interface DualStart {
   maxSteps?: number;
   /** How to evaluate L at a point (a search node's own, over its undecided items); default evaluate(inst, mu, alive). */
   evaluateAt?: (mu: Float64Array) => LagrangianPoint;
+  /**
+   * false when evaluateAt is not a sum over items (pair terms solved exactly, pairForest.ts): the
+   * exact one-row dual of additive items then is only a starting point, and one row is searched
+   * by cutting planes like several.
+   */
+  additive?: boolean;
 }
 
 export interface DualResult {
@@ -234,7 +240,8 @@ export function solveDual(
   const m = inst.rows;
   const { alive, target = Infinity } = start;
   const evaluateAt = start.evaluateAt ?? ((mu: Float64Array) => evaluate(inst, mu, alive));
-  if (m <= 1) return { best: evaluateAt(m === 0 ? new Float64Array(0) : singleRowDual(inst, alive)), evaluations: 1 };
+  if (m === 0) return { best: evaluateAt(new Float64Array(0)), evaluations: 1 };
+  if (m === 1 && start.additive !== false) return { best: evaluateAt(singleRowDual(inst, alive)), evaluations: 1 };
 
   let evaluations = 0;
   const at = (mu: Float64Array) => (evaluations++, evaluateAt(mu));

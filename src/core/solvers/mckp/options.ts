@@ -70,6 +70,8 @@ export interface MckpOptions {
   maxItemsForPairSearch: number;
   /** Largest connected group of paired items the merging search takes on; a larger one (dense measurements) goes to branch and bound over every item. */
   maxComponentForMerging: number;
+  /** Share of the time the search with the forest bound gets first on a sparse pair graph that is mostly trees (solve.ts). */
+  forestSearchShare: number;
   /** Work the neighbourhood search gets each time both provers stop short of their share in a round, as a share of that share (in option evaluations). */
   neighbourhoodShare: number;
 }
@@ -106,6 +108,7 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   maxMergedOptions: 1296,
   maxItemsForPairSearch: 24,
   maxComponentForMerging: 12,
+  forestSearchShare: 0.3,
 });
 
 /** The defaults with a caller's overrides, merged once. */

@@ -54,6 +54,20 @@ export function largestPairComponent(instance: ChoiceInstance): number {
   return largest;
 }
 
+/** Pairs that close a cycle in the pair graph (0 when the pairs form a forest). */
+export function cycleClosingPairs(instance: ChoiceInstance): number {
+  const parent = instance.items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  let closing = 0;
+  for (const pair of instance.pairs ?? []) {
+    const a = find(pair.a);
+    const b = find(pair.b);
+    if (a === b) closing++;
+    else parent[a] = b;
+  }
+  return closing;
+}
+
 export function branchOverPairs(
   instance: ChoiceInstance,
   limits: SolveLimits,

@@ -28,18 +28,10 @@ import { flatChoice, searchFeasible, type Solve } from './feasibility.js';
 import { flatten, type FlatInstance } from './flat.js';
 import { enterNode } from './trail.js';
 import { solveDual } from './lagrangian.js';
+import { evaluateForest, forestScratch, spanningForest, type FlatPair, type PairForest } from './pairForest.js';
 import { mckpOptions, type MckpOptions } from './options.js';
 import { improve, isFeasible, repair } from './primal.js';
 
-/** A pair term in the flat instance: both items keep all their options (flatten's keepAll), in order. */
-interface FlatPair {
-  a: number;
-  b: number;
-  /** Options of b (the table's row length). */
-  width: number;
-  /** t[j * width + k] / costScale. */
-  table: Float64Array;
-}
 
 interface Plan {
   choice: Int32Array;
@@ -71,7 +63,7 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
   for (const pair of instance.pairs ?? []) paired[pair.a] = paired[pair.b] = 1;
   // Dominated options may be the best with a pair term, or among the k best: keep them there.
   const inst = flatten(instance, (i) => wanted > 1 || paired[i] === 1);
-  const { items, rows: m, start, cost, weight, rowScale, costScale } = inst;
+  const { items, rows: m, start, cost, weight, costScale } = inst;
   const pairs: FlatPair[] = (instance.pairs ?? []).map((pair) => ({
     a: pair.a,
     b: pair.b,
@@ -124,13 +116,21 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
     if (found.length > wanted) keys.delete(found.pop()!.key);
   };
 
-  /** The node's folded costs (into nodeCost) and the constant of its decided pairs. */
-  const fold = (): number => {
+  /**
+   * The node's costs (into nodeCost), the constant of its decided pairs, and the forest of its
+   * undecided pairs (pairForest.ts: exact in the bound). A pair with one side decided is exact in
+   * the other's costs; a pair that would close a cycle among the undecided is folded into item a
+   * (its option j carries min over b's live options of t(j, k), a lower bound on whatever b takes)
+   * and marks both items `loose`.
+   */
+  const fold = (): { constant: number; forest: PairForest } => {
     nodeCost.set(cost);
+    loose.fill(0);
     let constant = 0;
     const liveA: number[] = [];
     const liveB: number[] = [];
-    for (const pair of pairs) {
+    const open: number[] = [];
+    pairs.forEach((pair, p) => {
       liveA.length = 0;
       liveB.length = 0;
       for (let o = start[pair.a]!; o < start[pair.a + 1]!; o++) if (alive[o]) liveA.push(o - start[pair.a]!);
@@ -143,15 +143,36 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
       } else if (liveA.length === 1) {
         for (const k of liveB) nodeCost[start[pair.b]! + k] = nodeCost[start[pair.b]! + k]! + table[liveA[0]! * width + k]!;
       } else {
-        for (const j of liveA) {
-          let least = Infinity;
-          for (const k of liveB) least = Math.min(least, table[j * width + k]!);
-          nodeCost[start[pair.a]! + j] = nodeCost[start[pair.a]! + j]! + least;
-        }
+        open.push(p);
+      }
+    });
+    // A dense graph (more pairs left out of its forest than in it) folds them all, as a graph
+    // of no forest: there the exact trees gain little and each node costs more.
+    let { forest, left } = spanningForest(items, pairs, open);
+    if (left.length > forest.pairs.length) ({ forest, left } = spanningForest(items, pairs, []));
+    if (forest.pairs.length === 0) left = open;
+    for (const p of left) {
+      const { a, b, table, width } = pairs[p]!;
+      loose[a] = loose[b] = 1;
+      for (let o = start[a]!; o < start[a + 1]!; o++) {
+        if (!alive[o]) continue;
+        let least = Infinity;
+        for (let q = start[b]!; q < start[b + 1]!; q++) if (alive[q]) least = Math.min(least, table[(o - start[a]!) * width + q - start[b]!]!);
+        nodeCost[o] = nodeCost[o]! + least;
       }
     }
-    return constant;
+    return { constant, forest };
   };
+  const loose = new Uint8Array(items);
+  const scratch = forestScratch(inst);
+  const excess = new Float64Array(cost.length);
+  /** The dual at a node: pairs of its forest exact (a non-additive evaluation), the rest folded. */
+  const nodeDual = (forest: PairForest, dualDeadline: number, start: { mu?: Float64Array; target?: number; maxSteps?: number }) =>
+    solveDual(nodeInstance, limits.now, dualDeadline, options, {
+      alive,
+      ...start,
+      ...(forest.pairs.length > 0 ? { evaluateAt: (mu: Float64Array) => evaluateForest(inst, nodeCost, alive, pairs, forest, mu, scratch), additive: false } : {}),
+    });
   const nodeInstance: FlatInstance = { ...inst, cost: nodeCost };
 
   /**
@@ -231,8 +252,9 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
   };
 
   // The root: its dual, a repaired and improved plan, and a local search on the true costs.
-  const rootConstant = fold();
-  const root = solveDual(nodeInstance, limits.now, begin + limits.timeLimitMs * options.dualTimeShare, options);
+  const rootFold = fold();
+  const rootConstant = rootFold.constant;
+  const root = nodeDual(rootFold.forest, begin + limits.timeLimitMs * options.dualTimeShare, {});
   const rootBound = root.best.value + rootConstant;
   const repaired = repair(nodeInstance, root.best.choice, options);
   if (repaired) offer(localSearch(improve(nodeInstance, repaired, root.best.mu, options).choice));
@@ -258,8 +280,6 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
   }
 
   const stack: Entry[] = [{ mark: 0, remove: [], mu: root.best.mu, bound: rootBound }];
-  const reduced = new Float64Array(cost.length);
-  const price = new Float64Array(m);
   let nodes = startNodes;
   let stoppedBy: SolveOutcome['stoppedBy'];
   while (stack.length > 0) {
@@ -276,16 +296,17 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
     enterNode(alive, trail, entry.mark, entry.remove);
     nodes++;
     if (!propagate()) continue;
-    const constant = fold();
-    const { best } = solveDual(nodeInstance, limits.now, deadline, options, { alive, mu: entry.mu, target: ceiling() - constant, maxSteps: options.nodeDualSteps });
+    const { constant, forest } = fold();
+    const { best } = nodeDual(forest, deadline, { mu: entry.mu, target: ceiling() - constant, maxSteps: options.nodeDualSteps });
     const bound = best.value + constant;
     if (bound >= ceiling()) continue;
     if (isFeasible(inst, best.used)) {
       offer(best.choice);
       if (bound >= ceiling()) continue;
     }
-    // Reduced costs at the node's multipliers: remove what cannot lead below the ceiling.
-    for (let k = 0; k < m; k++) price[k] = best.mu[k]! / rowScale[k]!;
+    // Each option's min-marginal at the node's multipliers (the least relaxed value with it
+    // forced, as an excess over its item's best): remove what cannot lead below the ceiling.
+    evaluateForest(inst, nodeCost, alive, pairs, forest, best.mu, scratch, excess);
     const room = ceiling() - bound;
     let branchItem = -1;
     let branchPaired = false;
@@ -297,15 +318,13 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
       let count = 0;
       for (let o = start[i]!; o < start[i + 1]!; o++) {
         if (!alive[o]) continue;
-        let v = nodeCost[o]!;
-        for (let k = 0; k < m; k++) v += price[k]! * weight[o * m + k]!;
-        reduced[o] = v;
+        const v = excess[o]!;
         if (v < least) [least, second] = [v, least];
         else if (v < second) second = v;
         count++;
       }
       for (let o = start[i]!; o < start[i + 1]!; o++) {
-        if (alive[o] && count > 1 && reduced[o]! - least >= room) {
+        if (alive[o] && count > 1 && excess[o]! - least >= room) {
           alive[o] = 0;
           trail.push(o);
           count--;
@@ -313,18 +332,12 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
       }
       if (count <= 1) continue;
       undecided++;
-      // Items whose pair terms are still folded loosely (a partner undecided) come first.
-      const loose = pairsOf[i]!.some((p) => {
-        const pair = pairs[p]!;
-        const other = pair.a === i ? pair.b : pair.a;
-        let live = 0;
-        for (let o = start[other]!; o < start[other + 1]!; o++) live += alive[o]!;
-        return live > 1;
-      });
+      // Items whose pair terms are still folded loosely (a pair closing a cycle) come first.
+      const isLoose = loose[i] === 1;
       const score = second - least;
-      if ((loose && !branchPaired) || (loose === branchPaired && score < branchScore)) {
+      if ((isLoose && !branchPaired) || (isLoose === branchPaired && score < branchScore)) {
         branchItem = i;
-        branchPaired = loose;
+        branchPaired = isLoose;
         branchScore = score;
       }
     }
@@ -339,9 +352,9 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
     let chosen = -1;
     let chosenValue = Infinity;
     for (let o = start[branchItem]!; o < start[branchItem + 1]!; o++) {
-      if (alive[o] && reduced[o]! < chosenValue) {
+      if (alive[o] && excess[o]! < chosenValue) {
         chosen = o;
-        chosenValue = reduced[o]!;
+        chosenValue = excess[o]!;
       }
     }
     const others: number[] = [];

@@ -14,7 +14,7 @@ import { withinCapacity, type ChoiceInstance, type SolveLimits, type SolveOutcom
 import { branchAndBound, setUpBranch, type BranchSetup } from './branchAndBound.js';
 import { runCore, searchCore } from './core.js';
 import { setUpCore } from './coreSetup.js';
-import { branchOverPairs, largestPairComponent } from './pairBranch.js';
+import { branchOverPairs, cycleClosingPairs, largestPairComponent } from './pairBranch.js';
 import { searchPlans } from './pairSearch.js';
 import { flatChoice, searchFeasible } from './feasibility.js';
 import { flatten, type FlatInstance } from './flat.js';
@@ -26,6 +26,22 @@ import { assignmentOf, improve, isFeasible, repair, type Assignment } from './pr
 
 /** The proof's floating-point tolerance, relative to the objective: the least gap ever claimed. */
 const PROOF_TOLERANCE = 1e-12;
+
+/**
+ * Two answers to the same instance, the second not proven infeasible by a search that saw a plan
+ * the first found: a proven one as it is, else the better plan with the higher of the two
+ * (valid) bounds.
+ */
+function betterOf(first: SolveOutcome, second: SolveOutcome): SolveOutcome {
+  if (second.status === 'optimal') return { ...second, nodes: first.nodes + second.nodes };
+  const nodes = first.nodes + second.nodes;
+  const withPlan = [first, second].filter((o) => o.choice !== undefined && o.objective !== undefined);
+  if (withPlan.length === 0) return { ...second, nodes };
+  const best = withPlan.reduce((a, b) => (b.objective! < a.objective! ? b : a));
+  const bounds = [first.bound, second.bound].filter((b): b is number => b !== undefined);
+  const bound = bounds.length > 0 ? Math.min(Math.max(...bounds), best.objective!) : best.bound;
+  return { status: 'feasible', choice: best.choice, objective: best.objective, ...(bound !== undefined ? { bound } : {}), nodes, stoppedBy: second.stoppedBy ?? first.stoppedBy ?? 'time-limit' };
+}
 
 /** Some row cannot hold even the lightest option of every item. */
 function provablyInfeasible(inst: FlatInstance): boolean {
@@ -68,7 +84,18 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   if (instance.pairs?.length) {
     const settings = mckpOptions(overrides);
     if (instance.items.length <= settings.maxItemsForPairSearch || largestPairComponent(instance) > settings.maxComponentForMerging) return searchPlans(instance, limits, overrides, solveOne);
-    return branchOverPairs(instance, limits, (relaxed, relaxedLimits) => solveWithMckp(relaxed, relaxedLimits, overrides), settings);
+    const merged = (mergedLimits: SolveLimits) => branchOverPairs(instance, mergedLimits, (relaxed, relaxedLimits) => solveWithMckp(relaxed, relaxedLimits, overrides), settings);
+    const closing = cycleClosingPairs(instance);
+    if (closing > instance.pairs.length - closing) return merged(limits);
+    // Pairs that are mostly trees: the search over items with the forest bound (pairSearch.ts)
+    // proves some of these that merging components does not, and the other way round. It gets a
+    // share of the time first; merging gets the rest, and the better plan and the higher of the
+    // two bounds are answered.
+    const begin = limits.now();
+    const first = searchPlans(instance, { ...limits, timeLimitMs: limits.timeLimitMs * settings.forestSearchShare }, overrides, solveOne);
+    if (first.status === 'optimal' || first.status === 'infeasible') return first;
+    const second = merged({ ...limits, timeLimitMs: Math.max(0, limits.timeLimitMs - (limits.now() - begin)) });
+    return betterOf(first, second);
   }
   const options = mckpOptions(overrides);
   const begin = limits.now();
