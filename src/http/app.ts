@@ -5,11 +5,12 @@ import compress from '@fastify/compress';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAccess } from './access.js';
 import { clientErrorHandler } from './clientErrors.js';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_CONFIG, type Config } from '../config.js';
 import type { TaskRunner } from '../service/runner.js';
 import type { SeedStore } from '../service/seedStore.js';
-import { registerErrorHandler } from './errorHandler.js';
+import { registerErrorHandler, routerMessage } from './errorHandler.js';
+import { invalidRequest, sendProblem } from './problems.js';
 import { stampArrival } from './answer.js';
 import { registerJsonBody } from './jsonBody.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -37,7 +38,6 @@ const SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-/** Builds the service without listening (src/server.ts listens; tests inject). Closing it closes the runner. */
 /**
  * The Swagger UI page's policy: its scripts and styles from /docs/static only (the UI sets
  * inline style attributes), requests to this origin, images from it or data: (the logo and the
@@ -53,6 +53,14 @@ const DOCS_LOGO_SVG = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40"><text x="0" y="29" font-family="sans-serif" font-size="26" font-weight="700" fill="#ffffff">bitplan</text><text x="104" y="29" font-family="sans-serif" font-size="14" fill="#c8e6c9">API</text></svg>',
 );
 
+/** The request id and the security headers, on every answer (routes' and the router's own errors). */
+function answerHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+  reply.header('content-security-policy', request.url.startsWith('/docs') ? DOCS_CSP : "default-src 'none'; frame-ancestors 'none'");
+}
+
+/** Builds the service without listening (src/server.ts listens; tests inject). Closing it closes the runner. */
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const { runner, seeds } = options;
@@ -70,6 +78,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor((config.REQUEST_TIMEOUT_MS || 30_000) / 4))),
     },
     clientErrorHandler: clientErrorHandler(config),
+    // The router's own refusals (a malformed percent-encoding, a path parameter over the length
+    // limit) come before any hook: answered here as problem+json with the usual headers.
+    frameworkErrors: (error, request, reply) => {
+      answerHeaders(request, reply);
+      sendProblem(request, reply, invalidRequest([{ path: '(url)', message: routerMessage(error) }]));
+    },
     // Which proxy hops' X-Forwarded-For to believe for the client address (rate limits, logs).
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     // Honour a caller's x-request-id so a CI job can correlate its logs with ours.
@@ -92,10 +106,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerJsonBody(app, config);
 
   app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
-    reply.header('content-security-policy', request.url.startsWith('/docs') ? DOCS_CSP : "default-src 'none'; frame-ancestors 'none'");
+    answerHeaders(request, reply);
   });
 
   if (config.CORS_ORIGINS.length > 0) {

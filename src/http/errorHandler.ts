@@ -3,6 +3,16 @@ import { CoreError } from '../core/index.js';
 import { ServiceError } from '../service/errors.js';
 import { HttpProblem, httpProblem, invalidRequest, problemOf, sendProblem } from './problems.js';
 
+/** Fastify's default longest path parameter (maxParamLength). */
+const MAX_PARAM_LENGTH = 100;
+
+/** What the router refused, said so that the caller can fix the URL. */
+export function routerMessage(error: { code?: string; message: string }): string {
+  if (error.code === 'FST_ERR_BAD_URL') return 'the URL path is not valid percent-encoding (a % must start two hex digits of UTF-8, e.g. %C3%A9); encode the name with encodeURIComponent';
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return `a path segment is longer than the ${MAX_PARAM_LENGTH} characters a name may have; seed, format and hardware names are short ids (GET /v1/seeds lists them)`;
+  return error.message;
+}
+
 /**
  * Every error answer is a problem (RFC 9457): the layers' errors mapped through the catalogue,
  * Fastify's own client errors kept as 4xx, anything else a 500 whose message is replaced (it may
@@ -21,8 +31,11 @@ export function registerErrorHandler(app: FastifyInstance, bodyLimitBytes: numbe
     if (status === 413) return sendProblem(request, reply, httpProblem('BITPLAN_ERR_BODY_TOO_LARGE', [bodyLimitBytes]));
     if (status === 415) return sendProblem(request, reply, httpProblem('BITPLAN_ERR_UNSUPPORTED_MEDIA_TYPE', [fastifyError.message]));
     if (status >= 400 && status < 500) {
-      // Fastify's own client errors: unparseable JSON, empty body, ...
-      return sendProblem(request, reply, invalidRequest([{ path: '(body)', message: fastifyError.message }]));
+      // Fastify's own client errors: unparseable JSON or an empty body (FST_ERR_CTP_*) are the
+      // body's; anything else (a static file path it refuses, ...) is the URL's.
+      const path = fastifyError.code?.startsWith('FST_ERR_CTP') ? '(body)' : '(url)';
+      const message = request.url.startsWith('/docs/') && fastifyError.message === 'Forbidden' ? "the path leaves the documentation's files (a .. segment); the Swagger UI is at /docs" : fastifyError.message;
+      return sendProblem(request, reply, invalidRequest([{ path, message }]));
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(request, reply, httpProblem('BITPLAN_ERR_INTERNAL', [String(request.id)]));

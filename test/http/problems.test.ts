@@ -84,3 +84,27 @@ describe('the problem catalogue, its pages and the OpenAPI document agree', () =
     expect(badFormat.body.errors[0].path).toBe('format');
   });
 });
+
+describe("the router's own refusals (issue #27.5)", () => {
+  let app: FastifyInstance;
+  let http: Awaited<ReturnType<typeof startApp>>['http'];
+  beforeAll(async () => ({ app, http } = await startApp({ config: { API_TOKENS: ['ci-runner-token-0123456789'] } })));
+  afterAll(() => app.close());
+
+  it('answers a malformed percent-encoding and an over-long path parameter as problem+json at (url), with the security headers', async () => {
+    for (const [path, message] of [['/v1/seeds/%ff%fe', /not valid percent-encoding/], [`/v1/seeds/${'x'.repeat(150)}`, /longer than the 100 characters/]] as const) {
+      const answer = await http.get(path).expect(400);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      expect(answer.headers['x-request-id']).toBeTruthy();
+      const problem = ProblemDetails.parse(answer.body);
+      expect(problem.type).toBe('/problems/invalid-request');
+      expect(answer.body.errors[0]).toMatchObject({ path: '(url)', message: expect.stringMatching(message) });
+    }
+  });
+
+  it("says a refused static path is the URL's fault, not the body's", async () => {
+    const answer = await http.get('/docs/static/%2e%2e/%2e%2e/package.json').expect(400);
+    expect(answer.body.errors[0]).toMatchObject({ path: '(url)', message: expect.stringMatching(/leaves the documentation's files/) });
+  });
+});
