@@ -27,6 +27,9 @@ export const Config = z.object({
   KEEP_ALIVE_TIMEOUT_MS: integer(0, 3_600_000, 5_000),
   CONNECTION_TIMEOUT_MS: integer(0, 3_600_000, 0),
   MAX_CONNECTIONS: integer(1, 1_000_000, 1024),
+  // On SIGTERM, in-flight solves get this long to finish; the rest are answered 503 and the
+  // process exits (within Kubernetes' default 30 s grace period).
+  SHUTDOWN_GRACE_MS: integer(0, 3_600_000, 20_000),
   // Access (README, Access): bearer tokens, a per-client rate limit, a proxy to trust.
   API_TOKENS: z
     .string()

@@ -15,4 +15,9 @@ export interface TaskRunner {
   load(): { running: number; waiting: number };
   /** Refuses new tasks, lets running and queued ones finish, then stops. */
   close(): Promise<void>;
+  /**
+   * Ends every running and queued task now, each rejected with BITPLAN_ERR_SHUTTING_DOWN (its
+   * client gets a 503 to retry elsewhere): a shutdown's grace period is over.
+   */
+  abandon(): void;
 }

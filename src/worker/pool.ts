@@ -200,6 +200,13 @@ export class SolverPool implements TaskRunner {
     if (this.onDrained && this.queue.length === 0 && this.slots.every((s) => !s.busy)) this.onDrained();
   }
 
+  abandon(): void {
+    this.closing = true;
+    for (const pending of this.queue.splice(0)) pending.reject(serviceError('BITPLAN_ERR_SHUTTING_DOWN'));
+    for (const slot of this.slots) if (slot.busy) this.replaceThread(slot, serviceError('BITPLAN_ERR_SHUTTING_DOWN'));
+    this.drained();
+  }
+
   /** Refuses new tasks, lets running and queued ones finish, then ends the threads. */
   async close(): Promise<void> {
     this.closing = true;
