@@ -4,18 +4,21 @@
  * distinct plans.
  *
  * Depth-first branch and bound over the items. A node is the instance with some options removed
- * (`alive`). Its bound folds every pair term into the items' own costs, which makes the node an
- * additive problem whose Lagrangian dual (= LP relaxation) is a lower bound:
+ * (`alive`). Its bound is the Lagrangian dual (budget rows priced) of the node's problem with its
+ * pair terms handled so that the relaxed value stays a lower bound:
  * - both items decided: the term is a constant;
  * - one decided: the term is exact on the other's options (t(j, decided));
- * - neither: item a's option j carries min over b's live options of t(j, k), a lower bound on
- *   whatever b takes.
+ * - neither, and the pair in a spanning forest of the undecided pairs: exact, by dynamic
+ *   programming over the trees (pairForest.ts), which also gives each option's min-marginal;
+ * - neither, and the pair closing a cycle (or the graph dense: more such pairs than forest
+ *   pairs): folded, item a's option j carrying min over b's live options of t(j, k), a lower
+ *   bound on whatever b takes.
  * So the bound tightens as items are decided, and is the exact objective at a leaf. Options whose
- * reduced cost alone lifts the bound to the ceiling are removed for the subtree. The node's
+ * min-marginal lifts the bound to the ceiling are removed for the subtree. The node's
  * Lagrangian minimizer, when it meets every row, is a plan (priced with its true pair terms);
- * branching picks an undecided item with pair terms to undecided partners first (their terms
- * are the loose part of the bound), else the one whose two best options are nearest, and tries
- * the child keeping its best option first.
+ * branching picks an item of a folded pair first (their terms are the loose part of the bound),
+ * else the one whose two best options are nearest, and tries the child keeping its best option
+ * first.
  *
  * The k best: plans are kept in a list of the k best distinct ones; the ceiling is the k-th
  * cost (less the allowed gap) once the list is full, and a node whose minimizer was a plan is
@@ -31,7 +34,6 @@ import { solveDual } from './lagrangian.js';
 import { evaluateForest, forestScratch, spanningForest, type FlatPair, type PairForest } from './pairForest.js';
 import { mckpOptions, type MckpOptions } from './options.js';
 import { improve, isFeasible, repair } from './primal.js';
-
 
 interface Plan {
   choice: Int32Array;
