@@ -9,6 +9,8 @@ export interface SeedStore {
   find(name: string): Seed | undefined;
   /** Layers of a seed (builds it once if needed). */
   layerCount(name: string): number;
+  /** The seed is built already (finding it costs nothing). */
+  isBuilt(name: string): boolean;
 }
 
 export function loadSeedStore(): SeedStore {
@@ -22,6 +24,7 @@ export function loadSeedStore(): SeedStore {
   const counts = new Map<string, number>();
   const store: SeedStore = {
     names: () => names,
+    isBuilt: (name) => built.has(name),
     layerCount: (name) => {
       if (!counts.has(name)) counts.set(name, store.find(name)?.model.layers.length ?? 0);
       return counts.get(name)!;

@@ -219,7 +219,7 @@ export class SolverPool implements TaskRunner {
 
 /** The buffer of an unparsed body moves to the thread instead of being copied (64 MiB at most), when it is the body's own. */
 function transferables(task: SolveTask): Transferable[] {
-  if (!('unparsed' in task.input)) return [];
+  if (task.kind === 'seed' || !('unparsed' in task.input)) return [];
   const { json, ownsBuffer } = task.input.unparsed;
   return ownsBuffer && json.buffer instanceof ArrayBuffer ? [json.buffer] : [];
 }

@@ -44,6 +44,19 @@ describe('catalog and service routes', () => {
     expect(Object.keys(t4.sources)).toEqual(expect.arrayContaining(['memoryBandwidthGBps', 'peakTeraOpsPerSecond']));
   });
 
+  it('writes a large seed on a solver thread, once, and answers it whole (issue #27.3)', async () => {
+    const first = await http.get('/v1/seeds/deepseek-v3').expect(200);
+    // Only answers from a solver thread carry Server-Timing.
+    expect(first.headers['server-timing']).toMatch(/render;dur=/);
+    expect(first.headers['content-type']).toMatch(/^application\/json/);
+    const seed = Seed.parse(first.body);
+    expect(seed.model.layers).toHaveLength(45_034);
+    const again = await http.get('/v1/seeds/deepseek-v3').expect(200);
+    expect(again.text).toBe(first.text);
+    // A small seed stays on the event loop.
+    expect((await http.get('/v1/seeds/resnet18-hawq-v3').expect(200)).headers['server-timing']).toBeUndefined();
+  });
+
   it('GET /v1/seeds and each HAWQ-V3 seed as a valid ModelDescriptor with its pins and ties', async () => {
     const { seeds } = SeedList.parse((await http.get('/v1/seeds').expect(200)).body);
     const hawq = seeds.filter((s) => s.name.endsWith('-hawq-v3'));

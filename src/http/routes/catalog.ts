@@ -4,7 +4,14 @@ import { HardwareIdParams, SeedNameParams } from '../../contract/parameters.js';
 import { TargetList } from '../../contract/target.js';
 import { BUILT_IN_FORMATS, BUILT_IN_HARDWARE, effectiveBits, findHardware, RUNTIME_TARGETS } from '../../core/index.js';
 import { unknownHardware, unknownSeed } from '../../service/resolve.js';
+import type { SolveResult } from '../../service/task.js';
+import { sendAnswer } from '../answer.js';
 import { parseParameters, type RouteSpec } from './route.js';
+
+/** Seeds up to this many layers are answered on the event loop (HAWQ-V3's ResNets: under a millisecond). */
+const INLINE_SEED_LAYERS = 2_000;
+/** How long a solver thread may take to write a seed before the pool's watchdog replaces it. */
+const SEED_WRITE_LIMIT_MS = 30_000;
 
 export const catalogRoutes: RouteSpec[] = [
   {
@@ -95,11 +102,25 @@ export const catalogRoutes: RouteSpec[] = [
     params: SeedNameParams,
     ok: { description: 'The seed.', content: { 'application/json': { schema: Seed } } },
     problems: ['not-found'],
-    handler: ({ seeds }) => async (request) => {
-      const { name } = parseParameters(SeedNameParams, request.params);
-      const seed = seeds.find(name);
-      if (!seed) throw unknownSeed(name, seeds);
-      return seed;
+    handler: ({ seeds, runner }) => {
+      // A large seed is built and written once, on a solver thread: on the event loop DeepSeek-V3's
+      // 13 MB took 0.4-1.1 s a download and stalled /healthz meanwhile.
+      const written = new Map<string, Promise<SolveResult>>();
+      return async (request, reply) => {
+        const { name } = parseParameters(SeedNameParams, request.params);
+        if (!seeds.names().includes(name)) throw unknownSeed(name, seeds);
+        // Counting layers would build an architecture seed here: only a built one may stay inline.
+        if (seeds.isBuilt(name) && seeds.layerCount(name) <= INLINE_SEED_LAYERS) return seeds.find(name)!;
+        const started = performance.now();
+        let answer = written.get(name);
+        if (!answer) {
+          answer = runner.run({ kind: 'seed', name }, SEED_WRITE_LIMIT_MS, true);
+          written.set(name, answer);
+          // A failure (a busy pool's 503) is not kept: the next request tries again.
+          answer.catch(() => written.delete(name));
+        }
+        return sendAnswer(reply, await answer, started);
+      };
     },
   },
 ];
