@@ -14,6 +14,9 @@ export const CostMetric = component(
   'sizeBytes',
 );
 
+/** A fraction out of 0..1 is most often an absolute limit given as a fraction (avgBits: 4 meaning 4 bits). */
+const FRACTION_HINT = 'a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit give max instead, e.g. {"metric": "avgBits", "max": 4} (CLI: --budget avgBits<=4)';
+
 export const Budget = describes<core.Budget>()(component(
   'Budget',
   z
@@ -21,7 +24,7 @@ export const Budget = describes<core.Budget>()(component(
       metric: CostMetric,
       max: doc(nonNegative().optional(), 'Absolute limit in the unit of the metric. Give max or fraction, not both.', 6.5e6),
       fraction: doc(
-        z.number().min(0).max(1).optional(),
+        z.number().min(0, FRACTION_HINT).max(1, FRACTION_HINT).optional(),
         'Relative limit: cheapest + fraction x (most expensive - cheapest) over the allowed candidates, as HAWQ-V3 states its limits.',
         0.5,
       ),
