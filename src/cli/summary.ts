@@ -12,10 +12,17 @@ function table(rows: string[][]): string {
 
 const number = (value: number | undefined) => (value === undefined ? '-' : Math.abs(value) >= 1000 ? compactNumber(value) : Number(value.toPrecision(4)).toString());
 
+/** The status as a person reads it: a proven optimum needs no gap of 1e-12 beside it. */
+function statusText(plan: Plan): string {
+  const gap = `${Number((100 * plan.gap).toPrecision(2))}%`;
+  if (plan.status === 'optimal') return plan.gap <= 1e-9 ? 'optimal (proven)' : `optimal within the accepted gap (${gap})`;
+  return `feasible, not proven (gap ${gap}${plan.solver.stoppedBy ? `, stopped by the ${plan.solver.stoppedBy.replace('-', ' ')}` : ''})`;
+}
+
 /** A plan for people: status, budgets, totals, then the layers (or counts per candidate). */
 export function planSummary(plan: Plan, modelName: string): string {
   const out = [
-    `bitplan: ${modelName}: ${plan.status} (gap ${plan.gap.toExponential(1)}), ${plan.layers.length} layers, ${plan.solver.backend} in ${plan.solver.timeMs.toFixed(1)} ms`,
+    `bitplan: ${modelName}: ${statusText(plan)}, ${plan.layers.length} layers, ${plan.solver.backend} in ${plan.solver.timeMs.toFixed(1)} ms`,
     '',
   ];
   if (plan.budgets.length > 0) {

@@ -58,7 +58,7 @@ export function hawqBitConfig(plan: PlanResult, problems: UnexportableLayer[]): 
   if (floatActivations.length > 0) notes.push(`# ${floatActivations.length} modules take weight-only candidates: their input activations are not set here and keep HAWQ's default (QuantAct, 4 bits).`);
   if (unnamed.length > 0) notes.push(`# ${unnamed.length} modules are not named as in HAWQ's ResNets (e.g. ${commentText(unnamed[0]!)}): their input activations keep HAWQ's default (QuantAct, 4 bits).`);
   const lines = [
-    `# bitplan plan for ${commentText(modelName)}: ${plan.layers.length} layers, total sensitivity ${plan.totals.sensitivity}.`,
+    `# bitplan plan for ${commentText(modelName)}: ${plan.layers.length} layers, total sensitivity ${plan.totals.sensitivity === undefined ? 'unknown' : Number(plan.totals.sensitivity.toPrecision(6))}.`,
     '# Add to HAWQ bit_config.py and run quant_train.py -a <arch> --quant-scheme bitplan.',
     '# Weight bit-widths per module, then the activation quantizer feeding each (the plan\'s activation',
     '# bits) and each 32-bit re-quantization (16), as in HAWQ\'s shipped configs.',
