@@ -79,7 +79,7 @@ export function parseCommandLine(argv: string[]): CommandLine | undefined {
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true });
   const body: Record<string, unknown> = {};
   if (values.seed) body.seed = values.seed;
-  if (values.model) body.model = readJson(values.model);
+  if (values.model) body.model = modelDescriptor(readJson(values.model), values.model);
   if (values.hardware) body.hardware = values.hardware.endsWith('.json') ? readJson(values.hardware) : values.hardware;
   if (values.candidates) body.candidates = values.candidates.split(',').map((c) => c.trim()).filter(Boolean);
   body.budgets = (values.budget ?? []).map((text) => {
@@ -117,6 +117,19 @@ function readJson(path: string): unknown {
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`, EXIT_ERROR);
   }
+}
+
+/**
+ * A --model file's descriptor. A whole GET /v1/seeds/NAME answer (its descriptor under `model`,
+ * beside name, description and provenance) is a common first try: its `model` is taken, with a note.
+ */
+function modelDescriptor(file: unknown, path: string): unknown {
+  const seed = file as { model?: { layers?: unknown }; provenance?: unknown; layers?: unknown };
+  if (seed && typeof seed === 'object' && seed.layers === undefined && seed.model?.layers !== undefined && seed.provenance !== undefined) {
+    console.error(`note: ${path} is a seed answer (GET /v1/seeds/NAME); planning its .model`);
+    return seed.model;
+  }
+  return file;
 }
 
 const ABSOLUTE = /^\s*([A-Za-z]+)\s*<=\s*([-+0-9.eE]+)\s*$/;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT_ERROR, EXIT_INFEASIBLE, EXIT_PLAN, run } from '../../src/cli/main.js';
 import { Frontier } from '../../src/contract/frontier.js';
 import { Plan } from '../../src/contract/plan.js';
+import { loadSeedStore } from '../../src/service/seedStore.js';
 import { startListening } from '../support/app.js';
 import { readTensorTypeFile } from '../support/llamaCppGrammar.js';
 
@@ -35,6 +36,15 @@ describe('bitplan CLI, in-process', () => {
     expect(out).toMatch(/stage4\.unit2\.convbn2\s+int4\/int4/);
     const plan = Plan.parse(JSON.parse(readFileSync(file, 'utf8')));
     expect(plan.budgets[0]!.metric).toBe('bops');
+  });
+
+  it('plans a whole seed answer given as --model (its .model), named by its descriptor (issue #28.9)', async () => {
+    const file = join(dir, 'seed.json');
+    writeFileSync(file, JSON.stringify(loadSeedStore().find('resnet18-hawq-v3')));
+    const { code, out, err } = await cli('plan', '--model', file, '--budget', 'bops:0.25');
+    expect(code).toBe(EXIT_PLAN);
+    expect(err).toMatch(/is a seed answer \(GET \/v1\/seeds\/NAME\); planning its \.model/);
+    expect(out).toMatch(/^bitplan: resnet18: optimal/);
   });
 
   it('lists the k best plans with --alternatives, each with where it differs from the best', async () => {

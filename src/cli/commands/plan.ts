@@ -17,7 +17,7 @@ export async function planCommand(line: CommandLine, runner: Runner, print: (tex
   if (line.format === 'llama-cpp' && line.positionalType && LLAMA_CPP_UNQUANTIZED_TYPES.includes(line.positionalType.toUpperCase())) {
     console.error(`warning: --positional-type ${line.positionalType}: llama-quantize ignores the whole --tensor-type-file when its positional type is ${LLAMA_CPP_UNQUANTIZED_TYPES.join(', ')}; give a quantized type such as Q8_0 or Q4_K_M`);
   }
-  if (!line.quiet) print(planSummary(plan, modelName ?? String(line.body.seed ?? 'model')));
+  if (!line.quiet) print(planSummary(plan, modelName ?? (line.body.model as { name?: string } | undefined)?.name ?? String(line.body.seed ?? 'model')));
   return EXIT_PLAN;
 }
 
