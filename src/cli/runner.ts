@@ -34,13 +34,17 @@ export function localRunner(seeds: SeedStore): Runner {
     plan: (body, format) =>
       local(() => {
         const request = admitPlan(body, DEFAULT_CONFIG, seeds);
-        const result = makePlan(planInput(request, resolveModelAndHardware(request, seeds), format), clock);
+        const { seedWarning, ...resolved } = resolveModelAndHardware(request, seeds);
+        const result = makePlan(planInput(request, resolved, format), clock);
+        if (seedWarning) result.warnings.push(seedWarning);
         return { plan: wirePlan(result), modelName: result.modelName, ...(format !== 'json' ? { file: renderPlan(result, format) } : {}) };
       }),
     frontier: (body, representation) =>
       local(() => {
         const request = admitFrontier(body, DEFAULT_CONFIG, seeds);
-        const result = makeFrontier(frontierInput(request, resolveModelAndHardware(request, seeds)), clock);
+        const { seedWarning, ...resolved } = resolveModelAndHardware(request, seeds);
+        const result = makeFrontier(frontierInput(request, resolved), clock);
+        if (seedWarning) result.warnings.push(seedWarning);
         return { frontier: wireFrontier(result), ...(representation !== 'json' ? { file: renderFrontier(result, representation) } : {}) };
       }),
   };

@@ -12,19 +12,23 @@ export const unknownHardware = (id: string) => serviceError('BITPLAN_ERR_UNKNOWN
 export function resolveModelAndHardware(
   body: { model?: ModelDescriptor; seed?: string; hardware?: string | HardwareProfile },
   seeds: SeedStore,
-): { model: ModelDescriptor; modelPath: string; hardware?: HardwareProfile } {
+): { model: ModelDescriptor; modelPath: string; hardware?: HardwareProfile; seedWarning?: string } {
   let model = body.model;
+  let seedWarning: string | undefined;
   if (body.seed !== undefined) {
     const seed = seeds.find(body.seed);
     if (!seed) throw unknownSeed(body.seed, seeds);
     model = seed.model;
+    if (seed.provenance.synthetic) {
+      seedWarning = `seed ${body.seed} has synthetic sensitivities (its shapes are the real architecture's; its scores are not measured): the plan shows how budgets and formats trade on this architecture, not which of its layers are sensitive; measure your model (bitplan.torch) and send it as model`;
+    }
   }
   let hardware = typeof body.hardware === 'object' ? body.hardware : undefined;
   if (typeof body.hardware === 'string') {
     hardware = findHardware(body.hardware);
     if (!hardware) throw unknownHardware(body.hardware);
   }
-  return { model: model!, modelPath: body.seed !== undefined ? `seed(${body.seed})` : 'model', hardware };
+  return { model: model!, modelPath: body.seed !== undefined ? `seed(${body.seed})` : 'model', hardware, ...(seedWarning ? { seedWarning } : {}) };
 }
 
 /** 404 early, on the event loop, for a seed or hardware id that does not exist. */

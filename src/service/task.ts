@@ -53,14 +53,18 @@ export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
   if (task.kind === 'plan') {
     const request = 'admitted' in task.input ? task.input.admitted : admitPlan(takeBytes(task.input), task.input.limits, seeds);
     const admitted = clock.now();
-    const plan = makePlan(planInput(request, resolveModelAndHardware(request, seeds), task.format), clock);
+    const { seedWarning, ...resolved } = resolveModelAndHardware(request, seeds);
+    const plan = makePlan(planInput(request, resolved, task.format), clock);
+    if (seedWarning) plan.warnings.push(seedWarning);
     const solved = clock.now();
     const answer = renderPlan(plan, task.format);
     return { ...answer, phasesMs: { admit: admitted - start, solve: solved - admitted, render: clock.now() - solved } };
   }
   const request = 'admitted' in task.input ? task.input.admitted : admitFrontier(takeBytes(task.input), task.input.limits, seeds);
   const admitted = clock.now();
-  const frontier = makeFrontier(frontierInput(request, resolveModelAndHardware(request, seeds)), clock);
+  const { seedWarning, ...resolved } = resolveModelAndHardware(request, seeds);
+  const frontier = makeFrontier(frontierInput(request, resolved), clock);
+  if (seedWarning) frontier.warnings.push(seedWarning);
   const solved = clock.now();
   const answer = renderFrontier(frontier, task.representation);
   return { ...answer, phasesMs: { admit: admitted - start, solve: solved - admitted, render: clock.now() - solved } };

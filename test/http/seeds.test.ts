@@ -29,6 +29,20 @@ describe('seed shelf', () => {
     // One warning per estimated format (fp8-e4m3, int8, int4-g128, bf16), not one per layer.
     expect(estimates).toHaveLength(4);
     expect(estimates.join('\n')).toMatch(/weight perturbation for int4-g128 estimated from weightStats: 226 layers/);
+    // A synthetic seed says so where a user reads, not only in provenance.synthetic.
+    expect(plan.warnings.filter((w) => w.startsWith('seed llama-2-7b has synthetic sensitivities'))).toHaveLength(1);
+  });
+
+  it('says nothing of synthetic sensitivities on a seed that HAWQ-V3 measured, and says it on frontiers of synthetic seeds', async () => {
+    const measured = Plan.parse(
+      (await http.post('/v1/plans').send({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }).expect(200)).body,
+    );
+    expect(measured.warnings.join('\n')).not.toMatch(/synthetic/);
+    const frontier = await http
+      .post('/v1/frontiers')
+      .send({ seed: 'mobilenet-v2', hardware: 'nvidia-a100', axis: 'sizeBytes', points: 5 })
+      .expect(200);
+    expect(frontier.body.warnings.filter((w: string) => w.startsWith('seed mobilenet-v2 has synthetic sensitivities'))).toHaveLength(1);
   });
 
   it('plans the DeepSeek-V3 MoE (45,034 layers) within a relative gap', async () => {
