@@ -64,7 +64,7 @@ export interface MckpOptions {
   neighbourhoodItems: number;
   /** Neighbourhoods in a row that find nothing before the search gives up. */
   fruitlessNeighbourhoods: number;
-  /** Most option combinations a component of paired items may have to be merged into one item (pairBranch.ts); larger ones are cut by branching. */
+  /** Most combinations a component of paired items may keep while it is merged into one item (its Pareto-efficient ones, paretoMerge.ts; pairBranch.ts); past it the component is cut into clusters of at most this many combinations and branched on. 5,000: on sparse measured pairs components of 8 items of 6 options keep at most 2,249 under 2 budgets (1,296 cut 2 of 5 of the bench's 1,000 x 6 models, which then took 3-4 s instead of 0.4-0.6 s), and the filter's cost grows with the square of what it keeps (20,000 spent 15 s on one 10-item component under 3 budgets). */
   maxMergedOptions: number;
   /** Up to this many items (with pair terms among them), branch and bound over every item (pairSearch.ts) rather than merging components. */
   maxItemsForPairSearch: number;
@@ -105,7 +105,7 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   neighbourhoodItems: 40,
   fruitlessNeighbourhoods: 4,
   neighbourhoodShare: 0.25,
-  maxMergedOptions: 1296,
+  maxMergedOptions: 5_000,
   maxItemsForPairSearch: 24,
   maxComponentForMerging: 12,
   forestSearchShare: 0.3,

@@ -1,12 +1,12 @@
 /**
  * Pair terms on large models: measured interactions are sparse (a few pairs per paired layer),
- * so the graph of pairs falls apart into small components. A component whose items have few
- * option combinations together is merged into one item whose options are those combinations
- * (cost: the items' costs plus the pair terms inside; weights: the sums), which leaves an
- * additive problem that the additive solver (solve.ts) solves exactly and fast. A component too
- * large to merge is cut: branch and bound decides one of its items (the one with the most pairs),
- * one child per option, which folds that item's terms exactly into its neighbours' costs and
- * splits the component.
+ * so the graph of pairs falls apart into small components. A component is merged into one item
+ * whose options are its items' Pareto-efficient combinations (paretoMerge.ts; cost: the items'
+ * costs plus the pair terms inside; weights: the sums), which leaves an additive problem that the
+ * additive solver (solve.ts) solves exactly and fast. A component too large to merge (more
+ * efficient combinations than the cap) is cut: branch and bound decides one of its items (the
+ * one with the most pairs), one child per option, which folds that item's terms exactly into its
+ * neighbours' costs and splits the component.
  *
  * A node's bound: the same additive problem where each component still too large keeps its items
  * apart and folds each inside term into one item (item a's option j carries min over b's options
@@ -17,6 +17,7 @@
 import type { ChoiceInstance, SolveLimits, SolveOutcome } from '../instance.js';
 import { capacityCeiling } from '../instance.js';
 import type { MckpOptions } from './options.js';
+import { paretoMerge, type MergedItem } from './paretoMerge.js';
 
 /** Floating-point tolerance of the proof, relative to the objective (as in solve.ts). */
 const PROOF_TOLERANCE = 1e-12;
@@ -54,6 +55,57 @@ export function largestPairComponent(instance: ChoiceInstance): number {
   return largest;
 }
 
+/** Merged components by their items, live options and costs: most stay the same from node to node. */
+export type MergeCache = Map<string, MergedItem | null>;
+
+/** `group` merged into one item (paretoMerge.ts), from the cache when it was merged before; null past the cap or the time. */
+function mergeComponent(instance: ChoiceInstance, cache: MergeCache, group: number[], live: number[][], cost: number[][], within: number[], cap: number, expired: () => boolean): MergedItem | null {
+  const key = `${group.join(',')}|${group.map((i) => live[i]!.join(',')).join(';')}|${group.map((i) => cost[i]!.join(',')).join(';')}`;
+  let item = cache.get(key);
+  if (item === undefined) {
+    const pairs = instance.pairs ?? [];
+    const width = (p: number) => instance.items[pairs[p]!.b]!.options.length;
+    item =
+      paretoMerge(
+        {
+          items: group,
+          live: group.map((i) => live[i]!),
+          cost: group.map((i) => cost[i]!),
+          weights: (member, option) => instance.items[group[member]!]!.options[option]!.weights,
+          pairs: within.map((p) => ({ a: pairs[p]!.a, b: pairs[p]!.b, term: (j: number, k: number) => pairs[p]!.cost[j * width(p) + k]! })),
+          rows: instance.capacities.length,
+        },
+        cap,
+        expired,
+      ) ?? null;
+    // Past the cap, the group never merges; stopped by the time, it may on another call.
+    if (item !== null || !expired()) cache.set(key, item);
+  }
+  return item;
+}
+
+/**
+ * Every connected group of paired items merges whole within the cap (paretoMerge.ts): then the
+ * root's relaxation is the problem itself, one additive solve, and no other search is needed.
+ * The merges are kept in `cache` for branchOverPairs' root.
+ */
+export function everyComponentMerges(instance: ChoiceInstance, options: MckpOptions, cache: MergeCache, expired: () => boolean): boolean {
+  const pairs = instance.pairs ?? [];
+  const parent = instance.items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  for (const pair of pairs) parent[find(pair.a)] = find(pair.b);
+  const groups = new Map<number, number[]>();
+  instance.items.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
+  const live = instance.items.map((item) => item.options.map((_, j) => j));
+  const cost = instance.items.map((item) => item.options.map((option) => option.cost));
+  const pairsOf = new Map<number, number[]>();
+  pairs.forEach((pair, p) => pairsOf.set(find(pair.a), [...(pairsOf.get(find(pair.a)) ?? []), p]));
+  for (const [root, within] of pairsOf) {
+    if (!mergeComponent(instance, cache, groups.get(root)!, live, cost, within, options.maxMergedOptions, expired)) return false;
+  }
+  return true;
+}
+
 /** Pairs that close a cycle in the pair graph (0 when the pairs form a forest). */
 export function cycleClosingPairs(instance: ChoiceInstance): number {
   const parent = instance.items.map((_, i) => i);
@@ -73,10 +125,10 @@ export function branchOverPairs(
   limits: SolveLimits,
   additive: (instance: ChoiceInstance, limits: SolveLimits) => SolveOutcome,
   options: MckpOptions,
+  merged: MergeCache = new Map(),
 ): SolveOutcome {
   const pairs = instance.pairs ?? [];
   const items = instance.items;
-  const rows = instance.capacities.length;
   const deadline = limits.now() + limits.timeLimitMs;
   const allowanceOf = (value: number) => Math.max(limits.relativeGap * Math.abs(value), PROOF_TOLERANCE * Math.max(1, Math.abs(value)));
   const width = (p: number) => items[pairs[p]!.b]!.options.length;
@@ -132,41 +184,25 @@ export function branchOverPairs(
     const relaxedItems: ChoiceInstance['items'] = [];
     let loose: number[] = [];
     let looseSize = 0;
-    /** One relaxed item for `group`: every combination of its live options, with the terms among them. */
-    const merge = (group: number[]) => {
+    /**
+     * One relaxed item for `group`: its Pareto-efficient combinations (paretoMerge.ts), or false
+     * past the cap or the time; a cluster (`whole`: no more combinations than the cap) always merges.
+     */
+    const merge = (group: number[], whole = false): boolean => {
       const inGroup = new Set(group);
       const within = inside.filter((p) => inGroup.has(pairs[p]!.a) && inGroup.has(pairs[p]!.b));
-      const list: number[][] = [[]];
-      for (const i of group) {
-        const next: number[][] = [];
-        for (const partial of list) for (const j of live[i]!) next.push([...partial, j]);
-        list.splice(0, list.length, ...next);
-      }
-      const position = new Map(group.map((i, n) => [i, n]));
-      relaxedItems.push({
-        options: list.map((combo) => {
-          let value = 0;
-          const weights = new Array<number>(rows).fill(0);
-          group.forEach((i, n) => {
-            value += cost[i]![live[i]!.indexOf(combo[n]!)]!;
-            const option = items[i]!.options[combo[n]!]!;
-            for (let k = 0; k < rows; k++) weights[k]! += option.weights[k]!;
-          });
-          for (const p of within) value += term(p, combo[position.get(pairs[p]!.a)!]!, combo[position.get(pairs[p]!.b)!]!);
-          return { cost: value, weights };
-        }),
-      });
+      const item = mergeComponent(instance, merged, group, live, cost, within, whole ? Infinity : options.maxMergedOptions, whole ? () => false : () => limits.now() >= deadline);
+      if (item === null) return false;
+      relaxedItems.push({ options: item.options });
       members.push(group);
-      combos.push(list);
+      combos.push(item.combos);
+      return true;
     };
     for (const component of components.values()) {
+      if (merge(component)) continue;
       const size = component.reduce((product, i) => product * live[i]!.length, 1);
-      if (component.length === 1 || size <= options.maxMergedOptions) {
-        merge(component);
-        continue;
-      }
       // Too large to merge whole: clusters that are (grown breadth-first over its pairs, each
-      // while its combinations stay within the limit), each merged with the terms inside it;
+      // while its combinations stay within the limit, so that each merges), each merged with the terms inside it;
       // a term between two clusters folded into its first item as a lower bound (item a's
       // option j carries min over b's live options of t(j, k)).
       const inComponent = new Set(component);
@@ -194,7 +230,7 @@ export function branchOverPairs(
         if (!inComponent.has(pair.a) || clusterOf.get(pair.a) === clusterOf.get(pair.b)) continue;
         live[pair.a]!.forEach((j, n) => (cost[pair.a]![n]! += Math.min(...live[pair.b]!.map((k) => term(p, j, k)))));
       }
-      for (const cluster of clusters) merge(cluster);
+      for (const cluster of clusters) merge(cluster, true);
       if (size > looseSize) {
         loose = component;
         looseSize = size;

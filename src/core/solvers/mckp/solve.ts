@@ -14,7 +14,7 @@ import { withinCapacity, type ChoiceInstance, type SolveLimits, type SolveOutcom
 import { branchAndBound, setUpBranch, type BranchSetup } from './branchAndBound.js';
 import { runCore, searchCore } from './core.js';
 import { setUpCore } from './coreSetup.js';
-import { branchOverPairs, cycleClosingPairs, largestPairComponent } from './pairBranch.js';
+import { branchOverPairs, cycleClosingPairs, everyComponentMerges, largestPairComponent, type MergeCache } from './pairBranch.js';
 import { searchPlans } from './pairSearch.js';
 import { flatChoice, searchFeasible } from './feasibility.js';
 import { flatten, type FlatInstance } from './flat.js';
@@ -83,18 +83,23 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   if ((limits.alternatives ?? 1) > 1) return searchPlans(instance, limits, overrides, solveOne);
   if (instance.pairs?.length) {
     const settings = mckpOptions(overrides);
+    const begin = limits.now();
+    const left = (): SolveLimits => ({ ...limits, timeLimitMs: Math.max(0, limits.timeLimitMs - (limits.now() - begin)) });
     if (instance.items.length <= settings.maxItemsForPairSearch || largestPairComponent(instance) > settings.maxComponentForMerging) return searchPlans(instance, limits, overrides, solveOne);
-    const merged = (mergedLimits: SolveLimits) => branchOverPairs(instance, mergedLimits, (relaxed, relaxedLimits) => solveWithMckp(relaxed, relaxedLimits, overrides), settings);
+    const cache: MergeCache = new Map();
+    const merged = (mergedLimits: SolveLimits) => branchOverPairs(instance, mergedLimits, (relaxed, relaxedLimits) => solveWithMckp(relaxed, relaxedLimits, overrides), settings, cache);
     const closing = cycleClosingPairs(instance);
     if (closing > instance.pairs.length - closing) return merged(limits);
+    // Every component merged whole: the problem is additive, and merging solves it at once.
+    const mergeDeadline = begin + limits.timeLimitMs * settings.forestSearchShare;
+    if (everyComponentMerges(instance, settings, cache, () => limits.now() >= mergeDeadline)) return merged(left());
     // Pairs that are mostly trees: the search over items with the forest bound (pairSearch.ts)
     // proves some of these that merging components does not, and the other way round. It gets a
     // share of the time first; merging gets the rest, and the better plan and the higher of the
     // two bounds are answered.
-    const begin = limits.now();
-    const first = searchPlans(instance, { ...limits, timeLimitMs: limits.timeLimitMs * settings.forestSearchShare }, overrides, solveOne);
+    const first = searchPlans(instance, { ...limits, timeLimitMs: Math.max(0, mergeDeadline - limits.now()) }, overrides, solveOne);
     if (first.status === 'optimal' || first.status === 'infeasible') return first;
-    const second = merged({ ...limits, timeLimitMs: Math.max(0, limits.timeLimitMs - (limits.now() - begin)) });
+    const second = merged(left());
     return betterOf(first, second);
   }
   const options = mckpOptions(overrides);
