@@ -35,8 +35,11 @@ export interface HighsAnswer {
 
 const number = (value: number) => (Object.is(value, -0) ? '0' : value.toPrecision(17));
 
-/** The instance as a CPLEX LP-format model: x_i_j binary, one per item, every budget row scaled and shrunk. */
-export function lpModel(instance: ChoiceInstance): string {
+/**
+ * The instance as a CPLEX LP-format model: x_i_j binary, one per item, every budget row scaled
+ * and shrunk; each of `excluded` (one option index per item) cut off by a no-good row.
+ */
+export function lpModel(instance: ChoiceInstance, excluded: readonly (readonly number[])[] = []): string {
   const largest = Math.max(1e-300, ...instance.items.flatMap((item) => item.options.map((option) => Math.abs(option.cost))));
   const objective: string[] = [];
   const rows: string[] = [];
@@ -71,13 +74,14 @@ export function lpModel(instance: ChoiceInstance): string {
     const terms = instance.items.flatMap((item, i) => item.options.map((option, j) => `${number(option.weights[k]! / scale)} x_${i}_${j}`));
     rows.push(` budget_${k}: ${terms.join(' + ').replace(/\+ -/g, '- ')} <= ${number((capacity / scale) * (1 - STRICT_SHRINK))}`);
   });
+  excluded.forEach((choice, n) => rows.push(` nogood_${n}: ${choice.map((j, i) => `x_${i}_${j}`).join(' + ')} <= ${choice.length - 1}`));
   return ['Minimize', ` cost: ${objective.join(' + ').replace(/\+ -/g, '- ')}`, 'Subject To', ...rows, 'Binaries', ` ${binaries.join(' ')}`, 'End'].join('\n');
 }
 
-/** Solves strictly; `timeLimitMs` caps HiGHS's own time. */
-export async function solveStrictly(instance: ChoiceInstance, timeLimitMs = 60_000): Promise<HighsAnswer> {
+/** Solves strictly, every choice of `excluded` cut off; `timeLimitMs` caps HiGHS's own time. */
+export async function solveStrictly(instance: ChoiceInstance, timeLimitMs = 60_000, excluded: readonly (readonly number[])[] = []): Promise<HighsAnswer> {
   const solver = await highs();
-  const model = lpModel(instance);
+  const model = lpModel(instance, excluded);
   const start = performance.now();
   const result = solver.solve(model, {
     output_flag: false,
@@ -96,6 +100,20 @@ export async function solveStrictly(instance: ChoiceInstance, timeLimitMs = 60_0
   let objective = choice.reduce((sum, j, i) => sum + instance.items[i]!.options[j]!.cost, 0);
   for (const pair of instance.pairs ?? []) objective += pair.cost[choice[pair.a]! * instance.items[pair.b]!.options.length + choice[pair.b]!]!;
   return { status: 'optimal', choice, objective, timeMs };
+}
+
+/**
+ * The k best distinct plans by strict HiGHS: the best, then the best with it cut off, and so
+ * on (fewer when fewer plans fit). An upper bound on each rank's true value: each is a plan.
+ */
+export async function kBestStrictly(instance: ChoiceInstance, k: number): Promise<HighsAnswer[]> {
+  const answers: HighsAnswer[] = [];
+  for (let n = 0; n < k; n++) {
+    const answer = await solveStrictly(instance, 60_000, answers.map((found) => found.choice!));
+    if (answer.status !== 'optimal') break;
+    answers.push(answer);
+  }
+  return answers;
 }
 
 /**

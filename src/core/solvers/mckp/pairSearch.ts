@@ -33,6 +33,7 @@ import { enterNode } from './trail.js';
 import { solveDual } from './lagrangian.js';
 import { evaluateForest, forestScratch, spanningForest, type FlatPair, type PairForest } from './pairForest.js';
 import { mckpOptions, type MckpOptions } from './options.js';
+import { nearPlans } from './nearPlans.js';
 import { improve, isFeasible, repair } from './primal.js';
 
 interface Plan {
@@ -272,6 +273,8 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
     startNodes += single.nodes;
     if (single.status === 'infeasible') return { status: 'infeasible', nodes: startNodes };
     if (single.choice) offer(flatChoice(instance, inst, single.choice));
+    // The ceiling from the plans nearest the best, so that the search prunes from its first node.
+    if (found.length > 0) for (const choice of nearPlans(inst, pairs, pairsOf, found[0]!.choice, wanted)) offer(choice);
     if (single.bound !== undefined) provenBound = Math.max(provenBound, single.bound / costScale);
   } else if (found.length === 0) {
     // No start from the dual: budgets tight together. Feasibility first (feasibility.ts).
