@@ -11,6 +11,11 @@ export function doc<T extends z.ZodType>(schema: T, description: string, example
   return schema.meta({ description, example }) as T;
 }
 
+/** A description without an example (a query parameter that a form must leave empty). */
+export function described<T extends z.ZodType>(schema: T, description: string): T {
+  return schema.meta({ description }) as T;
+}
+
 /** Register a named component (description and example included). */
 export function component<T extends z.ZodType>(id: string, schema: T, description: string, example: unknown): T {
   return schema.meta({ id, description, example }) as T;

@@ -16,7 +16,7 @@ import { registerJsonBody } from './jsonBody.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { ROUTES } from './routes/index.js';
 import { registerRoutes } from './routes/route.js';
-import { SWAGGER_SVG_PREVIEW_JS } from './swaggerSvgPreview.js';
+import { SWAGGER_ONE_DEFINITION_CSS, SWAGGER_SVG_PREVIEW_JS } from './swaggerSvgPreview.js';
 
 export interface BuildOptions {
   /** Where plans and frontiers are solved (src/worker's pool in the server). */
@@ -135,7 +135,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     // The top bar names the document a user can fetch (/openapi.json, not the plugin's /docs/json):
     // with `urls`, Swagger UI loads and lists that one.
     uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true, urls: [{ url: '/openapi.json', name: '/openapi.json' }] },
-    theme: { title: 'bitplan API', js: [{ filename: 'svg-preview.js', content: SWAGGER_SVG_PREVIEW_JS }] },
+    // One document: the top bar's definition menu (which `urls` brings) would list one entry.
+    theme: { title: 'bitplan API', js: [{ filename: 'svg-preview.js', content: SWAGGER_SVG_PREVIEW_JS }], css: [{ filename: 'one-definition.css', content: SWAGGER_ONE_DEFINITION_CSS }] },
     logo: { type: 'image/svg+xml', content: DOCS_LOGO_SVG, href: '/docs', target: '_self' },
   });
 

@@ -45,7 +45,7 @@ function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined) {
       required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
       description: meta.description,
       schema: schemaOf(field as z.ZodType),
-      example: meta.example,
+      ...(meta.example === undefined ? {} : { example: meta.example }),
     };
   });
 }

@@ -28,3 +28,9 @@ export const SWAGGER_SVG_PREVIEW_JS = `
   new MutationObserver(preview).observe(document.documentElement, { childList: true, subtree: true });
 })();
 `;
+
+/**
+ * The service has one document, so the top bar's "Select a definition" menu (Swagger UI shows it
+ * whenever `urls` is set, which is what makes it load /openapi.json) would list one entry: hidden.
+ */
+export const SWAGGER_ONE_DEFINITION_CSS = '.swagger-ui .topbar .download-url-wrapper { display: none; }\n';

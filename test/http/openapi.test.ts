@@ -81,6 +81,43 @@ describe('OpenAPI document', () => {
     expect(script.text).toContain("data:image/svg+xml");
   });
 
+  it("answers each operation's first example as Swagger UI sends it: the JSON answer, and SVG when that response type is picked (issue #28.1)", async () => {
+    type Parameter = { name: string; in: string; example?: unknown; schema: { example?: unknown; default?: unknown } };
+    type Operation = { parameters?: Parameter[]; requestBody?: { content: Record<string, { examples: Record<string, { value: unknown }> }> }; responses: Record<string, { content?: Record<string, unknown> }> };
+    /** What Swagger UI puts in the query from the document alone: each parameter's example or default. */
+    const filledQuery = (operation: Operation) =>
+      Object.fromEntries((operation.parameters ?? []).filter((p) => p.in === 'query').flatMap((p) => {
+        const value = p.example ?? p.schema.example ?? p.schema.default;
+        return value === undefined ? [] : [[p.name, String(value)]];
+      }));
+    for (const [path, kind] of [['/v1/plans', 'plan'], ['/v1/frontiers', 'frontier']] as const) {
+      const operation = committed.paths[path].post as Operation;
+      const query = filledQuery(operation);
+      expect(query).toEqual({});
+      const [exampleName, example] = Object.entries(operation.requestBody!.content['application/json']!.examples)[0]!;
+      // Swagger UI's response type starts at the first one the 200 lists.
+      const accept = Object.keys(operation.responses['200']!.content!)[0]!;
+      expect(accept).toBe('application/json');
+      const answer = await http.post(path).query(query).set('accept', accept).send(example.value as object);
+      expect(answer.status, `${path} example ${exampleName}`).toBe(200);
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      if (kind === 'plan') expect(answer.body.status).toBe('optimal');
+      else expect(answer.body.points.length).toBeGreaterThan(1);
+    }
+    // The README's frontier walkthrough: the first example with image/svg+xml picked.
+    const frontiers = committed.paths['/v1/frontiers'].post as Operation;
+    const first = Object.values(frontiers.requestBody!.content['application/json']!.examples)[0]!.value as object;
+    const chart = await http.post('/v1/frontiers').query(filledQuery(frontiers)).set('accept', 'image/svg+xml').send(first).expect(200);
+    expect(chart.headers['content-type']).toMatch(/^image\/svg\+xml/);
+  });
+
+  it('shows one definition: the top bar hides the menu that lists it', async () => {
+    const page = await http.get('/docs/').expect(200);
+    expect(page.text).toContain('./static/theme/one-definition.css');
+    const css = await http.get('/docs/static/theme/one-definition.css').expect(200);
+    expect(css.text).toContain('.download-url-wrapper { display: none; }');
+  });
+
   it('matches package.json version', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     expect(pkg.version).toBe(SERVICE_VERSION);
