@@ -30,7 +30,7 @@ export const Config = z.object({
   // On SIGTERM, in-flight solves get this long to finish; the rest are answered 503 and the
   // process exits (within Kubernetes' default 30 s grace period).
   SHUTDOWN_GRACE_MS: integer(0, 3_600_000, 20_000),
-  // Access (README, Access): bearer tokens, a per-client rate limit, a proxy to trust.
+  // Access (README, Configuration): bearer tokens, a per-client rate limit, a proxy to trust.
   API_TOKENS: z
     .string()
     .default('')

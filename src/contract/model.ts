@@ -15,7 +15,7 @@ export const WeightStats = describes<core.WeightStats>()(component(
     ),
     channels: doc(z.number().int().min(1).optional(), 'Output channels, for per-channel scales.', 64),
   }),
-  'Weight statistics of a layer, used to estimate a quantization perturbation that was neither measured nor extrapolable: n x step^2 / 12 for each format\'s grid (per-tensor or per-group integer steps from absMax, or from the group\'s expected maximum min(absMax, rms sqrt(2 ln g)); floating-point steps relative to the value, 2^(-2m) rms^2 / 24, plus the subnormal grid near zero). The README gives the derivation.',
+  'Weight statistics of a layer, used to estimate a quantization perturbation that was neither measured nor extrapolable: n x step^2 / 12 for each format\'s grid (per-tensor or per-group integer steps from absMax, or from the group\'s expected maximum min(absMax, rms sqrt(2 ln g)); floating-point steps relative to the value, 2^(-2m) rms^2 / 24, plus the subnormal grid near zero). docs/evidence.md in the bitplan repository gives the derivation.',
   { absMax: 0.41, rms: 0.03 },
 ));
 

@@ -131,7 +131,7 @@ export const InteractionOptions = component(
   z.strictObject({
     negative: doc(
       z.enum(['keep', 'clip', 'cap']).default('cap'),
-      'What a negative interaction term (a pair measured to hurt less together than apart) may do: keep it as measured; clip it to 0; or cap it (default) so that a pair never costs less than the worse of its two layers alone, t >= -min(s_a, s_b). An exact optimizer bets on every negative term, and measured ones are mostly noise: on a digits CNN, plans keeping them left budget unused and lost 0.2-0.4 test-accuracy points against capping (README, "Interactions and the k best plans").',
+      'What a negative interaction term (a pair measured to hurt less together than apart) may do: keep it as measured; clip it to 0; or cap it (default) so that a pair never costs less than the worse of its two layers alone, t >= -min(s_a, s_b). An exact optimizer bets on every negative term, and measured ones are mostly noise: on a digits CNN, plans keeping them left budget unused and lost 0.2-0.4 test-accuracy points against capping (docs/evidence.md in the bitplan repository, "Pairwise interactions, measured").',
       'cap',
     ),
   }),
