@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,4 +155,15 @@ describe('bitplan CLI against a server', () => {
     expect((await cli('frontier', '--server', server, '--seed', 'resnet18-hawq-v3', '--axis', 'bops', '--points', '6', '--out', file)).code).toBe(0);
     expect(Frontier.parse(JSON.parse(readFileSync(file, 'utf8'))).points.length).toBeGreaterThan(3);
   });
+});
+
+describe('npx bitplan', () => {
+  it('prints at most one line about the Node version, and none on Node 24 or newer (issue #28.8)', () => {
+    const answer = spawnSync('npx', ['--no-install', 'bitplan', '--help'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' });
+    expect(answer.status).toBe(EXIT_PLAN);
+    expect(answer.stdout).toMatch(/^usage:/);
+    const aboutNode = answer.stderr.split('\n').filter((line) => /node|engine/i.test(line));
+    expect(aboutNode.length).toBe(Number(process.versions.node.split('.')[0]) < 24 ? 1 : 0);
+    expect(answer.stderr).not.toMatch(/EBADENGINE/);
+  }, 60_000);
 });
