@@ -3,7 +3,7 @@ export { BUILT_IN_FORMATS, findFormat } from './formats/registry.js';
 export { effectiveBits, type NumericFormat } from './formats/format.js';
 export { parseCandidate, type Candidate } from './formats/candidate.js';
 export { BUILT_IN_HARDWARE, findHardware } from './hardware/builtIn.js';
-export { COST_METRICS, METRIC_UNITS, type CostMetric } from './costs/metric.js';
+export { COST_METRICS, MEASURED_LATENCY_UNIT, METRIC_NAMES, METRIC_UNITS, type CostMetric } from './costs/metric.js';
 export { aggregateIssues, CORE_ERRORS, CoreError, fillTemplate, invalidFieldsSummary, type CoreErrorCode, type FieldIssue } from './errors.js';
 export { makePlan, type PlanInput } from './plan/makePlan.js';
 export type { PlanResult, PlannedLayer, BudgetUse, SolverReport } from './plan/planResult.js';

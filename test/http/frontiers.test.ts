@@ -1,3 +1,4 @@
+import { boxCrossesLine } from '../../src/service/render/svg.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,8 +106,11 @@ describe('POST /v1/frontiers', () => {
     expect(circles.filter((c) => c['@_class'] === 'knee')).toHaveLength(1);
     const rects = [parsed.svg.rect].flat() as Record<string, string>[];
     expect(rects.filter((r) => r['@_class'] === 'baseline')).toHaveLength(frontier.baselines.length);
-    expect(svg).toContain('sizeBytes (MB)');
-    expect(svg).toContain('total sensitivity');
+    expect(svg).toContain('model size (MB)');
+    expect(svg).toContain('resnet18: total sensitivity against model size');
+    // The subtitle says where the points come from (issue #28.10).
+    const supported = frontier.points.filter((p) => p.source === 'supported').length;
+    expect(svg).toContain(`${frontier.points.length} non-dominated plans: ${supported} vertices of the convex hull`);
     // At least four ticks on each axis; the knee labelled with its values; a legend of what is drawn.
     const lines = [parsed.svg.line].flat() as Record<string, string>[];
     expect(lines.filter((l) => l['@_class'] === 'x-tick').length).toBeGreaterThanOrEqual(4);
@@ -117,6 +121,37 @@ describe('POST /v1/frontiers', () => {
     // Baseline and knee labels never overprint one another (13 px rows where they overlap in x).
     const labels = ([parsed.svg.text].flat() as Record<string, string>[]).filter((t) => t['@_class'] === 'baseline-label' || t['@_class'] === 'knee-label');
     for (const a of labels) for (const b of labels) if (a !== b && Math.abs(Number(a['@_x']) - Number(b['@_x'])) < 60) expect(Math.abs(Number(a['@_y']) - Number(b['@_y']))).toBeGreaterThanOrEqual(12);
+  });
+
+  it('labels the knee where the curve does not run through the label, and a latency axis in ms or the table unit (issue #28.10)', async () => {
+    const cases = [
+      { seed: 'resnet18-hawq-v3', axis: 'sizeBytes', points: 30 },
+      { seed: 'resnet50-hawq-v3', axis: 'bops', points: 30 },
+      { seed: 'resnet18-hawq-v3', axis: 'latencyMs', points: 20 },
+      { seed: 'llama-2-7b', hardware: 'nvidia-a100', candidates: ['int4-g128/fp16', 'int8/int8', 'fp16/fp16'], axis: 'latencyMs', points: 30 },
+    ];
+    const chart = async (body: object): Promise<string> => {
+      const response = await http.post('/v1/frontiers?format=svg').send(body).expect(200);
+      return response.text ?? response.body.toString();
+    };
+    for (const body of cases) {
+      const svg = await chart(body);
+      const parsed = new XMLParser({ ignoreAttributes: false }).parse(svg);
+      const curve = ([parsed.svg.polyline].flat()[0] as Record<string, string>)['@_points']!.split(' ').map((pair) => {
+        const [px, py] = pair.split(',').map(Number);
+        return { x: px!, y: py! };
+      });
+      const label = ([parsed.svg.text].flat() as Record<string, unknown>[]).find((t) => t['@_class'] === 'knee-label')!;
+      const lx = Number(label['@_x']);
+      const ly = Number(label['@_y']);
+      const width = String(label['#text']).length * 6.5;
+      expect(boxCrossesLine({ left: lx, top: ly - 11, right: lx + width, bottom: ly + 3 }, curve), `${body.seed} ${body.axis}`).toBe(false);
+    }
+    const measured = await chart(cases[2]!);
+    expect(measured).toContain('latency (measured table units)');
+    const roofline = await chart(cases[3]!);
+    expect(roofline).toContain('latency (ms)');
+    expect(roofline).not.toContain('milliseconds (');
   });
 
   it('stops an all-points frontier at its time limit with 422 saying how far it got', async () => {
@@ -133,7 +168,8 @@ describe('POST /v1/frontiers', () => {
     const svg: string = response.text ?? response.body.toString();
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).not.toContain('class="point"');
-    expect(svg).toContain(`frontier (${frontier.points.length} points)`);
+    expect(svg).toContain(`frontier: ${frontier.points.length} plans`);
+    expect(svg).toContain(`${frontier.points.length} plans: every Pareto-optimal plan`);
     expect(svg.length).toBeLessThan(120_000);
   });
 

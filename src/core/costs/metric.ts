@@ -19,7 +19,20 @@ export const METRIC_UNITS: Record<CostMetric, string> = {
   sizeBytes: 'bytes',
   avgBits: 'bits per weight',
   bops: 'bit operations per sample',
-  latencyMs: 'milliseconds (or the unit of a measured table)',
+  latencyMs: 'milliseconds',
   energyJ: 'joules per batch',
   macLuts: 'lookup tables (estimated)',
+};
+
+/** A measured latency table is in its own unit (HAWQ-V3's T4 table is relative). */
+export const MEASURED_LATENCY_UNIT = 'the unit of the measured latency table';
+
+/** What each metric is, in words, for titles and axis labels a person reads. */
+export const METRIC_NAMES: Record<CostMetric, string> = {
+  sizeBytes: 'model size',
+  avgBits: 'average bits per weight',
+  bops: 'bit operations per sample',
+  latencyMs: 'latency',
+  energyJ: 'energy per batch',
+  macLuts: 'MAC lookup tables',
 };

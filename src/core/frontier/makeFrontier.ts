@@ -1,4 +1,4 @@
-import { METRIC_UNITS, type CostMetric } from '../costs/metric.js';
+import { MEASURED_LATENCY_UNIT, METRIC_UNITS, type CostMetric } from '../costs/metric.js';
 import { CoreError, coreError, invalidInput } from '../errors.js';
 import type { Candidate } from '../formats/candidate.js';
 import type { HardwareProfile } from '../hardware/profile.js';
@@ -137,7 +137,7 @@ export function makeFrontier(input: FrontierInput, clock: Clock): FrontierResult
     modelName: model.name,
     ...(input.hardware ? { hardwareId: input.hardware.id } : {}),
     axis: input.axis,
-    unit: METRIC_UNITS[input.axis],
+    unit: input.axis === 'latencyMs' && model.layers.some((layer) => layer.latencyMs !== undefined) ? MEASURED_LATENCY_UNIT : METRIC_UNITS[input.axis],
     layers: layers.map((l) => l.layer.name),
     candidates,
     points,

@@ -63,7 +63,7 @@ export const frontierRoutes: RouteSpec[] = [
       content: {
         'application/json': { schema: Frontier },
         'text/csv': { schema: { type: 'string', description: 'One row per point and baseline.' }, example: frontierCsv(SAMPLE) },
-        'image/svg+xml': { schema: { type: 'string', description: 'A chart of the frontier, the baselines and the knee.' }, example: frontierSvg(SAMPLE, 'tiny: total sensitivity against sizeBytes') },
+        'image/svg+xml': { schema: { type: 'string', description: 'A chart of the frontier, the baselines and the knee.' }, example: frontierSvg(SAMPLE, 'tiny: total sensitivity against model size') },
       },
     },
     problems: ['invalid-request', 'not-found', 'not-acceptable', 'payload-too-large', 'unsupported-media-type', 'infeasible', 'frontier-too-large', 'too-large-to-solve', 'overloaded'],

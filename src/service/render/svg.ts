@@ -1,4 +1,5 @@
 import type { Frontier } from '../../contract/frontier.js';
+import { METRIC_NAMES } from '../../core/index.js';
 
 const WIDTH = 860;
 const HEIGHT = 540;
@@ -57,6 +58,8 @@ export function readableUnit(axis: string, unit: string, largest: number): { sca
   if (axis === 'bops') return prefixed('BOPs', [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']]);
   if (axis === 'energyJ') return largest >= 1 ? { scale: 1, label: 'J' } : largest >= 1e-3 ? { scale: 1e-3, label: 'mJ' } : { scale: 1e-6, label: 'µJ' };
   if (axis === 'macLuts') return prefixed('LUTs', [[1e6, 'M'], [1e3, 'k']]);
+  if (axis === 'latencyMs') return { scale: 1, label: unit === 'milliseconds' ? 'ms' : 'measured table units' };
+  if (axis === 'avgBits') return { scale: 1, label: 'bits' };
   return { scale: 1, label: unit };
 }
 
@@ -111,6 +114,7 @@ export function frontierSvg(frontier: Frontier, title: string): string {
   out.push(`<title>${escape(title)}</title>`);
   out.push(`<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
   out.push(`<text x="${MARGIN.left}" y="28" font-size="16" font-weight="bold">${escape(title)}</text>`);
+  out.push(`<text class="subtitle" x="${MARGIN.left}" y="46" fill="#555">${escape(pointsExplained(frontier))}</text>`);
   // Axes, ticks and grid.
   out.push(`<g class="axes" stroke="#333" fill="none"><line x1="${MARGIN.left}" y1="${MARGIN.top + plotH}" x2="${MARGIN.left + plotW}" y2="${MARGIN.top + plotH}"/><line x1="${MARGIN.left}" y1="${MARGIN.top}" x2="${MARGIN.left}" y2="${MARGIN.top + plotH}"/></g>`);
   for (const tick of niceTicks(minCost / unit.scale, maxCost / unit.scale, 6)) {
@@ -123,7 +127,7 @@ export function frontierSvg(frontier: Frontier, title: string): string {
     out.push(`<line class="y-tick" x1="${MARGIN.left - 5}" y1="${py.toFixed(1)}" x2="${MARGIN.left + plotW}" y2="${py.toFixed(1)}" stroke="#e4e4e4"/>`);
     out.push(`<text x="${MARGIN.left - 8}" y="${(py + 4).toFixed(1)}" text-anchor="end">${logScale ? compactNumber(10 ** tick) : compactNumber(tick)}</text>`);
   }
-  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 22}" text-anchor="middle" font-size="13">${escape(`${frontier.axis} (${unit.label})`)}</text>`);
+  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 22}" text-anchor="middle" font-size="13">${escape(`${METRIC_NAMES[frontier.axis]} (${unit.label})`)}</text>`);
   out.push(`<text transform="translate(22 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13">${escape(`total sensitivity${logScale ? ' (log scale)' : ''}`)}</text>`);
   // The frontier.
   const markers = points.length <= MARKERS_UP_TO;
@@ -151,9 +155,23 @@ export function frontierSvg(frontier: Frontier, title: string): string {
   if (frontier.knee !== null) {
     const k = points[frontier.knee]!;
     const label = `knee: ${costText(k.cost)}, sensitivity ${k.sensitivity.toPrecision(3)}`;
-    out.push(`<circle class="knee" cx="${x(k.cost).toFixed(1)}" cy="${y(k.sensitivity).toFixed(1)}" r="9" fill="none" stroke="#c0392b" stroke-width="2.5"/>`);
-    const kx = Math.min(x(k.cost) + 12, MARGIN.left + plotW - label.length * 6.5);
-    out.push(`<text class="knee-label" x="${kx.toFixed(1)}" y="${place(kx, y(k.sensitivity) - 12, label.length * 6.5).toFixed(1)}" fill="#c0392b" font-weight="bold">${escape(label)}</text>`);
+    const kneeX = x(k.cost);
+    const kneeY = y(k.sensitivity);
+    out.push(`<circle class="knee" cx="${kneeX.toFixed(1)}" cy="${kneeY.toFixed(1)}" r="9" fill="none" stroke="#c0392b" stroke-width="2.5"/>`);
+    const width = label.length * 6.5;
+    const curve = points.map((p) => ({ x: x(p.cost), y: y(p.sensitivity) }));
+    // The first place beside the knee, inside the plot, where the label crosses neither the
+    // curve nor the ring; then it is joined to the knee by a thin line when it sits apart.
+    const spots = [-14, -30, -46, -62, 26, 42, 58, 74, -78, -94].flatMap((dy) => [
+      { x: kneeX + 12, y: kneeY + dy },
+      { x: kneeX - 12 - width, y: kneeY + dy },
+    ]);
+    const inside = (spot: { x: number; y: number }) => spot.x >= MARGIN.left + 2 && spot.x + width <= MARGIN.left + plotW && spot.y - 11 >= MARGIN.top && spot.y + 3 <= MARGIN.top + plotH;
+    const clear = (spot: { x: number; y: number }) => !boxCrossesLine({ left: spot.x - 2, top: spot.y - 12, right: spot.x + width + 2, bottom: spot.y + 4 }, curve) && !(spot.x - 2 < kneeX + 10 && kneeX - 10 < spot.x + width + 2 && spot.y - 12 < kneeY + 10 && kneeY - 10 < spot.y + 4);
+    const spot = spots.find((candidate) => inside(candidate) && clear(candidate)) ?? { x: Math.min(kneeX + 12, MARGIN.left + plotW - width), y: kneeY - 14 };
+    const ly = place(spot.x, spot.y, width);
+    if (Math.abs(ly - kneeY) > 20) out.push(`<line class="knee-leader" x1="${kneeX.toFixed(1)}" y1="${(kneeY + (ly < kneeY ? -9 : 9)).toFixed(1)}" x2="${(spot.x < kneeX ? spot.x + width : spot.x).toFixed(1)}" y2="${(ly - 4).toFixed(1)}" stroke="#c0392b" stroke-width="1"/>`);
+    out.push(`<text class="knee-label" x="${spot.x.toFixed(1)}" y="${ly.toFixed(1)}" fill="#c0392b" font-weight="bold">${escape(label)}</text>`);
   }
   for (const b of [...frontier.baselines].sort((p, q) => y(p.sensitivity) - y(q.sensitivity))) {
     const bx = x(b.cost);
@@ -166,7 +184,7 @@ export function frontierSvg(frontier: Frontier, title: string): string {
   // Legend: only what the chart draws.
   const lx = WIDTH - MARGIN.right + 20;
   const entries: string[] = [
-    `<line x1="${lx}" y1="0" x2="${lx + 22}" y2="0" stroke="#1f6fb2" stroke-width="2"/>${markers ? `<circle cx="${lx + 11}" cy="0" r="3.5" fill="#1f6fb2"/>` : ''}<text x="${lx + 30}" y="4">frontier (${points.length} points)</text>`,
+    `<line x1="${lx}" y1="0" x2="${lx + 22}" y2="0" stroke="#1f6fb2" stroke-width="2"/>${markers ? `<circle cx="${lx + 11}" cy="0" r="3.5" fill="#1f6fb2"/>` : ''}<text x="${lx + 30}" y="4">frontier: ${points.length} plans</text>`,
   ];
   if (unproven > 0) entries.push(`<circle cx="${lx + 11}" cy="0" r="3.5" fill="#f0a030"/><text x="${lx + 30}" y="4">not proven (time limit)</text>`);
   if (frontier.knee !== null) entries.push(`<circle cx="${lx + 11}" cy="0" r="8" fill="none" stroke="#c0392b" stroke-width="2"/><text x="${lx + 30}" y="4">knee</text>`);
@@ -175,4 +193,36 @@ export function frontierSvg(frontier: Frontier, title: string): string {
   entries.forEach((entry, n) => out.push(`<g class="legend-entry" transform="translate(0 ${MARGIN.top + 8 + 22 * n})">${entry}</g>`));
   out.push(`</g></svg>`);
   return `${out.join('\n')}\n`;
+}
+
+/** Whether any segment of the polyline crosses the box (Liang-Barsky clipping of each segment). */
+export function boxCrossesLine(box: { left: number; top: number; right: number; bottom: number }, line: readonly { x: number; y: number }[]): boolean {
+  for (let n = 0; n + 1 < line.length; n++) {
+    const a = line[n]!;
+    const b = line[n + 1]!;
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    let low = 0;
+    let high = 1;
+    let crosses = true;
+    for (const [p, q] of [[-dx, a.x - box.left], [dx, box.right - a.x], [-dy, a.y - box.top], [dy, box.bottom - a.y]] as const) {
+      if (p === 0) {
+        if (q < 0) crosses = false;
+      } else {
+        const t = q / p;
+        if (p < 0) low = Math.max(low, t);
+        else high = Math.min(high, t);
+      }
+    }
+    if (crosses && low <= high) return true;
+  }
+  return false;
+}
+
+/** Why the chart has as many points as it has: hull vertices and budget optima, merged and thinned to the non-dominated. */
+function pointsExplained(frontier: Frontier): string {
+  const bySource = (source: string) => frontier.points.filter((point) => point.source === source).length;
+  if (bySource('pareto') > 0) return `${frontier.points.length} plans: every Pareto-optimal plan`;
+  const parts = [bySource('supported') > 0 ? `${bySource('supported')} vertices of the convex hull` : '', bySource('budget') > 0 ? `${bySource('budget')} optima at the ${frontier.solver.solves} budgets solved` : ''].filter(Boolean);
+  return `${frontier.points.length} non-dominated plans: ${parts.join(' and ')}`;
 }

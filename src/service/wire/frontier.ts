@@ -1,5 +1,5 @@
 import type { Frontier } from '../../contract/frontier.js';
-import type { FrontierResult } from '../../core/index.js';
+import { METRIC_NAMES, type FrontierResult } from '../../core/index.js';
 import { wireTarget } from './target.js';
 
 /** The core's frontier as the wire Frontier (src/contract/frontier.ts): candidates as ids. */
@@ -21,5 +21,5 @@ export function wireFrontier(result: FrontierResult): Frontier {
 
 /** The chart's title: model, axis and chip. */
 export function frontierTitle(result: FrontierResult): string {
-  return `${result.modelName}: total sensitivity against ${result.axis}${result.hardwareId ? ` on ${result.hardwareId}` : ''}`;
+  return `${result.modelName}: total sensitivity against ${METRIC_NAMES[result.axis]}${result.hardwareId ? ` on ${result.hardwareId}` : ''}`;
 }
