@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { httpProblem } from './problems.js';
+import { httpProblem, type HttpProblem } from './problems.js';
 
 /** Paths anyone may read: liveness, the documentation and the problem pages carry no data. */
 const PUBLIC = /^\/(healthz|openapi\.json|docs|problems)(\/|$|\?)/;
@@ -27,9 +27,16 @@ function bearer(request: FastifyRequest): string | undefined {
  * API_TOKENS); an absent, unknown or unverifiable token (API_TOKENS unset) counts against the
  * client's address, so sending a new random token with each request opens no new bucket.
  */
-export async function registerAccess(app: FastifyInstance, config: Config): Promise<void> {
-  const known = config.API_TOKENS.map(digest);
+/** Who may call the protected routes: the request's token checked against API_TOKENS. */
+export interface AccessCheck {
   /** The digest of the request's token when it is one of API_TOKENS, else undefined. */
+  verified(request: FastifyRequest): Buffer | undefined;
+  /** Why the request may not reach its route (401), or undefined when it may. */
+  refusal(request: FastifyRequest): HttpProblem | undefined;
+}
+
+export function accessCheck(config: Config): AccessCheck {
+  const known = config.API_TOKENS.map(digest);
   const verified = (request: FastifyRequest): Buffer | undefined => {
     const token = bearer(request);
     if (token === undefined || known.length === 0) return undefined;
@@ -38,6 +45,15 @@ export async function registerAccess(app: FastifyInstance, config: Config): Prom
     for (const candidate of known) accepted = timingSafeEqual(candidate, given) || accepted;
     return accepted ? given : undefined;
   };
+  const refusal = (request: FastifyRequest): HttpProblem | undefined => {
+    if (known.length === 0 || PUBLIC.test(request.url) || request.method === 'OPTIONS') return undefined;
+    if (bearer(request) === undefined) return httpProblem('BITPLAN_ERR_NO_TOKEN', []);
+    return verified(request) ? undefined : httpProblem('BITPLAN_ERR_BAD_TOKEN', []);
+  };
+  return { verified, refusal };
+}
+
+export async function registerAccess(app: FastifyInstance, config: Config, access: AccessCheck): Promise<void> {
   if (config.RATE_LIMIT_PER_MINUTE > 0) {
     // Not the plugin's per-route hooks: those run after every application hook, so after the
     // token check below. One application hook, added first, runs before it on every route
@@ -49,7 +65,7 @@ export async function registerAccess(app: FastifyInstance, config: Config): Prom
       // A verified token is a client wherever it connects from; otherwise the address (behind
       // a proxy, the client's, when TRUST_PROXY says which hops to believe).
       keyGenerator: (request) => {
-        const token = verified(request);
+        const token = access.verified(request);
         return token ? `token:${token.toString('hex')}` : `address:${request.ip}`;
       },
       allowList: (request) => request.url === '/healthz',
@@ -57,11 +73,10 @@ export async function registerAccess(app: FastifyInstance, config: Config): Prom
     });
     app.addHook('onRequest', app.rateLimit());
   }
-  if (known.length > 0) {
+  if (config.API_TOKENS.length > 0) {
     app.addHook('onRequest', async (request) => {
-      if (PUBLIC.test(request.url) || request.method === 'OPTIONS') return;
-      if (bearer(request) === undefined) throw httpProblem('BITPLAN_ERR_NO_TOKEN', []);
-      if (!verified(request)) throw httpProblem('BITPLAN_ERR_BAD_TOKEN', []);
+      const refused = access.refusal(request);
+      if (refused) throw refused;
     });
   }
 }

@@ -3,14 +3,14 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import compress from '@fastify/compress';
 import swaggerUi from '@fastify/swagger-ui';
-import { registerAccess } from './access.js';
+import { accessCheck, registerAccess } from './access.js';
 import { clientErrorHandler } from './clientErrors.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_CONFIG, type Config } from '../config.js';
 import type { TaskRunner } from '../service/runner.js';
 import type { SeedStore } from '../service/seedStore.js';
-import { registerErrorHandler, routerMessage } from './errorHandler.js';
-import { invalidRequest, sendProblem } from './problems.js';
+import { registerErrorHandler, routerProblem } from './errorHandler.js';
+import { sendProblem } from './problems.js';
 import { stampArrival } from './answer.js';
 import { registerJsonBody } from './jsonBody.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -64,6 +64,7 @@ function answerHeaders(request: FastifyRequest, reply: FastifyReply): void {
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
   const { runner, seeds } = options;
+  const access = accessCheck(config);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -79,10 +80,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     },
     clientErrorHandler: clientErrorHandler(config),
     // The router's own refusals (a malformed percent-encoding, a path parameter over the length
-    // limit) come before any hook: answered here as problem+json with the usual headers.
+    // limit) come before any hook: answered here as problem+json with the usual headers, after
+    // the token check a protected path would have had (a 401 says nothing about the route).
     frameworkErrors: (error, request, reply) => {
       answerHeaders(request, reply);
-      sendProblem(request, reply, invalidRequest([{ path: '(url)', message: routerMessage(error) }]));
+      sendProblem(request, reply, access.refusal(request) ?? routerProblem(error));
     },
     // Which proxy hops' X-Forwarded-For to believe for the client address (rate limits, logs).
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
@@ -120,7 +122,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   }
 
   registerErrorHandler(app, config.BODY_LIMIT_BYTES);
-  await registerAccess(app, config);
+  await registerAccess(app, config, access);
 
   // Large answers (a 45,000-layer seed is 13 MB of JSON) compressed for clients that accept it,
   // at level 1: a 9.3 MB plan takes 19 ms to 0.87 MB there, 53 ms to 0.72 MB at zlib's default 6,

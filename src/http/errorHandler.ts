@@ -6,11 +6,14 @@ import { HttpProblem, httpProblem, invalidRequest, problemOf, sendProblem } from
 /** Fastify's default longest path parameter (maxParamLength). */
 const MAX_PARAM_LENGTH = 100;
 
-/** What the router refused, said so that the caller can fix the URL. */
-export function routerMessage(error: { code?: string; message: string }): string {
-  if (error.code === 'FST_ERR_BAD_URL') return 'the URL path is not valid percent-encoding (a % must start two hex digits of UTF-8, e.g. %C3%A9); encode the name with encodeURIComponent';
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return `a path segment is longer than the ${MAX_PARAM_LENGTH} characters a name may have; seed, format and hardware names are short ids (GET /v1/seeds lists them)`;
-  return error.message;
+/**
+ * What the router refused, said so that the caller can fix the URL: a path parameter over the
+ * length limit is a 414, a malformed percent-encoding (or anything else it refuses) a 400 at (url).
+ */
+export function routerProblem(error: { code?: string; message: string }): HttpProblem {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return httpProblem('BITPLAN_ERR_PARAM_TOO_LONG', [MAX_PARAM_LENGTH]);
+  const message = error.code === 'FST_ERR_BAD_URL' ? 'the URL path is not valid percent-encoding (a % must start two hex digits of UTF-8, e.g. %C3%A9); encode the name with encodeURIComponent' : error.message;
+  return invalidRequest([{ path: '(url)', message }]);
 }
 
 /**
@@ -33,9 +36,9 @@ export function registerErrorHandler(app: FastifyInstance, bodyLimitBytes: numbe
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: unparseable JSON or an empty body (FST_ERR_CTP_*) are the
       // body's; anything else (a static file path it refuses, ...) is the URL's.
+      if (status === 403 && request.url.startsWith('/docs/')) return sendProblem(request, reply, httpProblem('BITPLAN_ERR_PATH_OUTSIDE_DOCS', []));
       const path = fastifyError.code?.startsWith('FST_ERR_CTP') ? '(body)' : '(url)';
-      const message = request.url.startsWith('/docs/') && fastifyError.message === 'Forbidden' ? "the path leaves the documentation's files (a .. segment); the Swagger UI is at /docs" : fastifyError.message;
-      return sendProblem(request, reply, invalidRequest([{ path, message }]));
+      return sendProblem(request, reply, invalidRequest([{ path, message: fastifyError.message }]));
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(request, reply, httpProblem('BITPLAN_ERR_INTERNAL', [String(request.id)]));

@@ -15,12 +15,14 @@ export const RETRY_AFTER_SECONDS = 2;
 export const PROBLEM_KINDS = {
   'invalid-request': { status: 400, title: 'Invalid request', about: 'The body or a parameter is malformed or contradicts itself; errors lists each field with its path (four or more fields sharing one message as one entry naming how many; the first 100 entries; errorsTotal counts the fields).', example: '1 field is invalid; first: budgets[0].fraction: a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit give max instead, e.g. {"metric": "avgBits", "max": 4} (CLI: --budget avgBits<=4)' },
   unauthorized: { status: 401, title: 'Unauthorized', about: 'The service requires a bearer token (API_TOKENS) and the request carried none, or one it does not know; send Authorization: Bearer <token>. /healthz, /docs, /openapi.json and /problems need none.', example: 'this service requires Authorization: Bearer <token>; the request carried none' },
+  forbidden: { status: 403, title: 'Forbidden', about: 'The path leaves the documentation\'s files (a .. segment under /docs); the Swagger UI is at /docs.', example: "the path leaves the documentation's files (a .. segment); the Swagger UI is at /docs" },
   'not-found': { status: 404, title: 'Not found', about: 'No seed, hardware profile or route by that name; the detail says where to list what exists.', example: 'no seed named "resnet19"; GET /v1/seeds lists them (resnet18-hawq-v3, resnet50-hawq-v3, ...)' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', about: 'The route exists with another method; the Allow header lists them.', example: 'GET /v1/plans is not allowed; /v1/plans takes POST' },
   'not-acceptable': { status: 406, title: 'Not acceptable', about: 'The Accept header names no representation this route has.', example: 'Accept: application/xml matches none of application/json, text/csv, image/svg+xml' },
   'payload-too-large': { status: 413, title: 'Payload too large', about: 'The body exceeds a configured limit: BODY_LIMIT_BYTES, MAX_LAYERS, or more JSON values than such a model holds.', example: '"layers" has 150000 entries; this service takes at most MAX_LAYERS=100000' },
   'request-timeout': { status: 408, title: 'Request timeout', about: 'The request (headers and body) did not arrive within REQUEST_TIMEOUT_MS (headers within HEADERS_TIMEOUT_MS); the connection is closed. Send the whole body at once.', example: 'the request did not arrive within REQUEST_TIMEOUT_MS=30000 ms; send the whole body at once' },
   'header-fields-too-large': { status: 431, title: 'Request header fields too large', about: 'The request line and headers exceed the server\'s header size limit (Node\'s --max-http-header-size, 16 KiB by default); a URL carries no request data here, so shorten the headers.', example: 'the request line and headers exceed the header size limit (16 KiB); shorten them' },
+  'uri-too-long': { status: 414, title: 'URI too long', about: 'A path segment (a seed, format or hardware name) is longer than the router takes; names are short ids that GET /v1/seeds and GET /v1/hardware list.', example: 'a path segment is longer than the 100 characters a name may have; seed, format and hardware names are short ids (GET /v1/seeds lists them)' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', about: 'Send the body as application/json, uncompressed.', example: 'Unsupported Media Type: text/plain; send Content-Type: application/json' },
   'too-many-requests': { status: 429, title: 'Too many requests', about: 'The client (its token, else its address) sent more than RATE_LIMIT_PER_MINUTE requests in a minute; retry after the Retry-After seconds.', example: 'more than 600 requests in a minute from this client (RATE_LIMIT_PER_MINUTE); retry after 12 s' },
   infeasible: { status: 422, title: 'Infeasible', about: 'No assignment meets every budget; budgets lists each limit and the least value it could reach.', example: 'no assignment meets every budget: sizeBytes limit 1000000 is below the least reachable 6100160' },
@@ -34,10 +36,11 @@ export const PROBLEM_KINDS = {
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
 
 /**
- * Kinds answered at the edge before any route runs: on the connection (clientErrors.ts) or by
- * the access checks (access.ts), so no operation lists them.
+ * Kinds answered at the edge before any route runs: on the connection (clientErrors.ts), by
+ * the access checks (access.ts) or by the router and the documentation's file server (a path
+ * segment too long, a path out of /docs), so no operation lists them.
  */
-export const EDGE_KINDS: readonly ProblemKind[] = ['request-timeout', 'header-fields-too-large', 'unauthorized', 'too-many-requests'];
+export const EDGE_KINDS: readonly ProblemKind[] = ['request-timeout', 'header-fields-too-large', 'unauthorized', 'too-many-requests', 'forbidden', 'uri-too-long'];
 
 /** The problem kind of every core and service error code. */
 export const PROBLEM_OF_CODE: Record<CoreErrorCode | ServiceErrorCode, ProblemKind> = {
@@ -73,6 +76,8 @@ export const HTTP_ERRORS = {
   BITPLAN_ERR_NO_TOKEN: { kind: 'unauthorized', template: 'this service requires Authorization: Bearer <token>; the request carried none' },
   BITPLAN_ERR_BAD_TOKEN: { kind: 'unauthorized', template: 'the bearer token is not one this service accepts (API_TOKENS)' },
   BITPLAN_ERR_RATE_LIMITED: { kind: 'too-many-requests', template: 'more than %s requests in a minute from this client (RATE_LIMIT_PER_MINUTE); retry after %s s' },
+  BITPLAN_ERR_PARAM_TOO_LONG: { kind: 'uri-too-long', template: 'a path segment is longer than the %s characters a name may have; seed, format and hardware names are short ids (GET /v1/seeds lists them)' },
+  BITPLAN_ERR_PATH_OUTSIDE_DOCS: { kind: 'forbidden', template: "the path leaves the documentation's files (a .. segment); the Swagger UI is at /docs" },
   BITPLAN_ERR_MALFORMED_HTTP: { kind: 'invalid-request', template: 'the bytes received are not a well-formed HTTP/1.1 request' },
 } as const satisfies Record<string, { kind: ProblemKind; template: string }>;
 export type HttpErrorCode = keyof typeof HTTP_ERRORS;

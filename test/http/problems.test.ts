@@ -91,20 +91,33 @@ describe("the router's own refusals (issue #27.5)", () => {
   beforeAll(async () => ({ app, http } = await startApp({ config: { API_TOKENS: ['ci-runner-token-0123456789'] } })));
   afterAll(() => app.close());
 
-  it('answers a malformed percent-encoding and an over-long path parameter as problem+json at (url), with the security headers', async () => {
-    for (const [path, message] of [['/v1/seeds/%ff%fe', /not valid percent-encoding/], [`/v1/seeds/${'x'.repeat(150)}`, /longer than the 100 characters/]] as const) {
-      const answer = await http.get(path).expect(400);
-      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(answer.headers['x-content-type-options']).toBe('nosniff');
-      expect(answer.headers['x-request-id']).toBeTruthy();
-      const problem = ProblemDetails.parse(answer.body);
-      expect(problem.type).toBe('/problems/invalid-request');
-      expect(answer.body.errors[0]).toMatchObject({ path: '(url)', message: expect.stringMatching(message) });
+  const token = { authorization: 'Bearer ci-runner-token-0123456789' };
+  const problemWithHeaders = (answer: { headers: Record<string, string>; body: unknown }) => {
+    expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    expect(answer.headers['x-request-id']).toBeTruthy();
+    return ProblemDetails.parse(answer.body);
+  };
+
+  it('answers a malformed percent-encoding 400 at (url) and an over-long path parameter 414, as problem+json with the security headers', async () => {
+    const badEncoding = await http.get('/v1/seeds/%ff%fe').set(token).expect(400);
+    expect(problemWithHeaders(badEncoding).type).toBe('/problems/invalid-request');
+    expect(badEncoding.body.errors[0]).toMatchObject({ path: '(url)', message: expect.stringMatching(/not valid percent-encoding/) });
+    const longName = await http.get(`/v1/seeds/${'x'.repeat(150)}`).set(token).expect(414);
+    expect(problemWithHeaders(longName)).toMatchObject({ type: '/problems/uri-too-long', detail: expect.stringMatching(/longer than the 100 characters/) });
+  });
+
+  it('checks the token before the router refuses a protected path', async () => {
+    for (const path of ['/v1/seeds/%ff%fe', `/v1/seeds/${'x'.repeat(150)}`]) {
+      const answer = await http.get(path).expect(401);
+      expect(problemWithHeaders(answer).type).toBe('/problems/unauthorized');
+      expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
+      await http.get(path).set({ authorization: 'Bearer not-one-of-the-api-tokens' }).expect(401);
     }
   });
 
-  it("says a refused static path is the URL's fault, not the body's", async () => {
-    const answer = await http.get('/docs/static/%2e%2e/%2e%2e/package.json').expect(400);
-    expect(answer.body.errors[0]).toMatchObject({ path: '(url)', message: expect.stringMatching(/leaves the documentation's files/) });
+  it('answers a path that leaves the documentation 403, not a 400 on the body', async () => {
+    const answer = await http.get('/docs/static/%2e%2e/%2e%2e/package.json').expect(403);
+    expect(problemWithHeaders(answer)).toMatchObject({ type: '/problems/forbidden', detail: expect.stringMatching(/leaves the documentation's files/) });
   });
 });
