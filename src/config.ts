@@ -28,8 +28,8 @@ export const Config = z.object({
   CONNECTION_TIMEOUT_MS: integer(0, 3_600_000, 0),
   MAX_CONNECTIONS: integer(1, 1_000_000, 1024),
   // On SIGTERM, in-flight solves get this long to finish; the rest are answered 503 and the
-  // process exits (within Kubernetes' default 30 s grace period).
-  SHUTDOWN_GRACE_MS: integer(0, 3_600_000, 20_000),
+  // process exits: 25 s, plus SHUTDOWN_ANSWER_MS, is within Kubernetes' default 30 s grace period.
+  SHUTDOWN_TIMEOUT_MS: integer(0, 3_600_000, 25_000),
   // Access (README, Configuration): bearer tokens, a per-client rate limit, a proxy to trust.
   API_TOKENS: z
     .string()
@@ -49,6 +49,16 @@ export const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
+/**
+ * After SHUTDOWN_TIMEOUT_MS, the 503 answers to the solves still running get this long to be
+ * written before the process exits regardless; an orchestrator's grace period should exceed the
+ * two together (docker/compose.yaml, docker/kubernetes.yaml).
+ */
+export const SHUTDOWN_ANSWER_MS = 2_000;
+
+/** Earlier names of variables, still read when the current name is not set. */
+const FORMER_NAMES: Record<string, string> = { SHUTDOWN_GRACE_MS: 'SHUTDOWN_TIMEOUT_MS' };
+
 /** Variables whose values are secrets: an error names them and says what is wrong, never what they hold (it ends up in logs). */
 const SECRET = new Set(['API_TOKENS']);
 
@@ -62,9 +72,13 @@ function shown(name: string, value: string | undefined): string {
 
 /** Reads the configuration from the environment; throws an Error naming every bad variable. */
 export function readConfig(env: NodeJS.ProcessEnv): Config {
-  const result = Config.safeParse(env);
+  const named = { ...env };
+  for (const [former, current] of Object.entries(FORMER_NAMES)) {
+    if (named[current] === undefined && named[former] !== undefined) named[current] = named[former];
+  }
+  const result = Config.safeParse(named);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${String(issue.path[0])}=${shown(String(issue.path[0]), env[String(issue.path[0])])}: ${issue.message}`);
+  const problems = result.error.issues.map((issue) => `${String(issue.path[0])}=${shown(String(issue.path[0]), named[String(issue.path[0])])}: ${issue.message}`);
   throw new Error(`bitplan: invalid configuration: ${problems.join('; ')}`);
 }
 
