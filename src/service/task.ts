@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { FrontierRequest } from '../contract/frontier.js';
 import type { PlanRequest } from '../contract/request.js';
 import { makeFrontier, makePlan, type PlanExport } from '../core/index.js';
@@ -29,6 +31,8 @@ export type SolveResult = Omit<RenderedAnswer, 'body'> & {
   /** The answer's text, or its UTF-8 bytes (a large answer crosses from a thread as bytes, see messages.ts). */
   body: string | Uint8Array;
   phasesMs: PhaseTimes;
+  /** A seed's answer, which never changes while the service runs: its strong ETag and its gzip encoding, made once on the thread. */
+  cacheable?: { etag: string; gzipped: Uint8Array };
 };
 
 /** Milliseconds of each phase on the solver thread: parsing and validating a large body (admit), solving, writing the answer. */
@@ -47,8 +51,9 @@ export function runTask(task: SolveTask, seeds: SeedStore): SolveResult {
     const seed = seeds.find(task.name);
     if (!seed) throw new Error(`no seed ${task.name}`);
     const built = clock.now();
-    const body = JSON.stringify(seed);
-    return { contentType: 'application/json; charset=utf-8', body, phasesMs: { admit: 0, solve: built - start, render: clock.now() - built } };
+    const body = Buffer.from(JSON.stringify(seed));
+    const cacheable = { etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, gzipped: gzipSync(body) };
+    return { contentType: 'application/json; charset=utf-8', body, cacheable, phasesMs: { admit: 0, solve: built - start, render: clock.now() - built } };
   }
   if (task.kind === 'plan') {
     const request = 'admitted' in task.input ? task.input.admitted : admitPlan(takeBytes(task.input), task.input.limits, seeds);

@@ -46,9 +46,13 @@ const LARGE_ANSWER_CHARS = 64 * 1024;
  * encodes it before writing it to the socket.
  */
 export function resultMessage(id: number, result: SolveResult): { message: ResultMessage; transfer: Transferable[] } {
-  if (typeof result.body !== 'string' || result.body.length <= LARGE_ANSWER_CHARS) return { message: { id, ok: true, result }, transfer: [] };
-  const bytes = Buffer.from(result.body);
-  // A buffer this large has its own memory (Node pools only small ones), so it can move.
-  const owned = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length && bytes.buffer instanceof ArrayBuffer;
-  return { message: { id, ok: true, result: { ...result, body: bytes } }, transfer: owned ? [bytes.buffer as ArrayBuffer] : [] };
+  const large = typeof result.body === 'string' && result.body.length > LARGE_ANSWER_CHARS;
+  const body = large ? Buffer.from(result.body) : result.body;
+  const transfer = [body, result.cacheable?.gzipped].filter((bytes): bytes is Uint8Array => bytes instanceof Uint8Array && ownsItsMemory(bytes)).map((bytes) => bytes.buffer as ArrayBuffer);
+  return { message: { id, ok: true, result: large ? { ...result, body } : result }, transfer };
+}
+
+/** Whether the bytes span their whole buffer: one this large has its own memory (Node pools only small ones), so it can move. */
+function ownsItsMemory(bytes: Uint8Array): boolean {
+  return bytes.byteLength > LARGE_ANSWER_CHARS && bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength && bytes.buffer instanceof ArrayBuffer;
 }

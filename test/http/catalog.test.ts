@@ -53,6 +53,17 @@ describe('catalog and service routes', () => {
     expect(seed.model.layers).toHaveLength(45_034);
     const again = await http.get('/v1/seeds/deepseek-v3').expect(200);
     expect(again.text).toBe(first.text);
+    // Served from the encoding made once: gzip to a client that takes it, with a strong ETag a client can revalidate.
+    expect(first.headers['content-encoding']).toBe('gzip');
+    expect(first.headers.etag).toMatch(/^"[\w-]{27}"$/);
+    expect(again.headers.etag).toBe(first.headers.etag);
+    const plain = await http.get('/v1/seeds/deepseek-v3').set('accept-encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toBe(first.text);
+    await http.get('/v1/seeds/deepseek-v3').set('accept-encoding', 'gzip;q=0').expect(200).expect((r) => expect(r.headers['content-encoding']).toBeUndefined());
+    const unchanged = await http.get('/v1/seeds/deepseek-v3').set('if-none-match', `"other", ${first.headers.etag}`).expect(304);
+    expect(unchanged.text).toBe('');
+    await http.get('/v1/seeds/deepseek-v3').set('if-none-match', '"other"').expect(200);
     // A small seed stays on the event loop.
     expect((await http.get('/v1/seeds/resnet18-hawq-v3').expect(200)).headers['server-timing']).toBeUndefined();
   });

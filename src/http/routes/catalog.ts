@@ -5,8 +5,36 @@ import { TargetList } from '../../contract/target.js';
 import { BUILT_IN_FORMATS, BUILT_IN_HARDWARE, effectiveBits, findHardware, RUNTIME_TARGETS } from '../../core/index.js';
 import { unknownHardware, unknownSeed } from '../../service/resolve.js';
 import type { SolveResult } from '../../service/task.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendAnswer } from '../answer.js';
 import { parseParameters, type RouteSpec } from './route.js';
+
+/** Whether Accept-Encoding admits gzip (listed, or *, without q=0). */
+function acceptsGzip(request: FastifyRequest): boolean {
+  const header = request.headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((entry) => {
+    const [coding, ...parameters] = entry.trim().toLowerCase().split(';');
+    const q = parameters.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q) > 0);
+  });
+}
+
+/**
+ * A seed written on a thread, served from that one encoding: 304 when the client holds the
+ * same ETag, the gzip bytes made once when it accepts them (so no download compresses 13 MB
+ * again), the JSON otherwise.
+ */
+function sendCacheable(request: FastifyRequest, reply: FastifyReply, result: SolveResult, started: number): FastifyReply {
+  const { cacheable } = result;
+  if (!cacheable) return sendAnswer(reply, result, started);
+  reply.header('etag', cacheable.etag).header('vary', 'accept-encoding').header('cache-control', 'public, max-age=3600');
+  const held = request.headers['if-none-match'];
+  if (typeof held === 'string' && held.split(',').some((tag) => tag.trim().replace(/^W\//, '') === cacheable.etag || tag.trim() === '*')) return reply.code(304).send();
+  if (!acceptsGzip(request)) return sendAnswer(reply, result, started);
+  reply.header('content-encoding', 'gzip');
+  return sendAnswer(reply, { ...result, body: cacheable.gzipped }, started);
+}
 
 /** Seeds up to this many layers are answered on the event loop (HAWQ-V3's ResNets: under a millisecond). */
 const INLINE_SEED_LAYERS = 2_000;
@@ -98,7 +126,7 @@ export const catalogRoutes: RouteSpec[] = [
     operationId: 'getSeed',
     tag: 'catalog',
     summary: 'One seed model with its descriptor',
-    description: 'Its `model` is a ModelDescriptor: save it and send it back as `model`, edited, to plan a variant.',
+    description: 'Its `model` is a ModelDescriptor: save it and send it back as `model`, edited, to plan a variant. Seeds of more than 2,000 layers carry a strong ETag (send If-None-Match to get 304 Not Modified) and come gzip-encoded to clients that accept it.',
     params: SeedNameParams,
     ok: { description: 'The seed.', content: { 'application/json': { schema: Seed } } },
     problems: ['not-found'],
@@ -119,7 +147,7 @@ export const catalogRoutes: RouteSpec[] = [
           // A failure (a busy pool's 503) is not kept: the next request tries again.
           answer.catch(() => written.delete(name));
         }
-        return sendAnswer(reply, await answer, started);
+        return sendCacheable(request, reply, await answer, started);
       };
     },
   },
