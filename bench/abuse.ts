@@ -1,7 +1,7 @@
 /**
  * npm run bench:abuse: the hostile-client probes of issue #17 against a started service, loopback
  * only, each bounded in count and time. For each probe: what the service answered, how long it
- * took, /healthz latency while it ran (polled every 20 ms: median, p95, worst), and the service's
+ * took, /healthz latency while it ran (polled every 20 ms from its own process: median, p95, worst), and the service's
  * peak resident memory so far (VmHWM of its process). The functional rule behind each probe is
  * also checked in the test suite (test/http/); this reports what it costs.
  *
@@ -9,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
+import { healthSummary, quantile, startHealthPoller } from './healthPoller.js';
 import { startService } from './service.js';
 
 const service = await startService({ REQUEST_TIMEOUT_MS: '5000', SOLVER_THREADS: '2' });
@@ -20,35 +20,10 @@ const peakRssMb = () => {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.process.pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
 };
-const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? Number.NaN;
 
-/**
- * The /healthz poller, on its own thread: polling from this one would measure this process's own
- * stalls (sending 64 MiB) rather than the service's.
- */
-const POLLER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const latencies = [];
-let running = true;
-parentPort.on('message', () => { running = false; });
-(async () => {
-  // One request to open the connection and warm the client before the probe starts.
-  await fetch(workerData.url + '/healthz').catch(() => undefined);
-  parentPort.postMessage('ready');
-  while (running) {
-    const t = performance.now();
-    try { await fetch(workerData.url + '/healthz'); latencies.push(performance.now() - t); } catch { latencies.push(Infinity); }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  parentPort.postMessage(latencies);
-})();
-`;
-
-/** Polls /healthz every 20 ms (from a worker thread) while `probe` runs; reports its outcome and the health latencies. */
+/** Polls /healthz every 20 ms (from its own process) while `probe` runs; reports its outcome and the health latencies. */
 async function measure(name: string, probe: () => Promise<string>): Promise<void> {
-  const poller = new Worker(POLLER, { eval: true, workerData: { url } });
-  await new Promise((resolve) => poller.once('message', resolve));
-  const polled = new Promise<number[]>((resolve) => poller.once('message', resolve));
+  const poller = await startHealthPoller(url);
   const started = performance.now();
   let outcome: string;
   try {
@@ -57,11 +32,8 @@ async function measure(name: string, probe: () => Promise<string>): Promise<void
     outcome = `client error: ${(error as Error).message}`;
   }
   const ms = performance.now() - started;
-  poller.postMessage('stop');
-  const latencies = await polled;
-  await poller.terminate();
-  const health = `healthz p50 ${quantile(latencies, 0.5).toFixed(1)} / p95 ${quantile(latencies, 0.95).toFixed(1)} / max ${Math.max(...latencies).toFixed(1)} ms`;
-  console.log(`${name.padEnd(52)} ${outcome.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms   ${health}   peak RSS ${peakRssMb().toFixed(0)} MB`);
+  const latencies = await poller.stop();
+  console.log(`${name.padEnd(52)} ${outcome.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms   ${healthSummary(latencies)}   peak RSS ${peakRssMb().toFixed(0)} MB`);
 }
 
 const post = async (path: string, body: string | Buffer, headers: Record<string, string> = {}) => {
@@ -104,6 +76,43 @@ try {
   await measure('slow body, 1 byte every 500 ms', () => trickle('POST /v1/plans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n', Array.from({ length: 200 }, () => ' '), 500));
   await measure('32 KiB of headers', () => trickle(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(32_768)}\r\n\r\n`, [], 1000));
   await measure('wrong method', async () => `${(await fetch(`${url}/v1/plans`, { method: 'PUT' })).status}`);
+
+  // The largest seed (DeepSeek-V3, 13 MB of JSON): four downloads at once on first use (built
+  // and encoded once on a solver thread), then four from its cache, gzip and plain.
+  const download = async (headers: Record<string, string>) => {
+    const response = await fetch(`${url}/v1/seeds/deepseek-v3`, { headers });
+    return `${response.status} ${response.headers.get('content-encoding') ?? 'identity'} ${((await response.arrayBuffer()).byteLength / 1e6).toFixed(1)} MB`;
+  };
+  await measure('4 x GET /v1/seeds/deepseek-v3, first use', async () => (await Promise.all([0, 1, 2, 3].map(() => download({})))).join(', ').replace(/(, [^,]+)+$/, ' x4'));
+  await measure('4 x GET /v1/seeds/deepseek-v3, cached, gzip', async () => (await Promise.all([0, 1, 2, 3].map(() => download({ 'accept-encoding': 'gzip' })))).join(', ').replace(/(, [^,]+)+$/, ' x4'));
+  await measure('4 x GET /v1/seeds/deepseek-v3, cached, plain', async () => (await Promise.all([0, 1, 2, 3].map(() => download({ 'accept-encoding': 'identity' })))).join(', ').replace(/(, [^,]+)+$/, ' x4'));
+
+  // Bodies just under and just over the size parsed on the event loop (256 KiB; measured: such a
+  // body parses and validates in about 2 ms there), three senders back to back for 5 s.
+  const layerBody = (layers: number) => {
+    const candidates = ['int2', 'int3', 'int4', 'int5', 'int6'].map((f) => `${f}/fp16`).concat('int8/int8');
+    const model = { name: 'm', layers: Array.from({ length: layers }, (_, i) => ({ name: `model.layers.${i >> 3}.mlp.proj_${i & 7}.weight`, params: 4096 * 4096, macs: 4096 * 4096, sensitivity: { lossDelta: Object.fromEntries(candidates.map((c, k) => [c, Number((((i * 7919) % 1000) / 1000 / (k + 1)).toFixed(6))])) } })) };
+    return Buffer.from(JSON.stringify({ model, candidates, budgets: [{ metric: 'sizeBytes', fraction: 0.4 }] }));
+  };
+  const bytesPerLayer = (layerBody(200).length - layerBody(100).length) / 100;
+  const under = Math.floor((256 * 1024 - layerBody(0).length) / bytesPerLayer) - 5;
+  for (const layers of [under, under + 60]) {
+    const body = layerBody(layers);
+    await measure(`3 senders of ${layers} layers (${(body.length / 1024).toFixed(0)} KiB) for 5 s`, async () => {
+      const until = performance.now() + 5000;
+      const statuses = new Map<string, number>();
+      const times: number[] = [];
+      await Promise.all([0, 1, 2].map(async () => {
+        while (performance.now() < until) {
+          const t = performance.now();
+          const status = (await post('/v1/plans', body)).split(' ')[0]!;
+          times.push(performance.now() - t);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        }
+      }));
+      return `${[...statuses].map(([status, n]) => `${n} x ${status}`).join(', ')}, p50 ${quantile(times, 0.5).toFixed(0)} ms`;
+    });
+  }
 
   // Two all-points frontiers of a 562-layer model (heavy), and small plans beside them.
   await measure('2 all-points frontiers + 20 small plans beside', async () => {

@@ -120,13 +120,10 @@ export class SolverPool implements TaskRunner {
     return { running: this.slots.filter((s) => s.busy).length, waiting: this.queue.length };
   }
 
-  /** The next task a free thread may take: the oldest light one, else the oldest heavy one if heavy tasks leave a thread free. */
+  /** The next task a free thread may take (see nextIndex). */
   private next(): Pending | undefined {
-    const light = this.queue.findIndex((p) => !p.heavy);
-    if (light >= 0) return this.queue.splice(light, 1)[0];
-    const heavyRunning = this.slots.filter((s) => s.busy?.heavy).length;
-    if (this.queue.length > 0 && heavyRunning < Math.max(1, this.slots.length - 1)) return this.queue.shift();
-    return undefined;
+    const index = nextIndex(this.queue, this.slots.filter((s) => s.busy?.heavy).length, this.slots.length);
+    return index < 0 ? undefined : this.queue.splice(index, 1)[0];
   }
 
   private dispatch(): void {
@@ -222,4 +219,17 @@ function transferables(task: SolveTask): Transferable[] {
   if (task.kind === 'seed' || !('unparsed' in task.input)) return [];
   const { json, ownsBuffer } = task.input.unparsed;
   return ownsBuffer && json.buffer instanceof ArrayBuffer ? [json.buffer] : [];
+}
+
+/**
+ * Which queued task a free thread takes (its index, or -1 for none): the oldest, except that heavy
+ * tasks never hold more than all threads but one, so a small request always finds a thread
+ * (then the oldest light task goes first). In arrival order otherwise, so that neither kind
+ * waits behind a stream of the other: a heavy request is not starved by small ones arriving
+ * faster than they are solved.
+ */
+export function nextIndex(queue: readonly { heavy: boolean }[], heavyRunning: number, threads: number): number {
+  if (queue.length === 0) return -1;
+  if (!queue[0]!.heavy || heavyRunning < Math.max(1, threads - 1)) return 0;
+  return queue.findIndex((task) => !task.heavy);
 }

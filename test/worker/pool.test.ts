@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG } from '../../src/config.js';
 import { loadSeedStore } from '../../src/service/seedStore.js';
 import { planTask } from '../../src/service/task.js';
 import { resultMessage } from '../../src/worker/messages.js';
-import { SolverPool } from '../../src/worker/pool.js';
+import { nextIndex, SolverPool } from '../../src/worker/pool.js';
 
 describe('the solver pool, when a client goes away', () => {
   const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_THREADS: 1 });
@@ -53,5 +53,35 @@ describe('answers crossing from a solver thread', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('which queued task a free thread takes', () => {
+  const queue = (kinds: string) => [...kinds].map((kind) => ({ heavy: kind === 'H' }));
+
+  it('takes the oldest task, heavy ones while they leave a thread for small requests', () => {
+    expect(nextIndex(queue(''), 0, 2)).toBe(-1);
+    expect(nextIndex(queue('HLL'), 0, 2)).toBe(0);
+    expect(nextIndex(queue('HLL'), 1, 2)).toBe(1);
+    expect(nextIndex(queue('HH'), 1, 2)).toBe(-1);
+    expect(nextIndex(queue('LHL'), 1, 2)).toBe(0);
+    expect(nextIndex(queue('HHL'), 2, 4)).toBe(0);
+    expect(nextIndex(queue('HHL'), 3, 4)).toBe(2);
+    // One thread: arrival order whatever the kind.
+    expect(nextIndex(queue('HL'), 0, 1)).toBe(0);
+  });
+
+  it('does not starve a heavy task behind small ones arriving faster than they are solved', () => {
+    // Two threads; a small request arrives at every step and a small one ends at every step.
+    const waiting = queue('LLLHLLLL');
+    let heavyRunning = 0;
+    let steps = 0;
+    while (waiting.some((task) => task.heavy) && steps < 20) {
+      const [task] = waiting.splice(nextIndex(waiting, heavyRunning, 2), 1);
+      if (task!.heavy) heavyRunning++;
+      waiting.push({ heavy: false });
+      steps++;
+    }
+    expect(steps).toBe(4);
   });
 });
