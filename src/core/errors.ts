@@ -18,6 +18,8 @@ export const CORE_ERRORS = {
   /** An `all` frontier has more Pareto-optimal points than the request's cap. */
   BITPLAN_ERR_FRONTIER_TOO_LARGE:
     'the exact frontier has more than maxPoints=%s Pareto-optimal points (a partial frontier reached %s); raise maxPoints (up to 100000) or ask for evenly spaced budgets with all=false',
+  /** Every budget of a plan holds for any assignment (relative, over a range of no width): nothing would decide the plan. */
+  BITPLAN_ERR_BUDGETS_DECIDE_NOTHING: '%s',
   /** A plan the requested export cannot express, or whose reader would refuse it: issues names the layers and why. */
   BITPLAN_ERR_NOT_EXPORTABLE: 'the plan cannot be exported as format=%s: %s%s',
 } as const;

@@ -144,6 +144,14 @@ describe('bad input gets problem+json', () => {
     expect(p.detail).toMatch(/together/);
   });
 
+  it('422 budgets-decide-nothing when the candidates leave a relative budget no range (issue #28.4)', async () => {
+    // HAWQ-V3's ResNet18 layers allow int4/int4 and int8/int8: asking for int4/int8 leaves each layer int8/int8 alone.
+    const refused = await problem({ seed: 'resnet18-hawq-v3', candidates: ['int4/int8', 'int8/int8'], budgets: [{ metric: 'bops', fraction: 0.25 }] }, 422);
+    expect(refused.type).toBe('/problems/budgets-decide-nothing');
+    expect(refused.detail).toMatch(/^budget bops fraction 0\.25: every allowed assignment has bops \d+ .*holds for any plan; widen the candidates or give an absolute max\. The candidates the model's layers allow were left out .*int4\/int4 \(19 layers\)/);
+    expect(paths(refused)).toEqual(['budgets[0].fraction']);
+  });
+
   it('413 for a body over the configured limit', async () => {
     const small = await startApp({ config: { BODY_LIMIT_BYTES: 2048 } });
     try {

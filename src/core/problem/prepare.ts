@@ -117,7 +117,8 @@ export function prepareProblem(input: ProblemInput): PreparedProblem {
   const values = new ItemValues(items, layers);
   values.make([...input.budgets.map((budget) => budget.metric), objective, ...(input.axes ?? [])]);
   const limits = resolveLimits(input.budgets, input.objective, values);
-  warnings.push(...budgetMeaning(input.budgets, values, layers));
+  const decideAlone = objective === 'sensitivity' && (input.axes ?? []).length === 0;
+  warnings.push(...budgetMeaning(input.budgets, values, layers, decideAlone, leftOut && `The ${leftOut}`));
   if (model.unplanned && model.unplanned.params > 0) {
     const { params, tensors } = model.unplanned;
     warnings.push(`${params} parameters in ${tensors.length} tensors the descriptor does not plan (${tensors.slice(0, 3).join(', ')}${tensors.length > 3 ? ', ...' : ''}: biases, norms) stay in the model's precision and are not in sizeBytes or avgBits`);

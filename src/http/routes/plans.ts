@@ -61,7 +61,7 @@ export const planRoutes: RouteSpec[] = [
         'text/csv': { schema: { type: 'string', description: 'format=csv or Accept: text/csv: one row per layer.' }, example: 'layer,candidate,weight,activation,pinned,sensitivity,sensitivitySource,sizeBytes\nconv1,int8/int8,int8,int8,true,0,none (pinned),9408\n' },
       },
     },
-    problems: ['invalid-request', 'not-found', 'not-acceptable', 'payload-too-large', 'unsupported-media-type', 'infeasible', 'no-solution-in-time', 'not-exportable', 'too-large-to-solve', 'overloaded'],
+    problems: ['invalid-request', 'not-found', 'not-acceptable', 'payload-too-large', 'unsupported-media-type', 'infeasible', 'budgets-decide-nothing', 'no-solution-in-time', 'not-exportable', 'too-large-to-solve', 'overloaded'],
     handler: ({ seeds, runner, config }) => async (request, reply) => {
       const { format: asked } = parseParameters(PlanQuery, request.query);
       const format = asked ?? negotiate(request.headers.accept, PLAN_BY_ACCEPT);
