@@ -12,16 +12,20 @@ describe('no silent choices', () => {
 
   it('warns which of the layers\' own candidates a hardware profile\'s defaults leave out, and says it again in a 422', async () => {
     // ResNet18's layers allow int4/int4 and int8/int8; the H100 runs no int4 tensor-core format.
-    const body = { seed: 'resnet18-hawq-v3', hardware: 'nvidia-h100', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] };
+    const body = { seed: 'resnet18-hawq-v3', hardware: 'nvidia-h100', budgets: [{ metric: 'sizeBytes', max: 1e9 }] };
     const plan = Plan.parse((await http.post('/v1/plans').send(body).expect(200)).body);
     const warning = plan.warnings.find((w) => w.includes('left out'));
     expect(warning).toMatch(/hardware nvidia-h100's defaultCandidates .* int4\/int4 \(19 layers\)/);
     const tight = await http.post('/v1/plans').send({ ...body, budgets: [{ metric: 'sizeBytes', max: 7e6 }] }).expect(422);
     expect(tight.body.detail).toMatch(/below the least reachable .*int4\/int4 \(19 layers\); name them in candidates/);
+    // A relative budget then has no range at all (int8/int8 is all that is left): a 422 that says what narrowed it.
+    const relative = await http.post('/v1/plans').send({ ...body, budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }).expect(422);
+    expect(relative.body.type).toBe('/problems/budgets-decide-nothing');
+    expect(relative.body.detail).toMatch(/hardware nvidia-h100's defaultCandidates .* int4\/int4 \(19 layers\)/);
   });
 
   it('names the request\'s own candidates when they leave some out, and says nothing when they leave none', async () => {
-    const narrowed = Plan.parse((await http.post('/v1/plans').send({ seed: 'resnet18-hawq-v3', candidates: ['int8/int8'], budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }).expect(200)).body);
+    const narrowed = Plan.parse((await http.post('/v1/plans').send({ seed: 'resnet18-hawq-v3', candidates: ['int8/int8'], budgets: [{ metric: 'sizeBytes', max: 1e9 }] }).expect(200)).body);
     expect(narrowed.warnings.some((w) => w.includes("left out because the request's candidates (int8/int8)") && w.includes('int4/int4'))).toBe(true);
     const whole = Plan.parse((await http.post('/v1/plans').send({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }).expect(200)).body);
     expect(whole.warnings.some((w) => w.includes('left out'))).toBe(false);
