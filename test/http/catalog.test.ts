@@ -60,6 +60,8 @@ describe('catalog and service routes', () => {
     const plain = await http.get('/v1/seeds/deepseek-v3').set('accept-encoding', 'identity').expect(200);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.text).toBe(first.text);
+    // Sent as a stream of slices (over 1 MiB), with its length still known.
+    expect(Number(plain.headers['content-length'])).toBe(Buffer.byteLength(plain.text));
     await http.get('/v1/seeds/deepseek-v3').set('accept-encoding', 'gzip;q=0').expect(200).expect((r) => expect(r.headers['content-encoding']).toBeUndefined());
     const unchanged = await http.get('/v1/seeds/deepseek-v3').set('if-none-match', `"other", ${first.headers.etag}`).expect(304);
     expect(unchanged.text).toBe('');
