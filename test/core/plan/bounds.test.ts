@@ -12,7 +12,7 @@ import type { Budget } from '../../../src/contract/request.js';
 import { CoreError, makeFrontier, makePlan, type PlanInput } from '../../../src/core/index.js';
 import { budgetFreeBound, type ChoiceInstance, type SolveLimits } from '../../../src/core/solvers/instance.js';
 import { solveWithMckp } from '../../../src/core/solvers/mckp/solve.js';
-import { bruteForceAssignments, bruteForcePlans } from '../../support/bruteForce.js';
+import { bruteForceAssignments, bruteForcePlans, budgetsDecideNothing } from '../../support/bruteForce.js';
 import { strictPlanOptimum } from '../../support/highs.js';
 import { pairGraphPlanInput } from '../../support/interactionFamily.js';
 
@@ -90,6 +90,10 @@ function planOrNothing(input: PlanInput, step: number) {
     return makePlan(input, steppingClock(step));
   } catch (error) {
     if (error instanceof CoreError && (error.code === 'BITPLAN_ERR_INFEASIBLE' || error.code === 'BITPLAN_ERR_NO_SOLUTION_IN_TIME')) return undefined;
+    if (error instanceof CoreError && error.code === 'BITPLAN_ERR_BUDGETS_DECIDE_NOTHING') {
+      expect(budgetsDecideNothing(input)).toBe(true);
+      return undefined;
+    }
     throw error;
   }
 }

@@ -2,22 +2,37 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CoreError, makePlan, prepareProblem, type PlanInput } from '../../../src/core/index.js';
 import { verifyAssignment } from '../../../src/core/plan/verify.js';
-import { bruteForceOptimum, bruteForcePlans } from '../../support/bruteForce.js';
+import { bruteForceOptimum, bruteForcePlans, budgetsDecideNothing } from '../../support/bruteForce.js';
 import { arbitraryPlanInput } from '../../support/randomModels.js';
 
 const clock = { now: () => performance.now() };
 const BACKENDS = ['mckp', 'lp-solver'] as const;
 
-function planOrInfeasible(input: PlanInput): number | 'infeasible' {
+type Planned = number | 'infeasible' | 'decides nothing';
+
+/** The plan's objective, or why there is none. */
+function planOrInfeasible(input: PlanInput): Planned {
+  let planned: Planned;
   try {
-    return makePlan(input, clock).objective.value;
+    planned = makePlan(input, clock).objective.value;
   } catch (error) {
-    if (error instanceof CoreError && error.code === 'BITPLAN_ERR_INFEASIBLE') return 'infeasible';
-    throw error;
+    if (!(error instanceof CoreError)) throw error;
+    if (error.code === 'BITPLAN_ERR_INFEASIBLE') planned = 'infeasible';
+    else if (error.code === 'BITPLAN_ERR_BUDGETS_DECIDE_NOTHING') planned = 'decides nothing';
+    else throw error;
   }
+  return planned;
 }
 
-function expectSameOptimum(expected: number | undefined, planned: number | 'infeasible') {
+/** planOrInfeasible on an instance small enough to enumerate: a 422 budgets-decide-nothing is checked against enumeration both ways. */
+function checkedPlan(input: PlanInput): Planned {
+  const planned = planOrInfeasible(input);
+  if (input.objective.minimize === 'sensitivity') expect(planned === 'decides nothing').toBe(budgetsDecideNothing(input));
+  return planned;
+}
+
+function expectSameOptimum(expected: number | undefined, planned: Planned) {
+  if (planned === 'decides nothing') return;
   if (expected === undefined) {
     expect(planned).toBe('infeasible');
   } else {
@@ -29,14 +44,14 @@ function expectSameOptimum(expected: number | undefined, planned: number | 'infe
 describe.each(BACKENDS)('planner with the %s backend against exhaustive enumeration', (backend) => {
   it('finds the optimum of random small instances with several budgets, ties and pins, or recognises them infeasible', () => {
     fc.assert(
-      fc.property(arbitraryPlanInput(6, { backend }), (input) => expectSameOptimum(bruteForceOptimum(input), planOrInfeasible(input))),
+      fc.property(arbitraryPlanInput(6, { backend }), (input) => expectSameOptimum(bruteForceOptimum(input), checkedPlan(input))),
       { seed: 20261126, numRuns: 150 },
     );
   });
 
   it('minimizes a cost under a sensitivity bound (the second objective form)', () => {
     fc.assert(
-      fc.property(arbitraryPlanInput(5, { objective: 'cost', backend }), (input) => expectSameOptimum(bruteForceOptimum(input), planOrInfeasible(input))),
+      fc.property(arbitraryPlanInput(5, { objective: 'cost', backend }), (input) => expectSameOptimum(bruteForceOptimum(input), checkedPlan(input))),
       { seed: 7, numRuns: 80 },
     );
   });
@@ -45,7 +60,7 @@ describe.each(BACKENDS)('planner with the %s backend against exhaustive enumerat
 describe('interactions and the k best plans against exhaustive enumeration', () => {
   it('finds the optimum with random pairwise terms (negative ones kept), ties, pins and one to three budgets', () => {
     fc.assert(
-      fc.property(arbitraryPlanInput(6, { interactions: true }), (input) => expectSameOptimum(bruteForceOptimum(input), planOrInfeasible(input))),
+      fc.property(arbitraryPlanInput(6, { interactions: true }), (input) => expectSameOptimum(bruteForceOptimum(input), checkedPlan(input))),
       { seed: 1515, numRuns: 150 },
     );
   });
@@ -58,6 +73,10 @@ describe('interactions and the k best plans against exhaustive enumeration', () 
         try {
           plan = makePlan({ ...input, alternatives: k }, clock);
         } catch (error) {
+          if (error instanceof CoreError && error.code === 'BITPLAN_ERR_BUDGETS_DECIDE_NOTHING') {
+            expect(budgetsDecideNothing(input)).toBe(true);
+            return;
+          }
           if (!(error instanceof CoreError && error.code === 'BITPLAN_ERR_INFEASIBLE')) throw error;
           expect(all).toEqual([]);
           return;
@@ -84,7 +103,9 @@ describe('mckp against javascript-lp-solver on instances too large to enumerate'
     const inputs = fc.sample(arbitraryPlanInput(24, { backend: 'mckp' }).filter((input) => input.model.layers.length >= 12), { seed: 11, numRuns: 25 });
     for (const input of inputs) {
       const reference = planOrInfeasible({ ...input, solver: { ...input.solver, backend: 'lp-solver' } });
-      expectSameOptimum(reference === 'infeasible' ? undefined : reference, planOrInfeasible(input));
+      const planned = planOrInfeasible(input);
+      if (reference === 'decides nothing') expect(planned).toBe('decides nothing');
+      else expectSameOptimum(reference === 'infeasible' ? undefined : reference, planned);
     }
   });
 
