@@ -11,6 +11,7 @@
  * Only moves that keep every row within its capacity are returned.
  */
 import { capacityCeiling } from '../instance.js';
+import { costAtPlan } from './costAtPlan.js';
 import type { FlatInstance } from './flat.js';
 import type { FlatPair } from './pairForest.js';
 
@@ -19,20 +20,11 @@ import type { FlatPair } from './pairForest.js';
  * plan itself is not among them. `pairsOf[i]` lists the pairs on item i.
  */
 export function nearPlans(inst: FlatInstance, pairs: readonly FlatPair[], pairsOf: readonly number[][], best: Int32Array, wanted: number): Int32Array[] {
-  const { items, rows: m, start, cost, weight } = inst;
+  const { items, rows: m, start, weight } = inst;
   const used = new Float64Array(m);
   for (let i = 0; i < items; i++) for (let k = 0; k < m; k++) used[k] = used[k]! + weight[best[i]! * m + k]!;
   const room = Float64Array.from(inst.capacity, (capacity, k) => capacityCeiling(capacity) - used[k]!);
-  const termOf = (pair: FlatPair, j: number, k: number) => pair.table[(j - start[pair.a]!) * pair.width + k - start[pair.b]!]!;
-  /** Item i's own cost at option o plus its pair terms with every other item at the best plan. */
-  const partOf = (i: number, o: number) => {
-    let value = cost[o]!;
-    for (const p of pairsOf[i]!) {
-      const pair = pairs[p]!;
-      value += pair.a === i ? termOf(pair, o, best[pair.b]!) : termOf(pair, best[pair.a]!, o);
-    }
-    return value;
-  };
+  const partOf = (i: number, o: number) => costAtPlan(inst, pairs, pairsOf, best, i, o);
 
   // Every single move: its item, option, cost change and row changes.
   const moveItem: number[] = [];

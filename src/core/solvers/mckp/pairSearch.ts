@@ -33,6 +33,7 @@ import { enterNode } from './trail.js';
 import { solveDual } from './lagrangian.js';
 import { evaluateForest, forestScratch, spanningForest, type FlatPair, type PairForest } from './pairForest.js';
 import { mckpOptions, type MckpOptions } from './options.js';
+import { costAtPlan } from './costAtPlan.js';
 import { nearPlans } from './nearPlans.js';
 import { improve, isFeasible, repair } from './primal.js';
 
@@ -216,16 +217,7 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
     const choice = Int32Array.from(start0);
     const used = new Float64Array(m);
     for (let i = 0; i < items; i++) for (let k = 0; k < m; k++) used[k] = used[k]! + weight[choice[i]! * m + k]!;
-    const partOf = (i: number, o: number) => {
-      let v = cost[o]!;
-      for (const p of pairsOf[i]!) {
-        const pair = pairs[p]!;
-        v += pair.a === i
-          ? pair.table[(o - start[i]!) * pair.width + choice[pair.b]! - start[pair.b]!]!
-          : pair.table[(choice[pair.a]! - start[pair.a]!) * pair.width + o - start[i]!]!;
-      }
-      return v;
-    };
+    const partOf = (i: number, o: number) => costAtPlan(inst, pairs, pairsOf, choice, i, o);
     for (let pass = 0, moved = true; moved && pass < options.improvePasses; pass++) {
       moved = false;
       for (let i = 0; i < items; i++) {
