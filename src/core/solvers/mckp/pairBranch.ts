@@ -17,6 +17,7 @@
 import type { ChoiceInstance, SolveLimits, SolveOutcome } from '../instance.js';
 import { capacityCeiling } from '../instance.js';
 import type { MckpOptions } from './options.js';
+import { pairGroups, type PairGroups } from './pairGroups.js';
 import { paretoMerge, type MergedItem } from './paretoMerge.js';
 
 /** Floating-point tolerance of the proof, relative to the objective (as in solve.ts). */
@@ -38,21 +39,6 @@ interface Relaxation {
   combos: number[][][];
   /** The items of the largest component left too large to merge (empty: the relaxation is exact). */
   loose: number[];
-}
-
-/** Items in the largest connected group of the pair graph. */
-export function largestPairComponent(instance: ChoiceInstance): number {
-  const parent = instance.items.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  for (const pair of instance.pairs ?? []) parent[find(pair.a)] = find(pair.b);
-  const sizes = new Map<number, number>();
-  let largest = 0;
-  for (let i = 0; i < parent.length; i++) {
-    const size = (sizes.get(find(i)) ?? 0) + 1;
-    sizes.set(find(i), size);
-    largest = Math.max(largest, size);
-  }
-  return largest;
 }
 
 /** Merged components by their items, live options and costs: most stay the same from node to node. */
@@ -89,35 +75,14 @@ function mergeComponent(instance: ChoiceInstance, cache: MergeCache, group: numb
  * root's relaxation is the problem itself, one additive solve, and no other search is needed.
  * The merges are kept in `cache` for branchOverPairs' root.
  */
-export function everyComponentMerges(instance: ChoiceInstance, options: MckpOptions, cache: MergeCache, expired: () => boolean): boolean {
-  const pairs = instance.pairs ?? [];
-  const parent = instance.items.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  for (const pair of pairs) parent[find(pair.a)] = find(pair.b);
-  const groups = new Map<number, number[]>();
-  instance.items.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
+export function everyComponentMerges(instance: ChoiceInstance, graph: PairGroups, options: MckpOptions, cache: MergeCache, expired: () => boolean): boolean {
   const live = instance.items.map((item) => item.options.map((_, j) => j));
   const cost = instance.items.map((item) => item.options.map((option) => option.cost));
-  const pairsOf = new Map<number, number[]>();
-  pairs.forEach((pair, p) => pairsOf.set(find(pair.a), [...(pairsOf.get(find(pair.a)) ?? []), p]));
-  for (const [root, within] of pairsOf) {
-    if (!mergeComponent(instance, cache, groups.get(root)!, live, cost, within, options.maxMergedOptions, expired)) return false;
+  for (const group of graph.groups) {
+    if (group.pairs.length === 0) continue;
+    if (!mergeComponent(instance, cache, group.items, live, cost, group.pairs, options.maxMergedOptions, expired)) return false;
   }
   return true;
-}
-
-/** Pairs that close a cycle in the pair graph (0 when the pairs form a forest). */
-export function cycleClosingPairs(instance: ChoiceInstance): number {
-  const parent = instance.items.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  let closing = 0;
-  for (const pair of instance.pairs ?? []) {
-    const a = find(pair.a);
-    const b = find(pair.b);
-    if (a === b) closing++;
-    else parent[a] = b;
-  }
-  return closing;
 }
 
 export function branchOverPairs(
@@ -159,9 +124,7 @@ export function branchOverPairs(
   const relax = (fixed: Int32Array): Relaxation => {
     const live = items.map((item, i) => (fixed[i]! >= 0 ? [fixed[i]!] : item.options.map((_, j) => j)));
     const cost = live.map((list, i) => list.map((j) => items[i]!.options[j]!.cost));
-    // Terms with a decided item are exact on the other; components of the rest by union-find.
-    const parent = items.map((_, i) => i);
-    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+    // Terms with a decided item are exact on the other; components of the rest (pairGroups).
     const inside: number[] = [];
     pairs.forEach((pair, p) => {
       const fa = fixed[pair.a]!;
@@ -169,15 +132,7 @@ export function branchOverPairs(
       if (fa >= 0 && fb >= 0) cost[pair.a]![0]! += term(p, fa, fb);
       else if (fb >= 0) live[pair.a]!.forEach((j, n) => (cost[pair.a]![n]! += term(p, j, fb)));
       else if (fa >= 0) live[pair.b]!.forEach((k, n) => (cost[pair.b]![n]! += term(p, fa, k)));
-      else {
-        inside.push(p);
-        parent[find(pair.a)] = find(pair.b);
-      }
-    });
-    const components = new Map<number, number[]>();
-    items.forEach((_, i) => {
-      const root = find(i);
-      components.set(root, [...(components.get(root) ?? []), i]);
+      else inside.push(p);
     });
     const members: number[][] = [];
     const combos: number[][][] = [];
@@ -188,9 +143,9 @@ export function branchOverPairs(
      * One relaxed item for `group`: its Pareto-efficient combinations (paretoMerge.ts), or false
      * past the cap or the time; a cluster (`whole`: no more combinations than the cap) always merges.
      */
-    const merge = (group: number[], whole = false): boolean => {
+    const merge = (group: number[], whole = false, pairsInside?: number[]): boolean => {
       const inGroup = new Set(group);
-      const within = inside.filter((p) => inGroup.has(pairs[p]!.a) && inGroup.has(pairs[p]!.b));
+      const within = pairsInside ?? inside.filter((p) => inGroup.has(pairs[p]!.a) && inGroup.has(pairs[p]!.b));
       const item = mergeComponent(instance, merged, group, live, cost, within, whole ? Infinity : options.maxMergedOptions, whole ? () => false : () => limits.now() >= deadline);
       if (item === null) return false;
       relaxedItems.push({ options: item.options });
@@ -198,8 +153,8 @@ export function branchOverPairs(
       combos.push(item.combos);
       return true;
     };
-    for (const component of components.values()) {
-      if (merge(component)) continue;
+    for (const { items: component, pairs: within } of pairGroups(items.length, pairs, inside).groups) {
+      if (merge(component, false, within)) continue;
       const size = component.reduce((product, i) => product * live[i]!.length, 1);
       // Too large to merge whole: clusters that are (grown breadth-first over its pairs, each
       // while its combinations stay within the limit, so that each merges), each merged with the terms inside it;

@@ -14,7 +14,8 @@ import { withinCapacity, type ChoiceInstance, type SolveLimits, type SolveOutcom
 import { branchAndBound, setUpBranch, type BranchSetup } from './branchAndBound.js';
 import { runCore, searchCore } from './core.js';
 import { setUpCore } from './coreSetup.js';
-import { branchOverPairs, cycleClosingPairs, everyComponentMerges, largestPairComponent, type MergeCache } from './pairBranch.js';
+import { branchOverPairs, everyComponentMerges, type MergeCache } from './pairBranch.js';
+import { pairGroups } from './pairGroups.js';
 import { searchPlans } from './pairSearch.js';
 import { flatChoice, searchFeasible } from './feasibility.js';
 import { flatten, type FlatInstance } from './flat.js';
@@ -85,14 +86,15 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
     const settings = mckpOptions(overrides);
     const begin = limits.now();
     const left = (): SolveLimits => ({ ...limits, timeLimitMs: Math.max(0, limits.timeLimitMs - (limits.now() - begin)) });
-    if (instance.items.length <= settings.maxItemsForPairSearch || largestPairComponent(instance) > settings.maxComponentForMerging) return searchPlans(instance, limits, overrides, solveOne);
+    const graph = pairGroups(instance.items.length, instance.pairs);
+    if (instance.items.length <= settings.maxItemsForPairSearch || graph.largest > settings.maxComponentForMerging) return searchPlans(instance, limits, overrides, solveOne);
     const cache: MergeCache = new Map();
     const merged = (mergedLimits: SolveLimits) => branchOverPairs(instance, mergedLimits, (relaxed, relaxedLimits) => solveWithMckp(relaxed, relaxedLimits, overrides), settings, cache);
-    const closing = cycleClosingPairs(instance);
+    const closing = graph.cycleClosing;
     if (closing > instance.pairs.length - closing) return merged(limits);
     // Every component merged whole: the problem is additive, and merging solves it at once.
     const mergeDeadline = begin + limits.timeLimitMs * settings.forestSearchShare;
-    if (everyComponentMerges(instance, settings, cache, () => limits.now() >= mergeDeadline)) return merged(left());
+    if (everyComponentMerges(instance, graph, settings, cache, () => limits.now() >= mergeDeadline)) return merged(left());
     // Pairs that are mostly trees: the search over items with the forest bound (pairSearch.ts)
     // proves some of these that merging components does not, and the other way round. It gets a
     // share of the time first; merging gets the rest, and the better plan and the higher of the
