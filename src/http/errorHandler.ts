@@ -16,6 +16,14 @@ export function routerProblem(error: { code?: string; message: string }): HttpPr
   return invalidRequest([{ path: '(url)', message }]);
 }
 
+/** What a 415 says of the body's type, with the conversion a YAML sender needs (a common mistake: bitplan's recipes are YAML, its requests are not). */
+function unsupportedType(contentType: string | undefined): string {
+  if (!contentType) return 'the body has no Content-Type';
+  const type = contentType.split(';')[0]!.trim().toLowerCase().slice(0, 80);
+  const yaml = /yaml/.test(type) ? ' (convert the YAML to JSON first, e.g. yq -o json request.yaml)' : '';
+  return `Content-Type ${JSON.stringify(type)} is not accepted${yaml}`;
+}
+
 /**
  * Every error answer is a problem (RFC 9457): the layers' errors mapped through the catalogue,
  * Fastify's own client errors kept as 4xx, anything else a 500 whose message is replaced (it may
@@ -32,7 +40,7 @@ export function registerErrorHandler(app: FastifyInstance, bodyLimitBytes: numbe
     const fastifyError = error as { statusCode?: number; code?: string; message: string };
     const status = fastifyError.statusCode ?? 500;
     if (status === 413) return sendProblem(request, reply, httpProblem('BITPLAN_ERR_BODY_TOO_LARGE', [bodyLimitBytes]));
-    if (status === 415) return sendProblem(request, reply, httpProblem('BITPLAN_ERR_UNSUPPORTED_MEDIA_TYPE', [fastifyError.message]));
+    if (status === 415) return sendProblem(request, reply, httpProblem('BITPLAN_ERR_UNSUPPORTED_MEDIA_TYPE', [unsupportedType(request.headers['content-type'])]));
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: unparseable JSON or an empty body (FST_ERR_CTP_*) are the
       // body's; anything else (a static file path it refuses, ...) is the URL's.

@@ -106,6 +106,10 @@ describe('bad input gets problem+json', () => {
     expect(bad.body.type).toBe('/problems/invalid-request');
     const text = await http.post('/v1/plans').set('content-type', 'text/plain').send('hello').expect(415);
     expect(text.body.type).toBe('/problems/unsupported-media-type');
+    expect(text.body.detail).toBe('Content-Type "text/plain" is not accepted; send Content-Type: application/json');
+    // YAML is a 415 too (not a 400 saying it is not valid JSON), with the conversion.
+    const yaml = await http.post('/v1/plans').set('content-type', 'application/yaml').send('seed: resnet18-hawq-v3\n').expect(415);
+    expect(yaml.body.detail).toMatch(/^Content-Type "application\/yaml" is not accepted \(convert the YAML to JSON first, e\.g\. yq -o json request\.yaml\)/);
   });
 
   it('404 for an unknown seed, hardware id or route', async () => {
