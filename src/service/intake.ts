@@ -3,6 +3,7 @@ import { FrontierRequest } from '../contract/frontier.js';
 import { PlanRequest } from '../contract/request.js';
 import type { SeedStore } from './seedStore.js';
 import { checkNames } from './resolve.js';
+import { invalidRequest } from './validation/issueSink.js';
 import { parseBounded } from './validation/boundedParse.js';
 import { parseJsonBytes, type JsonScanResult } from './validation/jsonBytes.js';
 import { checkLimits, jsonBodyLimits, modelBulkFields, type Limits } from './validation/limits.js';
@@ -29,7 +30,23 @@ export function isJsonBytes(body: unknown): body is JsonBytes {
 
 /** The parsed body of a request: JSON bytes are parsed here (bounded, see scanJson). */
 function parsedBody(body: unknown, limits: Limits): unknown {
-  return isJsonBytes(body) ? parseJsonBytes(body.json, jsonBodyLimits(limits), body.scanned) : body;
+  const parsed = isJsonBytes(body) ? parseJsonBytes(body.json, jsonBodyLimits(limits), body.scanned) : body;
+  refuseSeedAnswer(parsed);
+  return parsed;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A whole GET /v1/seeds/NAME answer sent as `model` (a common first try: save the seed, edit it,
+ * send it back) would be a list of unknown fields; one 400 at `model` says to send its `.model`.
+ */
+function refuseSeedAnswer(body: unknown): void {
+  if (!isRecord(body) || !isRecord(body.model)) return;
+  const given = body.model;
+  if (given.layers !== undefined || !isRecord(given.model) || !Array.isArray(given.model.layers)) return;
+  const name = typeof given.name === 'string' ? given.name.slice(0, 64) : 'NAME';
+  throw invalidRequest([{ path: 'model', message: `this is a seed answer (GET /v1/seeds/${name}), whose descriptor is its .model: send that as model (jq '{model: .model}'), or give "seed": ${JSON.stringify(name)} to plan the seed as it is` }]);
 }
 
 /** A validated plan request within the configured limits; a 400 or 413 otherwise. */

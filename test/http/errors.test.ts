@@ -148,6 +148,16 @@ describe('bad input gets problem+json', () => {
     expect(p.detail).toMatch(/together/);
   });
 
+  it('400 at model for a whole seed answer sent as model, saying to send its .model (issue #28.3)', async () => {
+    const seed = (await http.get('/v1/seeds/resnet18-hawq-v3').expect(200)).body;
+    for (const route of ['/v1/plans', '/v1/frontiers']) {
+      const answer = await http.post(route).send({ model: seed, ...(route === '/v1/frontiers' ? { axis: 'sizeBytes' } : { budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }) }).expect(400);
+      expect(answer.body.errors).toEqual([{ path: 'model', message: expect.stringMatching(/^this is a seed answer \(GET \/v1\/seeds\/resnet18-hawq-v3\), whose descriptor is its \.model: send that as model .* "seed": "resnet18-hawq-v3"/) }]);
+    }
+    // Its .model is planned.
+    await http.post('/v1/plans').send({ model: seed.model, budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }).expect(200);
+  });
+
   it('422 budgets-decide-nothing when the candidates leave a relative budget no range (issue #28.4)', async () => {
     // HAWQ-V3's ResNet18 layers allow int4/int4 and int8/int8: asking for int4/int8 leaves each layer int8/int8 alone.
     const refused = await problem({ seed: 'resnet18-hawq-v3', candidates: ['int4/int8', 'int8/int8'], budgets: [{ metric: 'bops', fraction: 0.25 }] }, 422);
