@@ -14,6 +14,8 @@ export interface PoolOptions {
   graceMs: number;
   /** Heap of each solver thread in MiB: a request that needs more fails alone (BITPLAN_ERR_OUT_OF_MEMORY). */
   threadMemoryMb: number;
+  /** Nice value of each solver thread (Linux; see priority.ts); 0 leaves them at the process's. */
+  threadNice?: number;
 }
 
 /** Milliseconds a solve may run past its own time limit (describing and rendering a large plan after the solver stops) before its thread is replaced and the request answered 503. */
@@ -55,8 +57,8 @@ interface Slot {
  */
 export class SolverPool implements TaskRunner {
   /** The pool the configuration asks for (SOLVER_THREADS, MAX_QUEUE, SOLVER_THREAD_MEMORY_MB). */
-  static fromConfig(config: Pick<Config, 'SOLVER_THREADS' | 'MAX_QUEUE' | 'SOLVER_THREAD_MEMORY_MB'>): SolverPool {
-    return new SolverPool({ workers: config.SOLVER_THREADS, maxQueue: config.MAX_QUEUE, graceMs: OVERRUN_GRACE_MS, threadMemoryMb: config.SOLVER_THREAD_MEMORY_MB });
+  static fromConfig(config: Pick<Config, 'SOLVER_THREADS' | 'MAX_QUEUE' | 'SOLVER_THREAD_MEMORY_MB' | 'SOLVER_THREAD_NICE'>): SolverPool {
+    return new SolverPool({ workers: config.SOLVER_THREADS, maxQueue: config.MAX_QUEUE, graceMs: OVERRUN_GRACE_MS, threadMemoryMb: config.SOLVER_THREAD_MEMORY_MB, threadNice: config.SOLVER_THREAD_NICE });
   }
 
   private readonly slots: Slot[] = [];
@@ -72,9 +74,10 @@ export class SolverPool implements TaskRunner {
     // From TypeScript sources (development, tests) a bootstrap registers tsx; a build runs worker.js.
     const fromSource = import.meta.url.endsWith('.ts');
     const resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: this.options.threadMemoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+    const nice = this.options.threadNice ?? 0;
     const worker = fromSource
-      ? new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href }, resourceLimits })
-      : new Worker(new URL('./worker.js', import.meta.url), { resourceLimits });
+      ? new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href, nice }, resourceLimits })
+      : new Worker(new URL('./worker.js', import.meta.url), { workerData: { nice }, resourceLimits });
     worker.on('message', (message: ResultMessage | StartedMessage) => ('started' in message ? this.started(worker, message) : this.settle(worker, message)));
     worker.on('error', (error) => this.fail(worker, error));
     return worker;

@@ -2,22 +2,19 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /**
- * The nice value of a solver thread: the event loop (nice 0) then wins a core from the solvers
- * whenever it has work, so /healthz and small requests are answered while every thread solves
- * (the Linux scheduler gives nice 0 about nine times the share of nice 10).
+ * Lowers the calling thread's scheduling priority to `nice` (SOLVER_THREAD_NICE): the event loop
+ * (nice 0) then wins a core from the solvers whenever it has work, so /healthz and small requests
+ * are answered while every thread solves (Linux gives nice 0 about three times the share of nice
+ * 5, nine times that of nice 10). On Linux a nice value belongs to a thread, named by its id
+ * (/proc/thread-self); elsewhere, or where it is refused, the thread keeps the process's priority
+ * (a solve then only yields less readily, never answers otherwise).
  */
-export const SOLVER_THREAD_NICE = 10;
-
-/**
- * Lowers the calling thread's scheduling priority to SOLVER_THREAD_NICE. On Linux a nice value
- * belongs to a thread, named by its id (/proc/thread-self); elsewhere, or where it is refused, the
- * thread keeps the process's priority (a solve is then only slower to yield, never wrong).
- */
-export function lowerThisThreadsPriority(): boolean {
+export function lowerThisThreadsPriority(nice: number): boolean {
+  if (nice <= 0) return false;
   try {
     const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (!Number.isInteger(threadId) || threadId <= 0) return false;
-    setPriority(threadId, SOLVER_THREAD_NICE);
+    setPriority(threadId, nice);
     return true;
   } catch {
     return false;

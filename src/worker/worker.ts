@@ -1,11 +1,11 @@
 // A solver worker: runs plans and frontiers off the service's event loop.
-import { parentPort, type Transferable } from 'node:worker_threads';
+import { parentPort, workerData, type Transferable } from 'node:worker_threads';
 import { loadSeedStore } from '../service/seedStore.js';
 import { lowerThisThreadsPriority } from './priority.js';
 import { resultMessage, toWire, type ResultMessage, type StartedMessage, type TaskMessage } from './messages.js';
 import { runTask } from '../service/task.js';
 
-lowerThisThreadsPriority();
+lowerThisThreadsPriority((workerData as { nice?: number } | null)?.nice ?? 0);
 const seeds = loadSeedStore();
 parentPort!.on('message', ({ id, task }: TaskMessage) => {
   parentPort!.postMessage({ id, started: true } satisfies StartedMessage);

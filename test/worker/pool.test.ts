@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { loadSeedStore } from '../../src/service/seedStore.js';
@@ -83,5 +84,29 @@ describe('which queued task a free thread takes', () => {
       steps++;
     }
     expect(steps).toBe(4);
+  });
+});
+
+describe('solver threads yield the cores to the event loop', () => {
+  /** The nice values of this process's threads (Linux: /proc/self/task/<id>/stat, field 19). */
+  const threadNices = () =>
+    readdirSync('/proc/self/task').map((id) => {
+      const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+
+  it.runIf(process.platform === 'linux')('runs each solver thread at SOLVER_THREAD_NICE, the event loop at the process priority', async () => {
+    const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_THREADS: 2, SOLVER_THREAD_NICE: 7 });
+    try {
+      const seeds = loadSeedStore();
+      const small = planTask({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }, 'json', DEFAULT_CONFIG, seeds);
+      // Both threads have started once each has answered a task.
+      await Promise.all([pool.run(small.task, small.timeLimitMs), pool.run(small.task, small.timeLimitMs)]);
+      const nices = threadNices();
+      expect(nices.filter((nice) => nice === 7)).toHaveLength(2);
+      expect(nices[0]).toBe(0);
+    } finally {
+      await pool.close();
+    }
   });
 });
