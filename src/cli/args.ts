@@ -6,6 +6,8 @@ import { CliError, EXIT_ERROR } from './errors.js';
 export const USAGE = `usage:
   bitplan plan     (--seed NAME | --model FILE.json) [options]
   bitplan frontier (--seed NAME | --model FILE.json) --axis METRIC [options]
+  bitplan describe CHECKPOINT [--out FILE.json]   a descriptor from a .safetensors, its
+                             index.json or a .gguf file (headers only; bitplan describe --help)
 
 options:
   --hardware ID|FILE.json    built-in profile id (nvidia-t4, nvidia-h100, ...) or a profile file

@@ -4,6 +4,7 @@
  */
 import { loadSeedStore } from '../service/seedStore.js';
 import { parseCommandLine, USAGE } from './args.js';
+import { describeCommand } from './commands/describe.js';
 import { frontierCommand } from './commands/frontier.js';
 import { planCommand } from './commands/plan.js';
 import { CliError, EXIT_ERROR, EXIT_PLAN } from './errors.js';
@@ -12,6 +13,7 @@ import { localRunner, serverRunner } from './runner.js';
 export { EXIT_ERROR, EXIT_INFEASIBLE, EXIT_PLAN } from './errors.js';
 
 export async function main(argv: string[], print: (text: string) => void = console.log): Promise<number> {
+  if (argv[0] === 'describe') return describeCommand(argv.slice(1), print);
   const line = parseCommandLine(argv);
   if (!line) {
     print(USAGE);

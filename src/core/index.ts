@@ -25,3 +25,5 @@ export { checkpointOf, findRuntime, RUNTIME_TARGETS, type ResolvedTarget, type R
 export type { CheckpointRules, SchemeRule } from './targets/checkpoints.js';
 export type { FusionGroup } from './targets/fusion.js';
 export type { EvidencePolicy } from './sensitivity/evidence.js';
+export { describeTensorTable, type DescribedCheckpoint } from './checkpoints/describeTensorTable.js';
+export type { CheckpointTensor, TensorTable } from './checkpoints/tensorTable.js';

@@ -4,29 +4,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EXIT_ERROR, EXIT_INFEASIBLE, EXIT_PLAN, run } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_ERROR, EXIT_INFEASIBLE, EXIT_PLAN } from '../../src/cli/main.js';
 import { Frontier } from '../../src/contract/frontier.js';
 import { Plan } from '../../src/contract/plan.js';
 import { loadSeedStore } from '../../src/service/seedStore.js';
 import { startListening } from '../support/app.js';
 import { readTensorTypeFile } from '../support/llamaCppGrammar.js';
+import { cli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bitplan-cli-'));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((text: string) => void out.push(text));
-  const error = vi.spyOn(console, 'error').mockImplementation((text: string) => void err.push(text));
-  try {
-    const code = await run(args);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe('bitplan CLI, in-process', () => {
   it('plans, prints a summary table and writes the plan with --out; exit 0', async () => {
