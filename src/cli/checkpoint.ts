@@ -2,6 +2,13 @@ import { closeSync, openSync, readFileSync, readSync, statSync, existsSync, read
 import { basename, dirname, join } from 'node:path';
 import type { CheckpointTensor, TensorTable } from '../core/index.js';
 import { CliError, EXIT_ERROR } from './errors.js';
+import type { TensorBytes } from './weightStats.js';
+
+/** A tensor of a file on disk: what the header says, and where its bytes are. */
+export type LocatedTensor = CheckpointTensor & { bytes: TensorBytes };
+
+/** A checkpoint's tensor table with each tensor's bytes located. */
+export type LocatedTable = Omit<TensorTable, 'tensors'> & { tensors: LocatedTensor[] };
 
 /** A safetensors header larger than this is not one (the format caps it at 100 MB). */
 const HEADER_BYTES_MAX = 100_000_000;
@@ -11,7 +18,7 @@ const HEADER_BYTES_MAX = 100_000_000;
  * model.safetensors.index.json and its shards, a .gguf file, or a directory holding one of them.
  * A config.json beside safetensors gives the model's name and its experts per token.
  */
-export async function readTensorTable(path: string): Promise<TensorTable> {
+export async function readTensorTable(path: string): Promise<LocatedTable> {
   if (!existsSync(path)) throw new CliError(`describe: ${path} does not exist`, EXIT_ERROR);
   if (statSync(path).isDirectory()) return readTensorTable(checkpointIn(path));
   if (path.endsWith('.gguf') || startsWith(path, 'GGUF')) return readGguf(path);
@@ -45,7 +52,7 @@ function startsWith(path: string, magic: string): boolean {
  * JSON of {name: {dtype, shape, data_offsets}} (https://huggingface.co/docs/safetensors/index;
  * read here rather than with a package because the npm readers fetch from the Hugging Face Hub).
  */
-export function safetensorsTensors(path: string): CheckpointTensor[] {
+export function safetensorsTensors(path: string): LocatedTensor[] {
   const file = openSync(path, 'r');
   try {
     const size = Buffer.alloc(8);
@@ -54,7 +61,7 @@ export function safetensorsTensors(path: string): CheckpointTensor[] {
     if (length < 2 || length > HEADER_BYTES_MAX || length > statSync(path).size - 8) throw new CliError(`describe: ${path} is not a safetensors file (its first 8 bytes give a header of ${length} bytes)`, EXIT_ERROR);
     const header = Buffer.alloc(length);
     readSync(file, header, 0, length, 8);
-    let entries: Record<string, { dtype?: unknown; shape?: unknown }>;
+    let entries: Record<string, { dtype?: unknown; shape?: unknown; data_offsets?: unknown }>;
     try {
       entries = JSON.parse(header.toString('utf8'));
     } catch (error) {
@@ -66,7 +73,8 @@ export function safetensorsTensors(path: string): CheckpointTensor[] {
         if (typeof entry?.dtype !== 'string' || !Array.isArray(entry.shape) || !entry.shape.every((n) => Number.isSafeInteger(n) && n >= 0)) {
           throw new CliError(`describe: ${path}: tensor ${JSON.stringify(name).slice(0, 80)} has no dtype or shape in the header`, EXIT_ERROR);
         }
-        return { name, dtype: entry.dtype, shape: entry.shape as number[] };
+        const [begin, end] = Array.isArray(entry.data_offsets) ? (entry.data_offsets as number[]) : [0, 0];
+        return { name, dtype: entry.dtype, shape: entry.shape as number[], bytes: { file: path, start: 8 + length + begin!, end: 8 + length + end!, dtype: entry.dtype } };
       });
   } finally {
     closeSync(file);
@@ -74,7 +82,7 @@ export function safetensorsTensors(path: string): CheckpointTensor[] {
 }
 
 /** The tensors of every shard a model.safetensors.index.json names (its weight_map), each shard's header read once. */
-function shardedTensors(indexPath: string): CheckpointTensor[] {
+function shardedTensors(indexPath: string): LocatedTensor[] {
   let index: { weight_map?: Record<string, string> };
   try {
     index = JSON.parse(readFileSync(indexPath, 'utf8'));
@@ -105,7 +113,7 @@ function readConfig(directory: string): Pick<TensorTable, 'expertsPerToken' | 'e
 }
 
 /** A GGUF file's tensor table and metadata, read by @huggingface/gguf (the header only). */
-async function readGguf(path: string): Promise<TensorTable> {
+async function readGguf(path: string): Promise<LocatedTable> {
   const { gguf, GGMLQuantizationType } = await import('@huggingface/gguf');
   let parsed;
   try {
@@ -126,7 +134,14 @@ async function readGguf(path: string): Promise<TensorTable> {
   return {
     layout: 'gguf',
     name,
-    tensors: parsed.tensorInfos.map((info) => ({ name: info.name, shape: info.shape.map(Number), dtype: GGMLQuantizationType[info.dtype] ?? String(info.dtype) })),
+    tensors: parsed.tensorInfos.map((info) => {
+      const dtype = GGMLQuantizationType[info.dtype] ?? String(info.dtype);
+      const shape = info.shape.map(Number);
+      const start = Number(parsed.tensorDataOffset + info.offset);
+      // Bytes are known for the float types only (the rest are blocks of quantized values).
+      const width = dtype === 'F32' ? 4 : dtype === 'F16' || dtype === 'BF16' ? 2 : 0;
+      return { name: info.name, shape, dtype, bytes: { file: path, start, end: start + width * shape.reduce((product, n) => product * n, 1), dtype } };
+    }),
     ...(expertsPerToken ? { expertsPerToken } : {}),
     ...(experts ? { experts } : {}),
   };

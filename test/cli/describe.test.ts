@@ -144,6 +144,26 @@ describe('bitplan describe CHECKPOINT (issue #29.4)', () => {
     expect(model.unplanned!.tensors).toEqual(['blk.0.attn_norm.weight', 'blk.0.ffn_gate_inp.weight']);
   });
 
+  it('--weight-stats streams each float weight once and fills absMax, rms and channels', async () => {
+    // q_proj of 2 rows x 4: values whose absMax and rms are exact in every dtype.
+    const q = { name: 'model.layers.0.self_attn.q_proj.weight', shape: [2, 4], values: [0.5, -0.25, 1, 0, -2, 0.5, 0.25, 0] };
+    const expected = { absMax: 2, rms: Math.sqrt((0.25 + 0.0625 + 1 + 4 + 0.25 + 0.0625) / 8), count: 8, granularity: 'per-channel', channels: 2 };
+    for (const dtype of ['BF16', 'F16', 'F32'] as const) {
+      const path = join(dir, `stats-${dtype}.safetensors`);
+      writeSafetensors(path, [q, { name: 'model.layers.0.self_attn.k_proj.weight', shape: [2, 4], values: [3, 0, 0, 0, 0, 0, 0, 0] }], dtype);
+      const { code, out, err } = await cli('describe', path, '--weight-stats');
+      expect(code, err).toBe(EXIT_PLAN);
+      const layers = byName(ModelDescriptor.parse(JSON.parse(out)).layers as Layer[]);
+      expect(layers.get('model.layers.0.self_attn.q_proj')!.sensitivity!.weightStats, dtype).toEqual(expected);
+      expect(layers.get('model.layers.0.self_attn.k_proj')!.sensitivity!.weightStats).toMatchObject({ absMax: 3, rms: 3 / Math.sqrt(8) });
+    }
+    // GGUF: ggml order [in, out], the data after the aligned header.
+    const gguf = join(dir, 'stats.gguf');
+    writeGguf(gguf, { 'general.architecture': 'llama' }, [{ name: 'blk.0.attn_q.weight', shape: [4, 2], values: q.values }], 'F32');
+    const fromGguf = await cli('describe', gguf, '--weight-stats');
+    expect(byName(JSON.parse(fromGguf.out).layers).get('blk.0.attn_q')!.sensitivity!.weightStats).toEqual(expected);
+  });
+
   it('says what is wrong with a path that holds no checkpoint it can read', async () => {
     const notOne = join(dir, 'not-one.safetensors');
     writeFileSync(notOne, 'hello, not a checkpoint');

@@ -14,6 +14,29 @@ export interface TensorSpec {
   name: string;
   /** PyTorch order for safetensors, ggml order (ne[0] first) for GGUF. */
   shape: number[];
+  /** The values, in storage order (zeros when not given); exactly representable in the dtype. */
+  values?: number[];
+}
+
+/** The bytes of `tensor` in `dtype`, little-endian. */
+function encode(tensor: TensorSpec, dtype: 'F32' | 'F16' | 'BF16'): Buffer {
+  const count = tensor.shape.reduce((product, n) => product * n, 1);
+  const floats = new Float32Array(count);
+  if (tensor.values) floats.set(tensor.values);
+  if (dtype === 'F32') return Buffer.from(floats.buffer);
+  const bits = new Uint32Array(floats.buffer);
+  const out = Buffer.alloc(2 * count);
+  for (let i = 0; i < count; i++) out.writeUInt16LE(dtype === 'BF16' ? bits[i]! >>> 16 : half(floats[i]!), 2 * i);
+  return out;
+}
+
+/** IEEE half bits of a normal value (or 0) that half precision holds exactly. */
+function half(value: number): number {
+  if (value === 0) return 0;
+  const sign = value < 0 ? 0x8000 : 0;
+  const exponent = Math.floor(Math.log2(Math.abs(value)));
+  const fraction = Math.round((Math.abs(value) / 2 ** exponent - 1) * 1024);
+  return sign | ((exponent + 15) << 10) | fraction;
 }
 
 const BYTES = { F32: 4, F16: 2, BF16: 2 } as const;
@@ -21,16 +44,18 @@ const BYTES = { F32: 4, F16: 2, BF16: 2 } as const;
 export function writeSafetensors(path: string, tensors: TensorSpec[], dtype: keyof typeof BYTES = 'BF16'): void {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
+  const data: Buffer[] = [];
   for (const tensor of tensors) {
-    const size = tensor.shape.reduce((product, n) => product * n, 1) * BYTES[dtype];
-    header[tensor.name] = { dtype, shape: tensor.shape, data_offsets: [offset, offset + size] };
-    offset += size;
+    const bytes = encode(tensor, dtype);
+    header[tensor.name] = { dtype, shape: tensor.shape, data_offsets: [offset, offset + bytes.length] };
+    data.push(bytes);
+    offset += bytes.length;
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8);
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(json.length));
-  writeFileSync(path, Buffer.concat([length, Buffer.from(json), Buffer.alloc(offset)]));
+  writeFileSync(path, Buffer.concat([length, Buffer.from(json), ...data]));
 }
 
 /** GGUF metadata value types (gguf.md): the ones these files use. */
@@ -61,19 +86,21 @@ export function writeGguf(path: string, metadata: Record<string, string | number
     }
   }
   let offset = 0;
-  const bytes = dtype === 'F32' ? 4 : 2;
+  const data: Buffer[] = [];
   for (const tensor of tensors) {
     text(tensor.name);
     u32(tensor.shape.length);
     for (const n of tensor.shape) u64(n);
     u32(GGML_TYPE[dtype]);
     u64(offset);
-    const size = tensor.shape.reduce((product, n) => product * n, 1) * bytes;
-    offset += Math.ceil(size / alignment) * alignment;
+    const bytes = encode(tensor, dtype);
+    const padded = Math.ceil(bytes.length / alignment) * alignment;
+    data.push(bytes, Buffer.alloc(padded - bytes.length));
+    offset += padded;
   }
   const head = Buffer.concat(parts);
   const padding = Buffer.alloc((alignment - (head.length % alignment)) % alignment);
-  writeFileSync(path, Buffer.concat([head, padding, Buffer.alloc(offset)]));
+  writeFileSync(path, Buffer.concat([head, padding, ...data]));
 }
 
 /** A Llama-style decoder's tensors in Hugging Face names and PyTorch order (grouped-query attention, untied head). */
