@@ -61,10 +61,11 @@ export function writeSafetensors(path: string, tensors: TensorSpec[], dtype: key
 /** GGUF metadata value types (gguf.md): the ones these files use. */
 const UINT32 = 4;
 const STRING = 8;
+const ARRAY = 9;
 /** ggml tensor types (ggml.h): F32 = 0, F16 = 1. */
 const GGML_TYPE = { F32: 0, F16: 1 } as const;
 
-export function writeGguf(path: string, metadata: Record<string, string | number>, tensors: TensorSpec[], dtype: keyof typeof GGML_TYPE = 'F16'): void {
+export function writeGguf(path: string, metadata: Record<string, string | number | string[]>, tensors: TensorSpec[], dtype: keyof typeof GGML_TYPE = 'F16'): void {
   const parts: Buffer[] = [];
   const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); parts.push(b); };
   const u64 = (n: number) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); parts.push(b); };
@@ -77,7 +78,13 @@ export function writeGguf(path: string, metadata: Record<string, string | number
   u64(entries.length);
   for (const [key, value] of entries) {
     text(key);
-    if (typeof value === 'string') {
+    if (Array.isArray(value)) {
+      // An array of strings (a tokenizer's vocabulary): item type, count, items.
+      u32(ARRAY);
+      u32(STRING);
+      u64(value.length);
+      for (const item of value) text(item);
+    } else if (typeof value === 'string') {
       u32(STRING);
       text(value);
     } else {

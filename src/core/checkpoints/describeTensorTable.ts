@@ -117,7 +117,21 @@ function compareGraphOrder(x: (number | string)[], y: (number | string)[]): numb
   for (let i = 0; i < x.length; i++) {
     const a = x[i]!;
     const b = y[i]!;
-    if (a !== b) return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), 'en', { numeric: true });
+    if (a !== b) return typeof a === 'number' && typeof b === 'number' ? a - b : naturalOrder(String(a), String(b));
   }
   return 0;
+}
+
+/** Names compared piece by piece, runs of digits as numbers and the rest by code unit (no locale: the Python package orders the same). */
+function naturalOrder(x: string, y: string): number {
+  const pieces = (text: string) => text.split(/(\d+)/);
+  const a = pieces(x);
+  const b = pieces(y);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    // split() puts digits at odd indices.
+    if (i % 2 === 1) return Number(a[i]) - Number(b[i]) || (a[i]! < b[i]! ? -1 : 1);
+    return a[i]! < b[i]! ? -1 : 1;
+  }
+  return a.length - b.length;
 }
