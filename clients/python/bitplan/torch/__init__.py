@@ -8,6 +8,7 @@
     descriptor = bt.evidence(descriptor, traces=traces, errors=errors)
     # or measured loss changes, and pairwise interactions among the most sensitive layers:
     #   deltas = bt.loss_deltas(model, loss, batches, formats)
+    #   deltas = bt.noise_sensitivities(model, loss, batches, formats)   # O(layers), not O(layers x formats)
     #   pairs = bt.pair_deltas(model, loss, batches, ["int2", "int3", "int4"], top=4 * layers)
     #   descriptor = bt.evidence(descriptor, deltas=deltas, interactions=pairs)
     plan = bitplan.Client().plan(model=descriptor, candidates=["int2", "int3", "int4", "int8"],
@@ -28,7 +29,8 @@ casts. Any other format needs `quantizer(weight, format) -> tensor`, which every
 takes. Long measurements show progress on stderr (`progress=False` turns it off).
 
 Modules by concern: layers (what is planned), macs (counting operations), describe,
-quantizers, losses, measurements (traces, loss and pair deltas), evidence, progress.
+quantizers, losses, measurements (traces, loss and pair deltas), noise (loss changes from one
+noise measurement per layer, the linearity theorem), evidence, progress.
 """
 
 from .describe import describe
@@ -36,6 +38,7 @@ from .evidence import evidence
 from .layers import QUANTIZABLE, WIDE_FLOATS, WeightSlot, planned_weights, quantizable_layers
 from .losses import LossFn, kl_to_float, supervised
 from .measurements import hutchinson_traces, loss_deltas, pair_deltas
+from .noise import noise_sensitivities, relative_errors
 from .quantizers import Quantizer, quantize_tensor, quantize_weights, weight_errors, weight_format
 
 __all__ = [
@@ -49,11 +52,13 @@ __all__ = [
     "hutchinson_traces",
     "kl_to_float",
     "loss_deltas",
+    "noise_sensitivities",
     "pair_deltas",
     "planned_weights",
     "quantizable_layers",
     "quantize_tensor",
     "quantize_weights",
+    "relative_errors",
     "supervised",
     "weight_errors",
     "weight_format",

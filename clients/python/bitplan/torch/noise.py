@@ -1,0 +1,136 @@
+"""Loss changes predicted from one noise measurement per layer (the linearity theorem).
+
+Malinovskii et al. 2024, "Pushing the Limits of Large Language Model Quantization via the
+Linearity Theorem" (HIGGS, https://arxiv.org/abs/2411.17525): at small errors the loss change
+of quantizing layer l is close to alpha_l * t_l, where t_l = ||Q(W_l) - W_l||^2 / ||W_l||^2 is
+the layer's relative squared weight error. alpha_l is measured once per layer by adding Gaussian
+noise of a few relative magnitudes to that layer alone; t_l of every format comes from the
+weights alone. So every candidate gets a loss change at O(layers) evaluations of the model
+instead of loss_deltas' O(layers x formats). The assumption is additivity at small errors: the
+prediction is worst for 2-bit formats (relative errors of 0.1 and more), where the loss is far
+from linear in the error.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+import torch
+from torch import nn
+
+from .layers import owners, planned_weights
+from .losses import LossFn
+from .progress import Meter, Progress
+from .quantizers import Quantizer, rounded, weight_format
+
+#: Relative squared errors above this are not used as noise magnitudes: past it the loss is
+#: seldom linear in the error (2-bit grids reach 0.1-0.3).
+LINEAR_RANGE_MAX = 0.05
+
+
+def relative_errors(model: nn.Module, formats: Sequence[str], quantizer: Optional[Quantizer] = None, layers: Optional[Iterable[str]] = None) -> Dict[str, Dict[str, float]]:
+    """Per layer and weight format, t = ||Q(W) - W||^2 / ||W||^2 from the weights alone."""
+    chosen = set(layers) if layers is not None else None
+    slots = planned_weights(model)
+    owner = owners(slots)
+    out: Dict[str, Dict[str, float]] = {}
+    for slot in slots:
+        if owner[slot.name] != slot.name or (chosen is not None and slot.name not in chosen):
+            continue
+        weight = slot.weight.detach().to(torch.float64)
+        norm = float((weight**2).sum())
+        out[slot.name] = {f: (float(((rounded(slot, slot.weight.detach(), weight_format(f), quantizer).to(torch.float64) - weight) ** 2).sum()) / norm if norm > 0 else 0.0) for f in formats}
+    return out
+
+
+def _magnitudes(errors: Dict[str, float], count: int) -> List[float]:
+    """Noise magnitudes spanning the layer's formats' relative errors within the linear range."""
+    positive = sorted(t for t in errors.values() if t > 0)
+    if not positive:
+        return [1e-4] * count
+    low, high = positive[0], min(positive[-1], LINEAR_RANGE_MAX)
+    low = min(low, high)
+    if count == 1 or high <= low:
+        return [math.sqrt(low * high)] * count
+    return [low * (high / low) ** (i / (count - 1)) for i in range(count)]
+
+
+def noise_sensitivities(
+    model: nn.Module,
+    loss_fn: LossFn,
+    batches: Sequence[Any],
+    formats: Sequence[str],
+    magnitudes: Optional[Sequence[float]] = None,
+    points: int = 3,
+    quantizer: Optional[Quantizer] = None,
+    layers: Optional[Iterable[str]] = None,
+    seed: int = 0,
+    progress: Progress = True,
+) -> Dict[str, Dict[str, Dict[str, float]]]:
+    """Per layer and weight format, the loss change predicted by the linearity theorem: alpha_l
+    (the loss increase per unit of relative squared weight error, fitted through the origin to
+    `points` noise injections into that layer alone) times the format's relative error t.
+
+    Noise magnitudes (relative squared errors) are `magnitudes` when given, else `points` values
+    spread geometrically over the layer's own formats' relative errors, capped at
+    LINEAR_RANGE_MAX. Each injection is Gaussian with variance t ||W||^2 / n, the realized
+    relative error is the one fitted, and every batch is paired with the unquantized loss.
+
+    Returns loss_deltas' shape, {layer: {format: {"delta", "stderr", "alpha", "alphaStdErr",
+    "relativeError"}}}, so that evidence(descriptor, deltas=...) takes it; stderr is alpha's
+    standard error (from the fit's residuals and the batches' spread) times t.
+    """
+    errors = relative_errors(model, formats, quantizer, layers)
+    slots = {slot.name: slot for slot in planned_weights(model)}
+    generator = torch.Generator().manual_seed(seed)
+    was_training = model.training
+    model.eval()
+    result: Dict[str, Dict[str, Dict[str, float]]] = {}
+    meter = Meter(len(errors) * (len(magnitudes) if magnitudes else points), "noise_sensitivities", progress)
+    try:
+        with torch.no_grad():
+            base = [float(loss_fn(model, batch)) for batch in batches]
+            for name, layer_errors in errors.items():
+                slot = slots[name]
+                original = slot.weight.detach().clone()
+                norm = float((original.to(torch.float64) ** 2).sum())
+                fitted_t: List[float] = []
+                fitted_d: List[float] = []
+                spreads: List[float] = []
+                for target in magnitudes or _magnitudes(layer_errors, points):
+                    sigma = math.sqrt(target * norm / original.numel()) if norm > 0 else target
+                    noise = torch.randn(original.shape, generator=generator, dtype=torch.float64) * sigma
+                    slot.weight.copy_((original.to(torch.float64) + noise).to(original.dtype))
+                    realized = float(((slot.weight.detach().to(torch.float64) - original.to(torch.float64)) ** 2).sum()) / norm if norm > 0 else 0.0
+                    differences = [float(loss_fn(model, batch)) - b for batch, b in zip(batches, base)]
+                    mean = sum(differences) / len(differences)
+                    fitted_t.append(realized)
+                    fitted_d.append(mean)
+                    if len(differences) > 1:
+                        variance = sum((d - mean) ** 2 for d in differences) / (len(differences) - 1)
+                        spreads.append(variance / len(differences))
+                    meter.update()
+                slot.weight.copy_(original)
+                alpha, alpha_stderr = _through_origin(fitted_t, fitted_d, spreads)
+                result[name] = {
+                    f: {"delta": alpha * t, "stderr": alpha_stderr * t, "alpha": alpha, "alphaStdErr": alpha_stderr, "relativeError": t}
+                    for f, t in layer_errors.items()
+                }
+    finally:
+        meter.close()
+        model.train(was_training)
+    return result
+
+
+def _through_origin(t: List[float], d: List[float], spreads: List[float]):
+    """alpha = sum(t d) / sum(t^2) and its standard error: from the residuals when there are
+    two points or more, never below what the batches' own spread gives."""
+    tt = sum(x * x for x in t)
+    if tt <= 0:
+        return 0.0, math.inf
+    alpha = sum(x * y for x, y in zip(t, d)) / tt
+    residual = math.sqrt(sum((y - alpha * x) ** 2 for x, y in zip(t, d)) / (len(t) - 1) / tt) if len(t) > 1 else math.inf
+    # Each point's own noise (the batches' spread of its mean) through the fit's weights t / sum(t^2).
+    batch = math.sqrt(sum(x * x * s for x, s in zip(t, spreads)) / (tt * tt)) if len(spreads) == len(t) else 0.0
+    return alpha, max(residual, batch) if math.isfinite(residual) else batch if batch > 0 else math.inf
