@@ -131,8 +131,12 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
     timer = time.perf_counter()
     deltas = bt.loss_deltas(model, loss_fn, batches, FORMATS)
     deltas_s = time.perf_counter() - timer
+    timer = time.perf_counter()
+    noise = bt.noise_sensitivities(model, loss_fn, batches, FORMATS, seed=seed, progress=False)
+    noise_s = time.perf_counter() - timer
     hessian = bt.evidence(descriptor, traces=traces, errors=errors)
     measured = bt.evidence(descriptor, deltas=deltas)
+    linear = bt.evidence(descriptor, deltas=noise)
     params = {layer["name"]: layer["params"] for layer in descriptor["layers"]}
     measured_s = time.perf_counter() - started - trained_s
 
@@ -142,8 +146,9 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
         rows.append({"method": f"uniform {width}", "budget": float(BITS[width]), "bits": float(BITS[width]), **evaluate(bt.quantize_weights(model, uniform), test)})
     rng = random.Random(seed)
     warnings: Dict[str, List[str]] = {}
+    prediction: Dict[str, List[Dict[str, float]]] = {}
     for budget in args.budgets:
-        for method, described in (("plan, Hessian", hessian), ("plan, loss deltas", measured)):
+        for method, described in (("plan, Hessian", hessian), ("plan, loss deltas", measured), ("plan, noise sensitivities", linear)):
             plan = client.plan(model=described, candidates=FORMATS, budgets=[{"metric": "avgBits", "max": budget}])
             assert plan["status"] == "optimal", plan["status"]
             chosen = bitplan.choice(plan)
@@ -153,6 +158,13 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
             rows.append({"method": method, "budget": budget, "bits": bits, "assignment": chosen, **evaluate(bt.quantize_weights(model, plan), test)})
         randoms = [random_allocation(params, budget, rng) for _ in range(args.random)]
         scores = [evaluate(bt.quantize_weights(model, r), test) for r in randoms]
+        # How well each evidence predicts a whole plan's calibration loss change (summed over layers).
+        base_loss = evaluate(model, calibration)["loss"]
+        for allocation in randoms:
+            real = evaluate(bt.quantize_weights(model, allocation), calibration)["loss"] - base_loss
+            for kind, measured_deltas in (("loss deltas", deltas), ("noise sensitivities", noise)):
+                predicted = sum(measured_deltas[layer][width]["delta"] for layer, width in allocation.items())
+                prediction.setdefault(kind, []).append({"budget": budget, "real": real, "predicted": predicted})
         rows.append({
             "method": f"random x{args.random}",
             "budget": budget,
@@ -173,7 +185,8 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
         "warnings": warnings,
         "traces": traces,
         "negativeLossDeltas": noisy,
-        "seconds": {"train": trained_s, "evidence": measured_s, "traces x errors": traces_s, "loss deltas": deltas_s, "pairs": pair_s, "total": time.perf_counter() - started},
+        "prediction": prediction,
+        "seconds": {"train": trained_s, "evidence": measured_s, "traces x errors": traces_s, "loss deltas": deltas_s, "noise sensitivities": noise_s, "pairs": pair_s, "total": time.perf_counter() - started},
     }
 
 
@@ -274,10 +287,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         relative = {layer: t["stderr"] / abs(t["trace"]) if t["trace"] else math.inf for layer, t in result["traces"].items()}
         noisiest = max(relative, key=relative.get)
         print(
-            f"seed {result['seed']}: {result['seconds']['total']:.0f} s (traces x errors {result['seconds']['traces x errors']:.1f} s, loss deltas {result['seconds']['loss deltas']:.1f} s, pairs {result['seconds']['pairs']:.0f} s); {result['negativeLossDeltas']} negative measured loss changes; "
+            f"seed {result['seed']}: {result['seconds']['total']:.0f} s (traces x errors {result['seconds']['traces x errors']:.1f} s, loss deltas {result['seconds']['loss deltas']:.1f} s, noise sensitivities {result['seconds']['noise sensitivities']:.1f} s, pairs {result['seconds']['pairs']:.0f} s); {result['negativeLossDeltas']} negative measured loss changes; "
             f"noisiest trace {noisiest}, relative standard error {relative[noisiest]:.2f} after {result['traces'][noisiest]['samples']} samples; "
             f"{sum(1 for t in result['traces'].values() if not t.get('converged', True))} of {len(result['traces'])} traces short of 5%"
         )
+    print("calibration loss change of the random allocations, predicted by summing each layer's evidence (median |predicted - real| / real over seeds and allocations; correlation):")
+    for kind in ("loss deltas", "noise sensitivities"):
+        pairs = [p for result in results for p in result["prediction"].get(kind, [])]
+        if pairs:
+            errors = sorted(abs(p["predicted"] - p["real"]) / abs(p["real"]) for p in pairs if p["real"])
+            real, predicted = [p["real"] for p in pairs], [p["predicted"] for p in pairs]
+            correlation = statistics.correlation(real, predicted) if len(pairs) > 2 and len(set(real)) > 1 and len(set(predicted)) > 1 else float("nan")
+            print(f"  {kind:20s} median relative error {statistics.median(errors):.2f} over {len(pairs)} allocations; correlation {correlation:.2f}")
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"results": results, "summary": summary}, out, indent=1)

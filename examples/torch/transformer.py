@@ -147,6 +147,10 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
     seconds["loss deltas (KL to float)"] = time.perf_counter() - timer
     evidence["plan, KL loss deltas"] = bt.evidence(descriptor, deltas=kl)
     timer = time.perf_counter()
+    noise = bt.noise_sensitivities(model, kl_loss, batches, FORMATS, seed=seed, progress=False)
+    seconds["noise sensitivities (KL to float)"] = time.perf_counter() - timer
+    evidence["plan, KL noise sensitivities"] = bt.evidence(descriptor, deltas=noise)
+    timer = time.perf_counter()
     traces = bt.hutchinson_traces(model, bt.supervised(nn.CrossEntropyLoss()), batches, max_samples=args.trace_samples, seed=seed, progress=False)
     errors = bt.weight_errors(model, FORMATS)
     seconds["Hutchinson traces x errors"] = time.perf_counter() - timer
@@ -161,6 +165,7 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
     for width in ("int3", "int4"):
         rows.append({"method": f"uniform {width}", "budget": float(BITS[width]), "bits": float(BITS[width]), **evaluate(bt.quantize_weights(model, {l: width for l in params}), test)})
     rng = random.Random(seed)
+    prediction: Dict[str, List[Dict[str, float]]] = {}
     for budget in args.budgets:
         for method, described in evidence.items():
             plan = client.plan(model=described, candidates=FORMATS, budgets=[{"metric": "avgBits", "max": budget}], evidence={"negativeTrace": "zero"})
@@ -170,8 +175,16 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
         rows.append({"method": "greedy, KL loss deltas", "budget": budget, "bits": average_bits(greedy, params), **evaluate(bt.quantize_weights(model, greedy), test)})
         randoms = [random_allocation(params, budget, rng) for _ in range(args.random)]
         scores = [evaluate(bt.quantize_weights(model, r), test) for r in randoms]
+        # How well each evidence predicts a whole allocation's KL on the calibration batches (summed over layers).
+        for allocation in randoms:
+            quantized = bt.quantize_weights(model, allocation)
+            with torch.no_grad():
+                real = statistics.mean(float(kl_loss(quantized, batch)) for batch in batches)
+            for kind, measured in (("KL loss deltas", kl), ("KL noise sensitivities", noise)):
+                predicted = sum(measured[layer][width]["delta"] for layer, width in allocation.items())
+                prediction.setdefault(kind, []).append({"budget": budget, "real": real, "predicted": predicted})
         rows.append({"method": f"random x{args.random}", "budget": budget, "bits": statistics.mean(average_bits(r, params) for r in randoms), "accuracy": statistics.mean(s["accuracy"] for s in scores), "loss": statistics.mean(s["loss"] for s in scores)})
-    return {"seed": seed, "rows": rows, "seconds": seconds, "layers": len(descriptor["layers"]), "unconvergedTraces": unconverged}
+    return {"seed": seed, "rows": rows, "seconds": seconds, "layers": len(descriptor["layers"]), "unconvergedTraces": unconverged, "prediction": prediction}
 
 
 def summarize(results: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -209,6 +222,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     for kind in results[0]["seconds"]:
         print(f"{kind}: {statistics.mean(r['seconds'][kind] for r in results):.2f} s a seed (mean)")
     print(f"traces not at 5% relative standard error: {[r['unconvergedTraces'] for r in results]} of {results[0]['layers']} layers per seed")
+    print("KL of the random allocations on the calibration batches, predicted by summing each layer's evidence:")
+    for kind in ("KL loss deltas", "KL noise sensitivities"):
+        pairs = [p for r in results for p in r["prediction"].get(kind, [])]
+        if pairs:
+            errors = sorted(abs(p["predicted"] - p["real"]) / abs(p["real"]) for p in pairs if p["real"])
+            real, predicted = [p["real"] for p in pairs], [p["predicted"] for p in pairs]
+            correlation = statistics.correlation(real, predicted) if len(pairs) > 2 and len(set(real)) > 1 and len(set(predicted)) > 1 else float("nan")
+            print(f"  {kind:24s} median relative error {statistics.median(errors):.2f} over {len(pairs)} allocations; correlation {correlation:.2f}")
     return 0
 
 

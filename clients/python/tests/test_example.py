@@ -22,7 +22,7 @@ class DigitsExampleTest(unittest.TestCase):
         rows = results["results"][0]["rows"]
         methods = {(row["method"], row["budget"]) for row in rows}
         for budget in (3.5, 4.5):
-            for method in ("plan, Hessian", "plan, loss deltas", "random x3"):
+            for method in ("plan, Hessian", "plan, loss deltas", "plan, noise sensitivities", "random x3"):
                 self.assertIn((method, budget), methods)
         for suffix in ("", ", no int2"):
             for method in ("pairwise cap", "pairwise keep", "pairwise cap, best of 3"):
@@ -37,6 +37,9 @@ class DigitsExampleTest(unittest.TestCase):
             self.assertTrue(0 <= row["accuracy"] <= 1)
         self.assertIn("uniform int4", {row["method"] for row in rows})
         self.assertIn("test accuracy and loss over 1 seed(s)", run.stdout)
+        self.assertRegex(run.stdout, r"noise sensitivities +median relative error \d")
+        prediction = results["results"][0]["prediction"]
+        self.assertEqual(len(prediction["noise sensitivities"]), 2 * 3)
 
 
 if __name__ == "__main__":
@@ -57,8 +60,10 @@ class TransformerExampleTest(unittest.TestCase):
                 results = json.load(f)
         rows = results[0]["rows"]
         methods = {(row["method"], row["budget"]) for row in rows}
-        for method in ("plan, CE loss deltas", "plan, KL loss deltas", "plan, Hessian", "greedy, KL loss deltas", "random x2"):
+        for method in ("plan, CE loss deltas", "plan, KL loss deltas", "plan, KL noise sensitivities", "plan, Hessian", "greedy, KL loss deltas", "random x2"):
             self.assertIn((method, 3.5), methods)
+        self.assertEqual(len(results[0]["prediction"]["KL noise sensitivities"]), 2)
+        self.assertRegex(run.stdout, r"KL noise sensitivities +median relative error \d")
         for row in rows:
             self.assertLessEqual(row["bits"], row["budget"] + 1e-9, row["method"])
         # Every weight is planned: the attention blocks' packed projections and the positional matrix too.
