@@ -47,6 +47,8 @@ export interface CommandLine {
   quiet: boolean;
   /** llama-cpp exports: the positional type the usage line names. */
   positionalType?: string;
+  /** Each --budget as it was written, so that errors name it so. */
+  budgetTexts: string[];
 }
 
 const OPTIONS = {
@@ -110,7 +112,7 @@ export function parseCommandLine(argv: string[]): CommandLine | undefined {
     if (values.all) body.all = true;
   }
   if (Object.keys(solver).length > 0) body.solver = solver;
-  return { command, body, format: values.format ?? 'json', out: values.out, server: values.server, quiet: values.quiet ?? false, ...(values['positional-type'] ? { positionalType: values['positional-type'] } : {}) };
+  return { command, body, format: values.format ?? 'json', out: values.out, server: values.server, quiet: values.quiet ?? false, budgetTexts: values.budget ?? [], ...(values['positional-type'] ? { positionalType: values['positional-type'] } : {}) };
 }
 
 function readJson(path: string): unknown {

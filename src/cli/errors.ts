@@ -38,6 +38,17 @@ export function localError(error: unknown): unknown {
   return error;
 }
 
+/**
+ * A message in the user's words: `--budget #2` (and a request path `budgets[1]...` in a
+ * detail) as the second --budget was written, e.g. `--budget avgBits:4`.
+ */
+export function inUserTerms(message: string, budgetTexts: readonly string[]): string {
+  const written = (k: number) => (budgetTexts[k] !== undefined ? `--budget ${budgetTexts[k]}` : undefined);
+  return message
+    .replace(/--budget #(\d+)(\.(fraction|max|metric))?/g, (all, n: string) => written(Number(n) - 1) ?? all)
+    .replace(/\bbudgets\[(\d+)\](\.(fraction|max|metric))?/g, (all, n: string) => written(Number(n)) ?? all);
+}
+
 /** Request paths in CLI terms: `budgets[0].max` is the first --budget. */
 export function formatPathForCli(path: string): string {
   return path.replace(/^budgets[.[](\d+)\]?/, (_, k: string) => `--budget #${Number(k) + 1}`);

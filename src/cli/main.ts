@@ -7,7 +7,7 @@ import { parseCommandLine, USAGE } from './args.js';
 import { describeCommand } from './commands/describe.js';
 import { frontierCommand } from './commands/frontier.js';
 import { planCommand } from './commands/plan.js';
-import { CliError, EXIT_ERROR, EXIT_PLAN } from './errors.js';
+import { CliError, EXIT_ERROR, EXIT_PLAN, inUserTerms } from './errors.js';
 import { localRunner, serverRunner } from './runner.js';
 
 export { EXIT_ERROR, EXIT_INFEASIBLE, EXIT_PLAN } from './errors.js';
@@ -20,7 +20,12 @@ export async function main(argv: string[], print: (text: string) => void = conso
     return argv[0] === '--help' || argv[0] === 'help' ? EXIT_PLAN : EXIT_ERROR;
   }
   const runner = line.server ? serverRunner(line.server) : localRunner(loadSeedStore());
-  return line.command === 'plan' ? planCommand(line, runner, print) : frontierCommand(line, runner, print);
+  try {
+    return await (line.command === 'plan' ? planCommand(line, runner, print) : frontierCommand(line, runner, print));
+  } catch (error) {
+    if (error instanceof CliError) throw new CliError(inUserTerms(error.message, line.budgetTexts), error.exitCode);
+    throw error;
+  }
 }
 
 /** Runs main and turns every failure into a message on stderr and an exit code. */

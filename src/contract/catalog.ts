@@ -122,10 +122,10 @@ export const FieldError = component(
   'FieldError',
   z.strictObject({
     path: doc(z.string(), 'Path of the field in the request body.', 'budgets[0].fraction'),
-    message: doc(z.string(), 'What is wrong with it and what is allowed.', 'a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit give max instead, e.g. {"metric": "avgBits", "max": 4} (CLI: --budget avgBits<=4)'),
+    message: doc(z.string(), 'What is wrong with it and what is allowed.', 'a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit of 4 give max instead: {"metric": "avgBits", "max": 4} (CLI: --budget avgBits<=4)'),
   }),
   'One invalid field of a request.',
-  { path: 'budgets[0].fraction', message: 'a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit give max instead, e.g. {"metric": "avgBits", "max": 4} (CLI: --budget avgBits<=4)' },
+  { path: 'budgets[0].fraction', message: 'a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit of 4 give max instead: {"metric": "avgBits", "max": 4} (CLI: --budget avgBits<=4)' },
 );
 
 export const UnreachableBudget = component(
@@ -170,7 +170,7 @@ export const ProblemDetails = component(
     errors: doc(
       z.array(FieldError).optional(),
       'Each invalid field: its path in the request and what is wrong with it.',
-      [{ path: 'budgets[0].fraction', message: 'a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit give max instead, e.g. {"metric": "avgBits", "max": 4} (CLI: --budget avgBits<=4)' }],
+      [{ path: 'budgets[0].fraction', message: 'a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit of 4 give max instead: {"metric": "avgBits", "max": 4} (CLI: --budget avgBits<=4)' }],
     ),
     errorsTotal: doc(
       z.number().int().optional(),

@@ -14,8 +14,13 @@ export const CostMetric = component(
   'sizeBytes',
 );
 
-/** A fraction out of 0..1 is most often an absolute limit given as a fraction (avgBits: 4 meaning 4 bits). */
-const FRACTION_HINT = 'a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit give max instead, e.g. {"metric": "avgBits", "max": 4} (CLI: --budget avgBits<=4)';
+/**
+ * A fraction out of 0..1 is most often an absolute limit given as a fraction (avgBits: 4 meaning
+ * 4 bits): the message gives the absolute form with the metric and value given.
+ */
+export function fractionHint(metric: string, value: number): string {
+  return `a fraction is relative, from 0 (the cheapest plan) to 1 (the most expensive); for an absolute limit of ${value} give max instead: {"metric": "${metric}", "max": ${value}} (CLI: --budget ${metric}<=${value})`;
+}
 
 export const Budget = describes<core.Budget>()(component(
   'Budget',
@@ -24,12 +29,16 @@ export const Budget = describes<core.Budget>()(component(
       metric: CostMetric,
       max: doc(nonNegative().optional(), 'Absolute limit in the unit of the metric. Give max or fraction, not both.', 6.5e6),
       fraction: doc(
-        z.number().min(0, FRACTION_HINT).max(1, FRACTION_HINT).optional(),
+        // The range is checked below, where the metric is known for the hint; the schema still says 0..1.
+        z.number().meta({ minimum: 0, maximum: 1 }).optional(),
         'Relative limit: cheapest + fraction x (most expensive - cheapest) over the allowed candidates, as HAWQ-V3 states its limits.',
         0.5,
       ),
     })
     .superRefine((budget, ctx) => {
+      if (budget.fraction !== undefined && !(budget.fraction >= 0 && budget.fraction <= 1)) {
+        ctx.addIssue({ code: 'custom', path: ['fraction'], message: fractionHint(budget.metric, budget.fraction) });
+      }
       if ((budget.max === undefined) === (budget.fraction === undefined)) {
         ctx.addIssue({ code: 'custom', message: 'give exactly one of max (absolute) or fraction (0..1, relative)' });
       }

@@ -54,7 +54,12 @@ describe('bitplan CLI, in-process', () => {
   });
 
   it('exits 1 on any other error, naming it', async () => {
-    expect((await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'watts<=3')).err).toMatch(/--budget #1\.metric/);
+    expect((await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'watts<=3')).err).toMatch(/\n  --budget watts<=3: /);
+    // A fraction that is an absolute value: named as written, with the absolute form of that value (issue #28.3).
+    const fraction = await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'sizeBytes:0.5', '--budget', 'avgBits:4');
+    expect(fraction.code).toBe(EXIT_ERROR);
+    expect(fraction.err).toMatch(/\n  --budget avgBits:4: a fraction is relative, .*for an absolute limit of 4 give max instead: .*\(CLI: --budget avgBits<=4\)/);
+    expect(fraction.err).not.toMatch(/budgets\[1\]|#2/);
     expect((await cli('plan', '--seed', 'resnet18-hawq-v3', '--budget', 'sizeBytes=3')).code).toBe(EXIT_ERROR);
     expect((await cli('plan', '--model', join(dir, 'missing.json'))).err).toMatch(/cannot read/);
     expect((await cli('nonsense')).code).toBe(EXIT_ERROR);

@@ -33,7 +33,7 @@ describe('bad input gets problem+json', () => {
     ['an unknown candidate in a latency table', model([layer('a', { latencyMs: { 'int4/int4': 1, 'int4/int9': 2 } })]), 'model.layers[0].latencyMs["int4/int9"]', /unknown candidate "int4\/int9"/],
     ['an unknown perturbation format', model([layer('a', { sensitivity: { hessianTrace: 1, perturbation: { int44: 1 } } })]), 'model.layers[0].sensitivity.perturbation["int44"]', /unknown format/],
     ['a budget with both max and fraction', { ...model([layer('a')]), budgets: [{ metric: 'bops', max: 1, fraction: 0.5 }] }, 'budgets[0]', /exactly one of max/],
-    ['a fraction above 1', { ...model([layer('a')]), budgets: [{ metric: 'bops', fraction: 1.5 }] }, 'budgets[0].fraction', /relative, from 0 .* give max instead, e.g. \{"metric": "avgBits", "max": 4\} \(CLI: --budget avgBits<=4\)/],
+    ['a fraction above 1', { ...model([layer('a')]), budgets: [{ metric: 'bops', fraction: 1.5 }] }, 'budgets[0].fraction', /relative, from 0 .*for an absolute limit of 1\.5 give max instead: \{"metric": "bops", "max": 1\.5\} \(CLI: --budget bops<=1\.5\)/],
     ['an unknown metric', { ...model([layer('a')]), budgets: [{ metric: 'watts', max: 1 }] }, 'budgets[0].metric', /Invalid option/],
     ['both model and seed', { ...model([layer('a')]), seed: 'resnet18-hawq-v3' }, '(body)', /exactly one of model/],
     ['neither model nor seed', { budgets: [] }, '(body)', /exactly one of model/],
