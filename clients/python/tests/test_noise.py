@@ -48,8 +48,8 @@ class NoiseSensitivitiesTest(unittest.TestCase):
 
         model = nn.Sequential(nn.Linear(32, 16), nn.ReLU(), nn.Linear(16, 16))
         bt.noise_sensitivities(model, counted, self.batches, ["int2", "int3", "int4", "int5", "int6", "int8"], points=3, progress=False)
-        # One pass for the base loss, then 3 per layer, each over the 4 batches: 6 formats cost no more than 1.
-        self.assertEqual(len(calls), 4 * (1 + 3 * 2))
+        # One pass for the base loss, then 3 antithetic pairs per layer, each over the 4 batches: 6 formats cost no more than 1.
+        self.assertEqual(len(calls), 4 * (1 + 2 * 3 * 2))
 
 
 if __name__ == "__main__":

@@ -24,9 +24,12 @@ from .losses import LossFn
 from .progress import Meter, Progress
 from .quantizers import Quantizer, rounded, weight_format
 
-#: Relative squared errors above this are not used as noise magnitudes: past it the loss is
-#: seldom linear in the error (2-bit grids reach 0.1-0.3).
-LINEAR_RANGE_MAX = 0.05
+#: The largest noise magnitude: the layer's largest format error, up to this. The fit is made
+#: where the loss visibly moves: on the digits CNN (examples/torch/digits.py) the loss is flat
+#: below relative errors of 0.05, and magnitudes capped there gave alphas of the sign of noise
+#: and plans 8-20 accuracy points worse; spanning up to the int2 errors (0.3-0.6) planned as
+#: well as loss_deltas. Small errors are then predicted from a slope measured at large ones.
+MAGNITUDE_MAX = 1.0
 
 
 def relative_errors(model: nn.Module, formats: Sequence[str], quantizer: Optional[Quantizer] = None, layers: Optional[Iterable[str]] = None) -> Dict[str, Dict[str, float]]:
@@ -44,13 +47,18 @@ def relative_errors(model: nn.Module, formats: Sequence[str], quantizer: Optiona
     return out
 
 
+#: The smallest noise magnitude is the largest over this: smaller ones (an int8 grid's 1e-5) move
+#: the loss less than the batches' own noise, and a fit through them gives alpha the sign of noise.
+MAGNITUDE_SPAN = 16
+
+
 def _magnitudes(errors: Dict[str, float], count: int) -> List[float]:
-    """Noise magnitudes spanning the layer's formats' relative errors within the linear range."""
+    """Noise magnitudes over the upper part of the layer's formats' relative errors."""
     positive = sorted(t for t in errors.values() if t > 0)
     if not positive:
         return [1e-4] * count
-    low, high = positive[0], min(positive[-1], LINEAR_RANGE_MAX)
-    low = min(low, high)
+    high = min(positive[-1], MAGNITUDE_MAX)
+    low = high / MAGNITUDE_SPAN
     if count == 1 or high <= low:
         return [math.sqrt(low * high)] * count
     return [low * (high / low) ** (i / (count - 1)) for i in range(count)]
@@ -70,11 +78,12 @@ def noise_sensitivities(
 ) -> Dict[str, Dict[str, Dict[str, float]]]:
     """Per layer and weight format, the loss change predicted by the linearity theorem: alpha_l
     (the loss increase per unit of relative squared weight error, fitted through the origin to
-    `points` noise injections into that layer alone) times the format's relative error t.
+    `points` noise injections into that layer alone, each antithetic: the mean of W + E and W - E)
+    times the format's relative error t.
 
     Noise magnitudes (relative squared errors) are `magnitudes` when given, else `points` values
-    spread geometrically over the layer's own formats' relative errors, capped at
-    LINEAR_RANGE_MAX. Each injection is Gaussian with variance t ||W||^2 / n, the realized
+    spread geometrically from its largest format's relative error (at most MAGNITUDE_MAX) down
+    by MAGNITUDE_SPAN. Each injection is Gaussian with variance t ||W||^2 / n, the realized
     relative error is the one fitted, and every batch is paired with the unquantized loss.
 
     Returns loss_deltas' shape, {layer: {format: {"delta", "stderr", "alpha", "alphaStdErr",
@@ -101,9 +110,14 @@ def noise_sensitivities(
                 for target in magnitudes or _magnitudes(layer_errors, points):
                     sigma = math.sqrt(target * norm / original.numel()) if norm > 0 else target
                     noise = torch.randn(original.shape, generator=generator, dtype=torch.float64) * sigma
-                    slot.weight.copy_((original.to(torch.float64) + noise).to(original.dtype))
+                    # Antithetic: W + E and W - E. The gradient's term g.E, of random sign and
+                    # of order sqrt(t), cancels; what is left grows as t, which is alpha's.
+                    sides = []
+                    for sign in (1.0, -1.0):
+                        slot.weight.copy_((original.to(torch.float64) + sign * noise).to(original.dtype))
+                        sides.append([float(loss_fn(model, batch)) for batch in batches])
                     realized = float(((slot.weight.detach().to(torch.float64) - original.to(torch.float64)) ** 2).sum()) / norm if norm > 0 else 0.0
-                    differences = [float(loss_fn(model, batch)) - b for batch, b in zip(batches, base)]
+                    differences = [(plus + minus) / 2 - b for plus, minus, b in zip(sides[0], sides[1], base)]
                     mean = sum(differences) / len(differences)
                     fitted_t.append(realized)
                     fitted_d.append(mean)
