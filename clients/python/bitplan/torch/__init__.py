@@ -30,7 +30,8 @@ takes. Long measurements show progress on stderr (`progress=False` turns it off)
 
 Modules by concern: layers (what is planned), macs (counting operations), describe,
 quantizers, losses, measurements (traces, loss and pair deltas), noise (loss changes from one
-noise measurement per layer, the linearity theorem), evidence, progress.
+noise measurement per layer, the linearity theorem), distributed (sharing them among the ranks
+of torch.distributed), evidence, progress.
 """
 
 from .describe import describe

@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 import torch
 from torch import nn
 
+from .distributed import gathered, share
 from .layers import owners, planned_weights
 from .losses import LossFn
 from .progress import Meter, Progress
@@ -116,7 +117,8 @@ def loss_deltas(
 
     Returns {layer: {format: {"delta": mean, "stderr": standard error}}}; with one batch the
     standard error is left out. loss_fn may be any loss, kl_to_float's included. A progress bar
-    goes to stderr unless `progress=False`.
+    goes to stderr unless `progress=False`. Under torch.distributed each rank measures its share
+    of the (layer, format) grid and every rank returns the whole (see distributed).
     """
     chosen = set(layers) if layers is not None else None
     slots = planned_weights(model)
@@ -124,25 +126,27 @@ def loss_deltas(
     measured = [slot for slot in slots if owner[slot.name] == slot.name and (chosen is None or slot.name in chosen)]
     was_training = model.training
     model.eval()
-    result: Dict[str, Dict[str, Dict[str, float]]] = {}
-    meter = Meter(len(measured) * len(formats), "loss_deltas", progress)
+    cells = share([(slot, format) for slot in measured for format in formats])
+    local: Dict[Tuple[str, str], Dict[str, float]] = {}
+    meter = Meter(len(cells), "loss_deltas", progress)
     try:
         with torch.no_grad():
             base = _batch_losses(model, loss_fn, batches)
-            for slot in measured:
+            for slot, format in cells:
                 original = slot.weight.detach().clone()
-                result[slot.name] = {}
-                for format in formats:
+                try:
                     slot.weight.copy_(rounded(slot, original, weight_format(format), quantizer))
                     differences = [loss - b for loss, b in zip(_batch_losses(model, loss_fn, batches), base)]
-                    mean, stderr = _mean_stderr(sum(differences), sum(d * d for d in differences), len(differences))
-                    result[slot.name][format] = {"delta": mean, **({"stderr": stderr} if len(differences) > 1 else {})}
-                    meter.update()
-                slot.weight.copy_(original)
+                finally:
+                    slot.weight.copy_(original)
+                mean, stderr = _mean_stderr(sum(differences), sum(d * d for d in differences), len(differences))
+                local[slot.name, format] = {"delta": mean, **({"stderr": stderr} if len(differences) > 1 else {})}
+                meter.update()
     finally:
         meter.close()
         model.train(was_training)
-    return result
+    every = gathered(local)
+    return {slot.name: {format: every[slot.name, format] for format in formats} for slot in measured}
 
 
 PairSpec = Union[str, Sequence[Tuple[str, str]]]
@@ -180,7 +184,8 @@ def pair_deltas(
 
     Returns [{"layers": [a, b], "delta": {"x|y": mean}, "stdErr": {"x|y": standard error}}],
     stdErr left out with one batch; pairs in order of their score, best first. Layers sharing a
-    tied weight are measured once, on the weight's first layer.
+    tied weight are measured once, on the weight's first layer. Under torch.distributed the
+    single layers and then the pairs are shared among the ranks, and every rank returns the whole.
     """
     if top is not None and top < 1:
         raise ValueError("top must be at least 1")
@@ -210,18 +215,19 @@ def pair_deltas(
     was_training = model.training
     model.eval()
     measured: List[Dict[str, Any]] = []
-    meter = Meter(len(involved) * len(formats), "pair_deltas: single layers", progress)
+    cells = share([(layer, f) for layer in involved for f in formats])
+    meter = Meter(len(cells), "pair_deltas: single layers", progress)
     try:
         with torch.no_grad():
             base = _batch_losses(model, loss_fn, batches)
-            single: Dict[Tuple[str, str], List[float]] = {}
-            for layer in involved:
-                for f in formats:
-                    modules[layer].weight.copy_(quantized[layer, f])
-                    single[layer, f] = _batch_losses(model, loss_fn, batches)
-                    meter.update()
+            mine: Dict[Tuple[str, str], List[float]] = {}
+            for layer, f in cells:
+                modules[layer].weight.copy_(quantized[layer, f])
+                mine[layer, f] = _batch_losses(model, loss_fn, batches)
                 modules[layer].weight.copy_(originals[layer])
+                meter.update()
             meter.close()
+            single = gathered(mine)
             base_mean = _mean(base)
             largest = {layer: max(0.0, *(_mean(single[layer, f]) - base_mean for f in formats)) for layer in involved}
 
@@ -234,8 +240,10 @@ def pair_deltas(
                 scored = [pair for pair in scored if score(pair) >= screen * best]
             if top is not None:
                 scored = scored[:top]
-            meter = Meter(len(scored) * len(formats) ** 2, "pair_deltas: pairs", progress)
-            for a, b in scored:
+            assigned = share(scored)
+            meter = Meter(len(assigned) * len(formats) ** 2, "pair_deltas: pairs", progress)
+            by_pair: Dict[Tuple[str, str], Dict[str, Any]] = {}
+            for a, b in assigned:
                 delta: Dict[str, float] = {}
                 stderr: Dict[str, float] = {}
                 for x in formats:
@@ -251,7 +259,9 @@ def pair_deltas(
                             stderr[f"{x}|{y}"] = error
                     modules[b].weight.copy_(originals[b])
                 modules[a].weight.copy_(originals[a])
-                measured.append({"layers": [a, b], "delta": delta, **({"stdErr": stderr} if stderr else {})})
+                by_pair[a, b] = {"layers": [a, b], "delta": delta, **({"stdErr": stderr} if stderr else {})}
+            every = gathered(by_pair)
+            measured = [every[pair] for pair in scored]
     finally:
         meter.close()
         for layer in involved:

@@ -19,6 +19,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 import torch
 from torch import nn
 
+from .distributed import gathered, share
 from .layers import owners, planned_weights
 from .losses import LossFn
 from .progress import Meter, Progress
@@ -88,19 +89,24 @@ def noise_sensitivities(
 
     Returns loss_deltas' shape, {layer: {format: {"delta", "stderr", "alpha", "alphaStdErr",
     "relativeError"}}}, so that evidence(descriptor, deltas=...) takes it; stderr is alpha's
-    standard error (from the fit's residuals and the batches' spread) times t.
+    standard error (from the fit's residuals and the batches' spread) times t. The noise of each
+    layer is drawn from `seed` and the layer's place, so that under torch.distributed (each rank
+    measuring its share of the layers) every rank returns what one process would.
     """
     errors = relative_errors(model, formats, quantizer, layers)
     slots = {slot.name: slot for slot in planned_weights(model)}
-    generator = torch.Generator().manual_seed(seed)
+    order = list(errors)
+    assigned = share(order)
     was_training = model.training
     model.eval()
     result: Dict[str, Dict[str, Dict[str, float]]] = {}
-    meter = Meter(len(errors) * (len(magnitudes) if magnitudes else points), "noise_sensitivities", progress)
+    meter = Meter(len(assigned) * (len(magnitudes) if magnitudes else points), "noise_sensitivities", progress)
     try:
         with torch.no_grad():
             base = [float(loss_fn(model, batch)) for batch in batches]
-            for name, layer_errors in errors.items():
+            for name in assigned:
+                layer_errors = errors[name]
+                generator = torch.Generator().manual_seed(seed * 1_000_003 + order.index(name))
                 slot = slots[name]
                 original = slot.weight.detach().clone()
                 norm = float((original.to(torch.float64) ** 2).sum())
@@ -134,7 +140,8 @@ def noise_sensitivities(
     finally:
         meter.close()
         model.train(was_training)
-    return result
+    every = gathered(result)
+    return {name: every[name] for name in order}
 
 
 def _through_origin(t: List[float], d: List[float], spreads: List[float]):
