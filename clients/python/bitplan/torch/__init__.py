@@ -30,7 +30,8 @@ takes. Long measurements show progress on stderr (`progress=False` turns it off)
 
 Modules by concern: layers (what is planned), macs (counting operations), describe,
 quantizers, losses, measurements (traces, loss and pair deltas), noise (loss changes from one
-noise measurement per layer, the linearity theorem), distributed (sharing them among the ranks
+noise measurement per layer, the linearity theorem), activations (inputs rounded to a
+candidate's activation format), distributed (sharing them among the ranks
 of torch.distributed), evidence, progress.
 """
 
@@ -40,7 +41,8 @@ from .layers import QUANTIZABLE, WIDE_FLOATS, WeightSlot, planned_weights, quant
 from .losses import LossFn, kl_to_float, supervised
 from .measurements import hutchinson_traces, loss_deltas, pair_deltas
 from .noise import noise_sensitivities, relative_errors
-from .quantizers import Quantizer, quantize_tensor, quantize_weights, weight_errors, weight_format
+from .activations import calibrate_ranges, fake_quantize
+from .quantizers import Quantizer, quantize, quantize_tensor, quantize_weights, weight_errors, weight_format
 
 __all__ = [
     "QUANTIZABLE",
@@ -57,6 +59,9 @@ __all__ = [
     "pair_deltas",
     "planned_weights",
     "quantizable_layers",
+    "calibrate_ranges",
+    "fake_quantize",
+    "quantize",
     "quantize_tensor",
     "quantize_weights",
     "relative_errors",

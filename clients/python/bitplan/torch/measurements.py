@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 import torch
 from torch import nn
 
+from .activations import InputQuantizer, warn_unsimulable
 from .distributed import gathered, share
 from .layers import owners, planned_weights
 from .losses import LossFn
@@ -109,11 +110,14 @@ def loss_deltas(
     quantizer: Optional[Quantizer] = None,
     layers: Optional[Iterable[str]] = None,
     progress: Progress = True,
+    percentile: Optional[float] = None,
 ) -> Dict[str, Dict[str, Dict[str, float]]]:
-    """Per layer and weight format, the measured loss change when only that layer's weight is
-    rounded (Hubara et al.; AIMET's and MCT's per-layer sensitivity): the mean over batches of
+    """Per layer and candidate, the measured loss change when only that layer is rounded (Hubara et al.; AIMET's and MCT's per-layer sensitivity): the mean over batches of
     loss(quantized) - loss(model), and its standard error across batches (paired, so that the
-    batches' own difficulty cancels). The keys are weight-only candidate ids (`int4`).
+    batches' own difficulty cancels). The keys are the formats as given: weight-only candidate
+    ids (`int4`) round the weight; `W/A` ids (`int4/int8`, `fp8-e4m3/fp8-e4m3`) also round the
+    layer's input to A with a range calibrated on the batches (activations.py; `percentile`
+    clips it), one more pass over the batches.
 
     Returns {layer: {format: {"delta": mean, "stderr": standard error}}}; with one batch the
     standard error is left out. loss_fn may be any loss, kl_to_float's included. A progress bar
@@ -132,11 +136,14 @@ def loss_deltas(
     try:
         with torch.no_grad():
             base = _batch_losses(model, loss_fn, batches)
+            inputs = InputQuantizer(model, loss_fn, batches, measured, formats, percentile)
+            warn_unsimulable(inputs.skipped)
             for slot, format in cells:
                 original = slot.weight.detach().clone()
                 try:
                     slot.weight.copy_(rounded(slot, original, weight_format(format), quantizer))
-                    differences = [loss - b for loss, b in zip(_batch_losses(model, loss_fn, batches), base)]
+                    with inputs.applied({slot.name: format}):
+                        differences = [loss - b for loss, b in zip(_batch_losses(model, loss_fn, batches), base)]
                 finally:
                     slot.weight.copy_(original)
                 mean, stderr = _mean_stderr(sum(differences), sum(d * d for d in differences), len(differences))
@@ -163,6 +170,7 @@ def pair_deltas(
     quantizer: Optional[Quantizer] = None,
     layers: Optional[Iterable[str]] = None,
     progress: Progress = True,
+    percentile: Optional[float] = None,
 ) -> List[Dict[str, Any]]:
     """Measured pairwise interaction terms ("Augmenting Hessians with Inter-Layer Dependencies";
     CLADO), ready for the descriptor's `interactions`: for layers a, b and formats x, y,
@@ -180,7 +188,8 @@ def pair_deltas(
     pairs scoring at least that share of the best pair's score; `top` keeps the `top` best. Each
     kept pair costs len(formats)^2 passes over the batches, so `top` a small multiple of the
     layer count keeps the cost near linear in the layers. The keys are the formats as given
-    ("int2|int3"; candidate ids such as "int4/int8" are quantized by their weight format).
+    ("int2|int3"); a candidate id "W/A" rounds the weight to W and the layer's input to A
+    (activations.py), as in loss_deltas.
 
     Returns [{"layers": [a, b], "delta": {"x|y": mean}, "stdErr": {"x|y": standard error}}],
     stdErr left out with one batch; pairs in order of their score, best first. Layers sharing a
@@ -220,10 +229,13 @@ def pair_deltas(
     try:
         with torch.no_grad():
             base = _batch_losses(model, loss_fn, batches)
+            inputs = InputQuantizer(model, loss_fn, batches, [modules[layer] for layer in involved], formats, percentile)
+            warn_unsimulable(inputs.skipped)
             mine: Dict[Tuple[str, str], List[float]] = {}
             for layer, f in cells:
                 modules[layer].weight.copy_(quantized[layer, f])
-                mine[layer, f] = _batch_losses(model, loss_fn, batches)
+                with inputs.applied({layer: f}):
+                    mine[layer, f] = _batch_losses(model, loss_fn, batches)
                 modules[layer].weight.copy_(originals[layer])
                 meter.update()
             meter.close()
@@ -250,7 +262,8 @@ def pair_deltas(
                     modules[a].weight.copy_(quantized[a, x])
                     for y in formats:
                         modules[b].weight.copy_(quantized[b, y])
-                        joint = _batch_losses(model, loss_fn, batches)
+                        with inputs.applied({a: x, b: y}):
+                            joint = _batch_losses(model, loss_fn, batches)
                         terms = [j - sa - sb + l0 for j, sa, sb, l0 in zip(joint, single[a, x], single[b, y], base)]
                         mean, error = _mean_stderr(sum(terms), sum(t * t for t in terms), len(terms))
                         delta[f"{x}|{y}"] = mean

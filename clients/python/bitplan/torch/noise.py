@@ -19,6 +19,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 import torch
 from torch import nn
 
+from .activations import InputQuantizer, activation_format, warn_unsimulable
 from .distributed import gathered, share
 from .layers import owners, planned_weights
 from .losses import LossFn
@@ -76,6 +77,7 @@ def noise_sensitivities(
     layers: Optional[Iterable[str]] = None,
     seed: int = 0,
     progress: Progress = True,
+    percentile: Optional[float] = None,
 ) -> Dict[str, Dict[str, Dict[str, float]]]:
     """Per layer and weight format, the loss change predicted by the linearity theorem: alpha_l
     (the loss increase per unit of relative squared weight error, fitted through the origin to
@@ -92,6 +94,10 @@ def noise_sensitivities(
     standard error (from the fit's residuals and the batches' spread) times t. The noise of each
     layer is drawn from `seed` and the layer's place, so that under torch.distributed (each rank
     measuring its share of the layers) every rank returns what one process would.
+
+    A candidate with an activation format ("int4/int8") adds the measured loss change of rounding
+    only the layer's input to that format (activations.py; one pass per layer and distinct
+    activation format), assuming the two add up; its standard error joins alpha's in quadrature.
     """
     errors = relative_errors(model, formats, quantizer, layers)
     slots = {slot.name: slot for slot in planned_weights(model)}
@@ -104,6 +110,9 @@ def noise_sensitivities(
     try:
         with torch.no_grad():
             base = [float(loss_fn(model, batch)) for batch in batches]
+            inputs = InputQuantizer(model, loss_fn, batches, [slots[name] for name in order], formats, percentile)
+            warn_unsimulable(inputs.skipped)
+            activations = sorted({a for a in (activation_format(f) for f in formats) if a})
             for name in assigned:
                 layer_errors = errors[name]
                 generator = torch.Generator().manual_seed(seed * 1_000_003 + order.index(name))
@@ -133,10 +142,21 @@ def noise_sensitivities(
                     meter.update()
                 slot.weight.copy_(original)
                 alpha, alpha_stderr = _through_origin(fitted_t, fitted_d, spreads)
-                result[name] = {
-                    f: {"delta": alpha * t, "stderr": alpha_stderr * t, "alpha": alpha, "alphaStdErr": alpha_stderr, "relativeError": t}
-                    for f, t in layer_errors.items()
-                }
+                # The input's own rounding, weights untouched: measured once per activation format.
+                input_deltas: Dict[str, tuple] = {}
+                for activation in activations if name in inputs.ranges else []:
+                    with inputs.applied({name: f"input/{activation}"}):
+                        differences = [float(loss_fn(model, batch)) - b for batch, b in zip(batches, base)]
+                    mean = sum(differences) / len(differences)
+                    spread = math.sqrt(sum((d - mean) ** 2 for d in differences) / (len(differences) - 1) / len(differences)) if len(differences) > 1 else 0.0
+                    input_deltas[activation] = (mean, spread)
+                result[name] = {}
+                for f, t in layer_errors.items():
+                    extra, extra_stderr = input_deltas.get(activation_format(f) or "", (0.0, 0.0))
+                    entry = {"delta": alpha * t + extra, "stderr": math.sqrt((alpha_stderr * t) ** 2 + extra_stderr**2), "alpha": alpha, "alphaStdErr": alpha_stderr, "relativeError": t}
+                    if activation_format(f) and activation_format(f) in input_deltas:
+                        entry["inputDelta"] = extra
+                    result[name][f] = entry
     finally:
         meter.close()
         model.train(was_training)

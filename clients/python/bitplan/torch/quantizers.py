@@ -93,7 +93,7 @@ def quantize_weights(model: nn.Module, plan: Union[Mapping[str, Any], Mapping[st
         raise KeyError(f"the plan names layers the model does not have: {', '.join(unknown[:5])}")
     activations = sorted({c.split("/", 1)[1] for c in chosen.values() if "/" in c and c.split("/", 1)[1] not in WIDE_FLOATS})
     if activations:
-        warnings.warn(f"quantize_weights rounds weights only; activation formats {', '.join(activations)} are not simulated", stacklevel=2)
+        warnings.warn(f"quantize_weights rounds weights only; activation formats {', '.join(activations)} are not simulated: quantize(model, plan, loss_fn, batches) rounds the inputs too", stacklevel=2)
     done: Dict[int, str] = {}
     with torch.no_grad():
         for layer, candidate in chosen.items():
@@ -106,4 +106,39 @@ def quantize_weights(model: nn.Module, plan: Union[Mapping[str, Any], Mapping[st
                 continue
             weight.copy_(rounded(slot, weight, format, quantizer))
             done[id(weight)] = format
+    return copied
+
+
+def quantize(
+    model: nn.Module,
+    plan: Union[Mapping[str, Any], Mapping[str, str]],
+    loss_fn: Optional[Callable[[nn.Module, Any], Any]] = None,
+    batches: Optional[Sequence[Any]] = None,
+    quantizer: Optional[Quantizer] = None,
+    percentile: Optional[float] = None,
+) -> nn.Module:
+    """A copy of `model` with weights and activations quantized as planned: the weights as
+    quantize_weights rounds them, and the input of every layer whose candidate has an activation
+    format (int4/int8, fp8-e4m3/fp8-e4m3, nvfp4/nvfp4) rounded on the way in by a forward
+    pre-hook, over a static range calibrated on `batches` run through the float model by
+    `loss_fn` (any callable (model, batch) that runs it; `percentile` clips the range). Without
+    activation formats in the plan it is quantize_weights."""
+    from .activations import InputQuantizer, round_inputs, warn_unsimulable
+
+    chosen: Dict[str, str] = {layer["name"]: layer["candidate"] for layer in plan["layers"]} if "layers" in plan else dict(plan)  # type: ignore[index]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the activations are simulated below
+        copied = quantize_weights(model, chosen, quantizer)
+    original_slots = {slot.name: slot for slot in planned_weights(model)}
+    planned = [original_slots[name] for name in chosen]
+    inputs = InputQuantizer(model, loss_fn, batches or [], planned, list(chosen.values()), percentile) if loss_fn is not None else None
+    needed = [name for name, candidate in chosen.items() if "/" in candidate and candidate.split("/", 1)[1] not in WIDE_FLOATS]
+    if needed and inputs is None:
+        raise ValueError(f"the plan has activation formats on {len(needed)} layers ({', '.join(needed[:3])}...): give loss_fn and batches to calibrate their ranges")
+    if inputs is None:
+        return copied
+    warn_unsimulable(inputs.skipped)
+    copied_slots = {slot.name: slot for slot in planned_weights(copied)}
+    formats = {name: chosen[name].split("/", 1)[1] for name in needed if name in inputs.ranges}
+    round_inputs(copied_slots, formats, inputs.ranges)  # the hooks stay on the copy
     return copied
