@@ -172,6 +172,7 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
             "accuracy": statistics.mean(s["accuracy"] for s in scores),
             "loss": statistics.mean(s["loss"] for s in scores),
         })
+    weight_activation = weight_activation_rows(model, descriptor, loss_fn, batches, test, client) if args.weight_activation else []
     pair_s = 0.0
     if args.pair_budgets:
         pair_started = time.perf_counter()
@@ -186,8 +187,36 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
         "traces": traces,
         "negativeLossDeltas": noisy,
         "prediction": prediction,
+        "weightActivation": weight_activation,
         "seconds": {"train": trained_s, "evidence": measured_s, "traces x errors": traces_s, "loss deltas": deltas_s, "noise sensitivities": noise_s, "pairs": pair_s, "total": time.perf_counter() - started},
     }
+
+
+WEIGHT_ACTIVATION = ["int4/int4", "int4/int8", "int8/int8"]
+
+
+def weight_activation_rows(model, descriptor, loss_fn, batches, test, client) -> List[Dict[str, Any]]:
+    """Weight/activation plans (int4/int4, int4/int8, int8/int8, activations simulated) under a
+    BOPs budget at uniform W8A8's, at uniform W4A8's and halfway, beside those two uniform
+    models; every model evaluated with weights and inputs quantized (bt.quantize)."""
+    timer = time.perf_counter()
+    deltas = bt.loss_deltas(model, loss_fn, batches, WEIGHT_ACTIVATION, progress=False)
+    measured_s = time.perf_counter() - timer
+    described = bt.evidence(descriptor, deltas=deltas)
+    rows: List[Dict[str, Any]] = []
+    uniform_bops = {}
+    for name, candidate in (("uniform W8A8", "int8/int8"), ("uniform W4A8", "int4/int8")):
+        assignment = {layer["name"]: candidate for layer in descriptor["layers"]}
+        priced = client.plan(model={**described, "layers": [{**layer, "pin": candidate} for layer in described["layers"]]}, candidates=[candidate], budgets=[])
+        uniform_bops[candidate] = priced["totals"]["bops"]
+        rows.append({"method": name, "bops": priced["totals"]["bops"], **evaluate(bt.quantize(model, assignment, loss_fn, batches), test)})
+    high, low = uniform_bops["int8/int8"], uniform_bops["int4/int8"]
+    for label, limit in (("at W8A8's BOPs", high), ("halfway", (high + low) / 2), ("at W4A8's BOPs", low)):
+        plan = client.plan(model=described, candidates=WEIGHT_ACTIVATION, budgets=[{"metric": "bops", "max": limit}])
+        assert plan["totals"]["bops"] <= limit * (1 + 1e-9), (label, plan["totals"]["bops"], limit)
+        chosen = bitplan.choice(plan)
+        rows.append({"method": f"W/A plan {label}", "bops": plan["totals"]["bops"], "assignment": chosen, "measureSeconds": measured_s, **evaluate(bt.quantize(model, plan, loss_fn, batches), test)})
+    return rows
 
 
 def pairwise_rows(model, descriptor, deltas, hessian, pairs, calibration, test, params, args, client, warnings) -> List[Dict[str, Any]]:
@@ -271,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pair-formats", nargs="+", default=FORMATS[:5], help="formats whose pairwise terms are measured (others count 0)")
     parser.add_argument("--negative", nargs="+", default=["cap"], choices=["keep", "clip", "cap"], help="policies for negative pair terms to plan with")
     parser.add_argument("--alternatives", type=int, default=5, help="k best pairwise plans to measure on the calibration set")
+    parser.add_argument("--weight-activation", action=argparse.BooleanOptionalAction, default=True, help="also plan int4/int4, int4/int8, int8/int8 under BOPs budgets (activations simulated)")
     parser.add_argument("--json", help="write every measurement here")
     args = parser.parse_args(argv)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
@@ -291,6 +321,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"noisiest trace {noisiest}, relative standard error {relative[noisiest]:.2f} after {result['traces'][noisiest]['samples']} samples; "
             f"{sum(1 for t in result['traces'].values() if not t.get('converged', True))} of {len(result['traces'])} traces short of 5%"
         )
+    if args.weight_activation:
+        print("weight/activation plans (int4/int4, int4/int8, int8/int8; inputs quantized with calibrated per-tensor ranges), test accuracy over seeds:")
+        methods = [row["method"] for row in results[0]["weightActivation"]]
+        for method in methods:
+            rows = [row for result in results for row in result["weightActivation"] if row["method"] == method]
+            accuracy = [row["accuracy"] for row in rows]
+            spread = statistics.stdev(accuracy) / math.sqrt(len(accuracy)) if len(accuracy) > 1 else float("nan")
+            print(f"  {method:28s} BOPs {statistics.mean(row['bops'] for row in rows):.3e}   accuracy {100 * statistics.mean(accuracy):5.1f} +- {100 * spread:4.1f} %")
     print("calibration loss change of the random allocations, predicted by summing each layer's evidence (median |predicted - real| / real over seeds and allocations; correlation):")
     for kind in ("loss deltas", "noise sensitivities"):
         pairs = [p for result in results for p in result["prediction"].get(kind, [])]

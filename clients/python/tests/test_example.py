@@ -38,6 +38,10 @@ class DigitsExampleTest(unittest.TestCase):
         self.assertIn("uniform int4", {row["method"] for row in rows})
         self.assertIn("test accuracy and loss over 1 seed(s)", run.stdout)
         self.assertRegex(run.stdout, r"noise sensitivities +median relative error \d")
+        wa = {row["method"]: row for row in results["results"][0]["weightActivation"]}
+        self.assertEqual(set(wa), {"uniform W8A8", "uniform W4A8", "W/A plan at W8A8's BOPs", "W/A plan halfway", "W/A plan at W4A8's BOPs"})
+        self.assertLessEqual(wa["W/A plan at W4A8's BOPs"]["bops"], wa["uniform W4A8"]["bops"] * (1 + 1e-9))
+        self.assertIn("weight/activation plans", run.stdout)
         prediction = results["results"][0]["prediction"]
         self.assertEqual(len(prediction["noise sensitivities"]), 2 * 3)
 
