@@ -80,3 +80,4 @@ class MeasuredTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+

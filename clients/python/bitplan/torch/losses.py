@@ -14,12 +14,31 @@ def _inputs_of(batch: Any) -> Any:
     return batch[0] if isinstance(batch, (tuple, list)) else batch
 
 
-def supervised(criterion: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> LossFn:
+def model_device(model: nn.Module) -> torch.device:
+    """Where the model's first parameter lives (CPU for a model without parameters)."""
+    return next((p.device for p in model.parameters()), torch.device("cpu"))
+
+
+def on_device(value: Any, device: torch.device) -> Any:
+    """`value` with every tensor in it (through tuples, lists and dicts) on `device`; no copy when already there."""
+    if isinstance(value, torch.Tensor):
+        return value if value.device == device else value.to(device)
+    if isinstance(value, (tuple, list)):
+        return type(value)(on_device(item, device) for item in value)
+    if isinstance(value, dict):
+        return {key: on_device(item, device) for key, item in value.items()}
+    return value
+
+
+def supervised(criterion: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], device: Optional[torch.device] = None) -> LossFn:
     """The loss_fn of (inputs, targets) batches: criterion(model(inputs), targets). Outputs with
     more axes than the targets by one, such as (batch, length, vocab) logits against (batch,
-    length) labels, are flattened to (batch x length, vocab) first, as nn.CrossEntropyLoss wants."""
+    length) labels, are flattened to (batch x length, vocab) first, as nn.CrossEntropyLoss wants.
+    The batch moves to `device` first (default: the model's first parameter's), so calibration
+    batches may stay on the CPU beside a model on a GPU."""
 
     def loss(model: nn.Module, batch: Any) -> torch.Tensor:
+        batch = on_device(batch, device or model_device(model))
         outputs, targets = model(batch[0]), batch[1]
         if outputs.dim() > 2 and targets.dim() == outputs.dim() - 1 and not targets.is_floating_point():
             outputs, targets = outputs.reshape(-1, outputs.shape[-1]), targets.reshape(-1)
@@ -33,6 +52,7 @@ def kl_to_float(
     batches: Sequence[Any],
     inputs: Callable[[Any], Any] = _inputs_of,
     forward: Optional[Callable[[nn.Module, Any], torch.Tensor]] = None,
+    device: Optional[torch.device] = None,
 ) -> LossFn:
     """A loss_fn measuring how far the (quantized) model's output distribution has moved from the
     float model's: the KL divergence KL(p_float || p_model) of the softmax over the last axis,
@@ -44,8 +64,13 @@ def kl_to_float(
     quantizing anything), and the loss_fn looks them up by the batch object: pass the same batches
     to the measurements. `inputs(batch)` gives the model's input (default: batch[0] of a tuple or
     list, else the batch itself), `forward(model, inputs)` its logits (default model(inputs)).
+    Inputs move to `device` (default: the model's first parameter's) before each call, so the
+    batches may stay where they are; they are still looked up by the objects given.
     """
-    run = forward or (lambda m, x: m(x))
+    forward_on = forward or (lambda m, x: m(x))
+
+    def run(m: nn.Module, x: Any) -> torch.Tensor:
+        return forward_on(m, on_device(x, device or model_device(m)))
     reference: Dict[int, torch.Tensor] = {}
     was_training = model.training
     model.eval()
