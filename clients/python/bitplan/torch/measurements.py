@@ -10,6 +10,7 @@ from torch import nn
 
 from .activations import InputQuantizer, warn_unsimulable
 from .distributed import gathered, share
+from .journal import Journal
 from .layers import owners, planned_weights
 from .losses import LossFn
 from .progress import Meter, Progress
@@ -111,6 +112,7 @@ def loss_deltas(
     layers: Optional[Iterable[str]] = None,
     progress: Progress = True,
     percentile: Optional[float] = None,
+    resume: Optional[str] = None,
 ) -> Dict[str, Dict[str, Dict[str, float]]]:
     """Per layer and candidate, the measured loss change when only that layer is rounded (Hubara et al.; AIMET's and MCT's per-layer sensitivity): the mean over batches of
     loss(quantized) - loss(model), and its standard error across batches (paired, so that the
@@ -122,7 +124,9 @@ def loss_deltas(
     Returns {layer: {format: {"delta": mean, "stderr": standard error}}}; with one batch the
     standard error is left out. loss_fn may be any loss, kl_to_float's included. A progress bar
     goes to stderr unless `progress=False`. Under torch.distributed each rank measures its share
-    of the (layer, format) grid and every rank returns the whole (see distributed).
+    of the (layer, format) grid and every rank returns the whole (see distributed). With
+    `resume=PATH` each result is written there as it is measured, and a run given the same path
+    measures only what is missing (journal.py).
     """
     chosen = set(layers) if layers is not None else None
     slots = planned_weights(model)
@@ -132,6 +136,12 @@ def loss_deltas(
     model.eval()
     cells = share([(slot, format) for slot in measured for format in formats])
     local: Dict[Tuple[str, str], Dict[str, float]] = {}
+    journal = Journal(resume, {"measure": "loss_deltas", "formats": list(formats), "batches": len(batches), "percentile": percentile, "layers": [[slot.name, list(slot.weight.shape)] for slot in measured]})
+    for slot, format in cells:
+        kept = journal.get(f"{slot.name}|{format}")
+        if kept is not None:
+            local[slot.name, format] = kept
+    cells = [(slot, format) for slot, format in cells if (slot.name, format) not in local]
     meter = Meter(len(cells), "loss_deltas", progress)
     try:
         with torch.no_grad():
@@ -148,9 +158,11 @@ def loss_deltas(
                     slot.weight.copy_(original)
                 mean, stderr = _mean_stderr(sum(differences), sum(d * d for d in differences), len(differences))
                 local[slot.name, format] = {"delta": mean, **({"stderr": stderr} if len(differences) > 1 else {})}
+                journal.put(f"{slot.name}|{format}", local[slot.name, format])
                 meter.update()
     finally:
         meter.close()
+        journal.close()
         model.train(was_training)
     every = gathered(local)
     return {slot.name: {format: every[slot.name, format] for format in formats} for slot in measured}

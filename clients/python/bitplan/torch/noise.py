@@ -21,6 +21,7 @@ from torch import nn
 
 from .activations import InputQuantizer, activation_format, warn_unsimulable
 from .distributed import gathered, share
+from .journal import Journal
 from .layers import owners, planned_weights
 from .losses import LossFn
 from .progress import Meter, Progress
@@ -78,6 +79,7 @@ def noise_sensitivities(
     seed: int = 0,
     progress: Progress = True,
     percentile: Optional[float] = None,
+    resume: Optional[str] = None,
 ) -> Dict[str, Dict[str, Dict[str, float]]]:
     """Per layer and weight format, the loss change predicted by the linearity theorem: alpha_l
     (the loss increase per unit of relative squared weight error, fitted through the origin to
@@ -98,14 +100,18 @@ def noise_sensitivities(
     A candidate with an activation format ("int4/int8") adds the measured loss change of rounding
     only the layer's input to that format (activations.py; one pass per layer and distinct
     activation format), assuming the two add up; its standard error joins alpha's in quadrature.
+    With `resume=PATH` each layer's result is written there as it is measured and reused by a
+    run given the same path (journal.py).
     """
     errors = relative_errors(model, formats, quantizer, layers)
     slots = {slot.name: slot for slot in planned_weights(model)}
     order = list(errors)
+    journal = Journal(resume, {"measure": "noise_sensitivities", "formats": list(formats), "batches": len(batches), "seed": seed, "points": points, "magnitudes": list(magnitudes) if magnitudes else None, "percentile": percentile, "layers": [[name, list(slots[name].weight.shape)] for name in order]})
     assigned = share(order)
+    result: Dict[str, Dict[str, Dict[str, float]]] = {name: journal.get(name) for name in assigned if journal.get(name) is not None}
+    assigned = [name for name in assigned if name not in result]
     was_training = model.training
     model.eval()
-    result: Dict[str, Dict[str, Dict[str, float]]] = {}
     meter = Meter(len(assigned) * (len(magnitudes) if magnitudes else points), "noise_sensitivities", progress)
     try:
         with torch.no_grad():
@@ -157,8 +163,10 @@ def noise_sensitivities(
                     if activation_format(f) and activation_format(f) in input_deltas:
                         entry["inputDelta"] = extra
                     result[name][f] = entry
+                journal.put(name, result[name])
     finally:
         meter.close()
+        journal.close()
         model.train(was_training)
     every = gathered(result)
     return {name: every[name] for name in order}

@@ -1,0 +1,58 @@
+"""resume=PATH: results written as measured and reused, a journal of another measurement refused."""
+
+import os
+import tempfile
+import unittest
+
+import torch
+from torch import nn
+
+import bitplan.torch as bt
+
+
+class ResumeTest(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(0)
+        self.model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+        x = torch.randn(128, 8)
+        self.batches = [(x[i : i + 64], (x[i : i + 64, 0] > 0).long()) for i in range(0, 128, 64)]
+        self.calls = []
+        supervised = bt.supervised(nn.CrossEntropyLoss())
+
+        def loss(model, batch):
+            self.calls.append(1)
+            return supervised(model, batch)
+
+        self.loss = loss
+        self.path = os.path.join(tempfile.mkdtemp(), "deltas.jsonl")
+
+    def test_a_second_run_reuses_every_result_and_a_stopped_one_measures_the_rest(self):
+        formats = ["int2", "int4", "int8"]
+        first = bt.loss_deltas(self.model, self.loss, self.batches, formats, progress=False, resume=self.path)
+        measured = len(self.calls)
+        self.calls.clear()
+        again = bt.loss_deltas(self.model, self.loss, self.batches, formats, progress=False, resume=self.path)
+        self.assertEqual(again, first)
+        self.assertEqual(len(self.calls), len(self.batches))  # the base losses only
+        # A run stopped after two results: the journal keeps them, the next run measures the other four.
+        with open(self.path) as file:
+            lines = file.readlines()
+        with open(self.path, "w") as file:
+            file.writelines(lines[:3])
+        self.calls.clear()
+        resumed = bt.loss_deltas(self.model, self.loss, self.batches, formats, progress=False, resume=self.path)
+        self.assertEqual(resumed, first)
+        self.assertEqual(len(self.calls), len(self.batches) * (1 + 4))
+        self.assertLess(len(self.calls), measured)
+        with self.assertRaisesRegex(ValueError, "journals another measurement"):
+            bt.loss_deltas(self.model, self.loss, self.batches, ["int3"], progress=False, resume=self.path)
+
+    def test_noise_sensitivities_resume_per_layer(self):
+        first = bt.noise_sensitivities(self.model, self.loss, self.batches, ["int4", "int8"], progress=False, resume=self.path)
+        self.calls.clear()
+        self.assertEqual(bt.noise_sensitivities(self.model, self.loss, self.batches, ["int4", "int8"], progress=False, resume=self.path), first)
+        self.assertEqual(len(self.calls), len(self.batches))
+
+
+if __name__ == "__main__":
+    unittest.main()
