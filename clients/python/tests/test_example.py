@@ -22,7 +22,7 @@ class DigitsExampleTest(unittest.TestCase):
         rows = results["results"][0]["rows"]
         methods = {(row["method"], row["budget"]) for row in rows}
         for budget in (3.5, 4.5):
-            for method in ("plan, Hessian", "plan, loss deltas", "plan, noise sensitivities", "random x3"):
+            for method in ("plan, Hessian", "plan, Hessian x weightStats", "plan, loss deltas", "plan, noise sensitivities", "random x3"):
                 self.assertIn((method, budget), methods)
         for suffix in ("", ", no int2"):
             for method in ("pairwise cap", "pairwise keep", "pairwise cap, best of 3"):

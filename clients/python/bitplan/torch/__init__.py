@@ -42,7 +42,7 @@ from .losses import LossFn, kl_to_float, supervised
 from .measurements import hutchinson_traces, loss_deltas, pair_deltas
 from .noise import noise_sensitivities, relative_errors
 from .activations import calibrate_ranges, fake_quantize
-from .quantizers import Quantizer, quantize, quantize_tensor, quantize_weights, weight_errors, weight_format
+from .quantizers import Quantizer, quantize, quantize_tensor, quantize_weights, weight_errors, weight_format, weight_stats
 
 __all__ = [
     "QUANTIZABLE",
@@ -68,4 +68,5 @@ __all__ = [
     "supervised",
     "weight_errors",
     "weight_format",
+    "weight_stats",
 ]

@@ -38,10 +38,12 @@ def evidence(
     errors: Optional[Mapping[str, Mapping[str, float]]] = None,
     deltas: Optional[Mapping[str, Mapping[str, Mapping[str, float]]]] = None,
     interactions: Optional[Sequence[Mapping[str, Any]]] = None,
+    stats: Optional[Mapping[str, Mapping[str, Any]]] = None,
 ) -> Dict[str, Any]:
     """A copy of `descriptor` with each layer's `sensitivity` filled from the measurements:
     hessianTrace and hessianTraceStdErr from hutchinson_traces, perturbation from weight_errors,
-    lossDelta and lossDeltaStdErr from loss_deltas; `interactions` from pair_deltas join the
+    lossDelta and lossDeltaStdErr from loss_deltas (or noise_sensitivities), weightStats from
+    weight_stats; `interactions` from pair_deltas join the
     descriptor's own (a measured pair replaces an earlier entry of the same two layers). A layer
     with no measurement (one sharing a tied weight) is left without sensitivity: its group's
     evidence scores it. Ready to POST.
@@ -61,6 +63,8 @@ def evidence(
                 sensitivity["hessianTraceStdErr"] = traces[name]["stderr"]
         if errors and name in errors:
             sensitivity["perturbation"] = dict(errors[name])
+        if stats and name in stats:
+            sensitivity["weightStats"] = dict(stats[name])
         if deltas and name in deltas:
             sensitivity["lossDelta"] = {f: d["delta"] for f, d in deltas[name].items()}
             stderrs = {f: d["stderr"] for f, d in deltas[name].items() if "stderr" in d and math.isfinite(d["stderr"])}

@@ -142,3 +142,22 @@ def quantize(
     formats = {name: chosen[name].split("/", 1)[1] for name in needed if name in inputs.ranges}
     round_inputs(copied_slots, formats, inputs.ranges)  # the hooks stay on the copy
     return copied
+
+
+def weight_stats(model: nn.Module, layers: Optional[Iterable[str]] = None) -> Dict[str, Dict[str, Any]]:
+    """Per layer, the weight statistics the service estimates each format's perturbation from
+    (weightStats: absMax, rms, count, and per-channel granularity with the output channels, as
+    the default quantizer scales each row), without rounding anything: with hessianTrace they
+    score every format, including ones no quantizer here implements. Layers sharing a weight with
+    an earlier one are left out."""
+    chosen = set(layers) if layers is not None else None
+    slots = planned_weights(model)
+    owner = owners(slots)
+    stats: Dict[str, Dict[str, Any]] = {}
+    for slot in slots:
+        if owner[slot.name] != slot.name or (chosen is not None and slot.name not in chosen):
+            continue
+        rows = slot.rows(slot.weight.detach()).to(torch.float64)
+        count = rows.numel()
+        stats[slot.name] = {"absMax": float(rows.abs().max()) if count else 0.0, "rms": float(rows.pow(2).mean().sqrt()) if count else 0.0, "count": count, "granularity": "per-channel", "channels": rows.shape[0]}
+    return stats
