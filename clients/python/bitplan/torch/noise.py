@@ -106,6 +106,7 @@ def noise_sensitivities(
     errors = relative_errors(model, formats, quantizer, layers)
     slots = {slot.name: slot for slot in planned_weights(model)}
     order = list(errors)
+    place = {name: i for i, name in enumerate(order)}
     journal = Journal(resume, {"measure": "noise_sensitivities", "formats": list(formats), "batches": len(batches), "seed": seed, "points": points, "magnitudes": list(magnitudes) if magnitudes else None, "percentile": percentile, "layers": [[name, list(slots[name].weight.shape)] for name in order]})
     assigned = share(order)
     result: Dict[str, Dict[str, Dict[str, float]]] = {name: journal.get(name) for name in assigned if journal.get(name) is not None}
@@ -121,32 +122,17 @@ def noise_sensitivities(
             activations = sorted({a for a in (activation_format(f) for f in formats) if a})
             for name in assigned:
                 layer_errors = errors[name]
-                generator = torch.Generator().manual_seed(seed * 1_000_003 + order.index(name))
+                generator = torch.Generator().manual_seed(seed * 1_000_003 + place[name])
                 slot = slots[name]
                 original = slot.weight.detach().clone()
                 norm = float((original.to(torch.float64) ** 2).sum())
                 fitted_t: List[float] = []
                 fitted_d: List[float] = []
                 spreads: List[float] = []
-                for target in magnitudes or _magnitudes(layer_errors, points):
-                    sigma = math.sqrt(target * norm / original.numel()) if norm > 0 else target
-                    noise = torch.randn(original.shape, generator=generator, dtype=torch.float64) * sigma
-                    # Antithetic: W + E and W - E. The gradient's term g.E, of random sign and
-                    # of order sqrt(t), cancels; what is left grows as t, which is alpha's.
-                    sides = []
-                    for sign in (1.0, -1.0):
-                        slot.weight.copy_((original.to(torch.float64) + sign * noise).to(original.dtype))
-                        sides.append([float(loss_fn(model, batch)) for batch in batches])
-                    realized = float(((slot.weight.detach().to(torch.float64) - original.to(torch.float64)) ** 2).sum()) / norm if norm > 0 else 0.0
-                    differences = [(plus + minus) / 2 - b for plus, minus, b in zip(sides[0], sides[1], base)]
-                    mean = sum(differences) / len(differences)
-                    fitted_t.append(realized)
-                    fitted_d.append(mean)
-                    if len(differences) > 1:
-                        variance = sum((d - mean) ** 2 for d in differences) / (len(differences) - 1)
-                        spreads.append(variance / len(differences))
-                    meter.update()
-                slot.weight.copy_(original)
+                try:
+                    _inject(slot, original, norm, magnitudes or _magnitudes(layer_errors, points), generator, model, loss_fn, batches, base, fitted_t, fitted_d, spreads, meter)
+                finally:
+                    slot.weight.copy_(original)
                 alpha, alpha_stderr = _through_origin(fitted_t, fitted_d, spreads)
                 # The input's own rounding, weights untouched: measured once per activation format.
                 input_deltas: Dict[str, tuple] = {}
@@ -170,6 +156,28 @@ def noise_sensitivities(
         model.train(was_training)
     every = gathered(result)
     return {name: every[name] for name in order}
+
+
+def _inject(slot, original, norm, targets, generator, model, loss_fn, batches, base, fitted_t, fitted_d, spreads, meter) -> None:
+    """One antithetic noise injection per target magnitude into `slot`: the realized relative
+    errors, the mean loss changes and their spreads appended to the lists."""
+    for target in targets:
+        sigma = math.sqrt(target * norm / original.numel()) if norm > 0 else target
+        noise = torch.randn(original.shape, generator=generator, dtype=torch.float64) * sigma
+        # Antithetic: W + E and W - E. The gradient's term g.E, of random sign and of order
+        # sqrt(t), cancels; what is left grows as t, which is alpha's.
+        sides = []
+        for sign in (1.0, -1.0):
+            slot.weight.copy_((original.to(torch.float64) + sign * noise).to(original.dtype))
+            sides.append([float(loss_fn(model, batch)) for batch in batches])
+        realized = float(((slot.weight.detach().to(torch.float64) - original.to(torch.float64)) ** 2).sum()) / norm if norm > 0 else 0.0
+        differences = [(plus + minus) / 2 - b for plus, minus, b in zip(sides[0], sides[1], base)]
+        mean = sum(differences) / len(differences)
+        fitted_t.append(realized)
+        fitted_d.append(mean)
+        if len(differences) > 1:
+            spreads.append(sum((d - mean) ** 2 for d in differences) / (len(differences) - 1) / len(differences))
+        meter.update()
 
 
 def _through_origin(t: List[float], d: List[float], spreads: List[float]):
