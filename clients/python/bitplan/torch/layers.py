@@ -119,6 +119,15 @@ def owners(slots: Sequence[WeightSlot]) -> Dict[str, str]:
     return {slot.name: first.setdefault(id(slot.weight), slot.name) for slot in slots}
 
 
+def owning_slots(model: nn.Module, layers: Optional[Iterable[str]] = None) -> List[WeightSlot]:
+    """The planned weights each measured once: a layer sharing its weight with an earlier one is
+    left out (its evidence is the owner's), and with `layers` only those named."""
+    chosen = set(layers) if layers is not None else None
+    slots = planned_weights(model)
+    owner = owners(slots)
+    return [slot for slot in slots if owner[slot.name] == slot.name and (chosen is None or slot.name in chosen)]
+
+
 def unplanned(model: nn.Module, slots: Sequence[WeightSlot]) -> Dict[str, Any]:
     """What the plan leaves in the model's own precision: every parameter not among the planned
     weights (biases, norms, 1-D and non-floating tensors), counted once each."""

@@ -11,7 +11,7 @@ from torch import nn
 from .activations import InputQuantizer, warn_unsimulable
 from .distributed import gathered, share
 from .journal import Journal
-from .layers import owners, planned_weights
+from .layers import owning_slots
 from .losses import LossFn
 from .progress import Meter, Progress
 from .quantizers import Quantizer, rounded, weight_format
@@ -52,10 +52,7 @@ def hutchinson_traces(
     indefinite there): measure loss changes instead. A progress bar goes to stderr unless
     `progress=False`.
     """
-    chosen = set(layers) if layers is not None else None
-    slots = planned_weights(model)
-    owner = owners(slots)
-    weights = {slot.name: slot.weight for slot in slots if owner[slot.name] == slot.name and (chosen is None or slot.name in chosen)}
+    weights = {slot.name: slot.weight for slot in owning_slots(model, layers)}
     sums = {layer: [0.0, 0.0, 0] for layer in weights}
     generator = torch.Generator().manual_seed(seed)
     active = list(weights)
@@ -128,10 +125,7 @@ def loss_deltas(
     `resume=PATH` each result is written there as it is measured, and a run given the same path
     measures only what is missing (journal.py).
     """
-    chosen = set(layers) if layers is not None else None
-    slots = planned_weights(model)
-    owner = owners(slots)
-    measured = [slot for slot in slots if owner[slot.name] == slot.name and (chosen is None or slot.name in chosen)]
+    measured = owning_slots(model, layers)
     was_training = model.training
     model.eval()
     cells = share([(slot, format) for slot in measured for format in formats])
@@ -212,9 +206,7 @@ def pair_deltas(
         raise ValueError("top must be at least 1")
     if screen is not None and not 0 <= screen <= 1:
         raise ValueError("screen must be between 0 and 1: a share of the best pair's score")
-    slots = planned_weights(model)
-    owner = owners(slots)
-    modules = {slot.name: slot for slot in slots if owner[slot.name] == slot.name}
+    modules = {slot.name: slot for slot in owning_slots(model)}
     chosen = set(layers) if layers is not None else None
     if pairs == "all":
         names = [layer for layer in modules if chosen is None or layer in chosen]

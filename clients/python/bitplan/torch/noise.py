@@ -22,10 +22,10 @@ from torch import nn
 from .activations import InputQuantizer, activation_format, warn_unsimulable
 from .distributed import gathered, share
 from .journal import Journal
-from .layers import owners, planned_weights
+from .layers import owning_slots, planned_weights
 from .losses import LossFn
 from .progress import Meter, Progress
-from .quantizers import Quantizer, rounded, weight_format
+from .quantizers import Quantizer, weight_errors, weight_format
 
 #: The largest noise magnitude: the layer's largest format error, up to this. The fit is made
 #: where the loss visibly moves: on the digits CNN (examples/torch/digits.py) the loss is flat
@@ -36,17 +36,13 @@ MAGNITUDE_MAX = 1.0
 
 
 def relative_errors(model: nn.Module, formats: Sequence[str], quantizer: Optional[Quantizer] = None, layers: Optional[Iterable[str]] = None) -> Dict[str, Dict[str, float]]:
-    """Per layer and weight format, t = ||Q(W) - W||^2 / ||W||^2 from the weights alone."""
-    chosen = set(layers) if layers is not None else None
-    slots = planned_weights(model)
-    owner = owners(slots)
+    """Per layer and format (a candidate counts by its weight format), t = ||Q(W) - W||^2 / ||W||^2:
+    weight_errors over the weight's own squared norm."""
+    squared = weight_errors(model, list(dict.fromkeys(weight_format(f) for f in formats)), quantizer, layers)
     out: Dict[str, Dict[str, float]] = {}
-    for slot in slots:
-        if owner[slot.name] != slot.name or (chosen is not None and slot.name not in chosen):
-            continue
-        weight = slot.weight.detach().to(torch.float64)
-        norm = float((weight**2).sum())
-        out[slot.name] = {f: (float(((rounded(slot, slot.weight.detach(), weight_format(f), quantizer).to(torch.float64) - weight) ** 2).sum()) / norm if norm > 0 else 0.0) for f in formats}
+    for slot in owning_slots(model, layers):
+        norm = float((slot.weight.detach().to(torch.float64) ** 2).sum())
+        out[slot.name] = {f: squared[slot.name][weight_format(f)] / norm if norm > 0 else 0.0 for f in formats}
     return out
 
 

@@ -10,7 +10,8 @@ from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Sequence, U
 import torch
 from torch import nn
 
-from .layers import WIDE_FLOATS, WeightSlot, owners, planned_weights
+from .activations import InputQuantizer, activation_format, round_inputs, warn_unsimulable
+from .layers import WIDE_FLOATS, WeightSlot, owning_slots, planned_weights
 
 Quantizer = Callable[[torch.Tensor, str], torch.Tensor]
 
@@ -67,16 +68,16 @@ def weight_errors(
     """Per layer and weight format, the exact squared quantization error ||Q(W) - W||^2 of the
     layer's weight (the `perturbation` HAWQ multiplies by the mean trace). Layers sharing a
     weight with an earlier one are left out: their evidence is the owner's."""
-    chosen = set(layers) if layers is not None else None
-    slots = planned_weights(model)
-    owner = owners(slots)
     errors: Dict[str, Dict[str, float]] = {}
-    for slot in slots:
-        if owner[slot.name] != slot.name or (chosen is not None and slot.name not in chosen):
-            continue
+    for slot in owning_slots(model, layers):
         weight = slot.weight.detach()
         errors[slot.name] = {f: float(((rounded(slot, weight, f, quantizer).to(torch.float64) - weight.to(torch.float64)) ** 2).sum()) for f in formats}
     return errors
+
+
+def _chosen(plan: Union[Mapping[str, Any], Mapping[str, str]]) -> Dict[str, str]:
+    """{layer: candidate} of a Plan answered by the service, or of such a mapping itself."""
+    return {layer["name"]: layer["candidate"] for layer in plan["layers"]} if "layers" in plan else dict(plan)  # type: ignore[index]
 
 
 def quantize_weights(model: nn.Module, plan: Union[Mapping[str, Any], Mapping[str, str]], quantizer: Optional[Quantizer] = None) -> nn.Module:
@@ -85,13 +86,13 @@ def quantize_weights(model: nn.Module, plan: Union[Mapping[str, Any], Mapping[st
     biases and other unplanned tensors stay as they are (describe counts them out). `plan` is a
     Plan answered by the service or {layer name: candidate}. Activations are not quantized: a
     candidate with an integer or low-precision activation format is warned."""
-    chosen: Dict[str, str] = {layer["name"]: layer["candidate"] for layer in plan["layers"]} if "layers" in plan else dict(plan)  # type: ignore[index]
+    chosen = _chosen(plan)
     copied = copy.deepcopy(model)
     slots = {slot.name: slot for slot in planned_weights(copied)}
     unknown = sorted(set(chosen) - set(slots))
     if unknown:
         raise KeyError(f"the plan names layers the model does not have: {', '.join(unknown[:5])}")
-    activations = sorted({c.split("/", 1)[1] for c in chosen.values() if "/" in c and c.split("/", 1)[1] not in WIDE_FLOATS})
+    activations = sorted({a for a in map(activation_format, chosen.values()) if a})
     if activations:
         warnings.warn(f"quantize_weights rounds weights only; activation formats {', '.join(activations)} are not simulated: quantize(model, plan, loss_fn, batches) rounds the inputs too", stacklevel=2)
     done: Dict[int, str] = {}
@@ -123,23 +124,21 @@ def quantize(
     pre-hook, over a static range calibrated on `batches` run through the float model by
     `loss_fn` (any callable (model, batch) that runs it; `percentile` clips the range). Without
     activation formats in the plan it is quantize_weights."""
-    from .activations import InputQuantizer, round_inputs, warn_unsimulable
-
-    chosen: Dict[str, str] = {layer["name"]: layer["candidate"] for layer in plan["layers"]} if "layers" in plan else dict(plan)  # type: ignore[index]
+    chosen = _chosen(plan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the activations are simulated below
         copied = quantize_weights(model, chosen, quantizer)
     original_slots = {slot.name: slot for slot in planned_weights(model)}
     planned = [original_slots[name] for name in chosen]
     inputs = InputQuantizer(model, loss_fn, batches or [], planned, list(chosen.values()), percentile) if loss_fn is not None else None
-    needed = [name for name, candidate in chosen.items() if "/" in candidate and candidate.split("/", 1)[1] not in WIDE_FLOATS]
+    needed = [name for name, candidate in chosen.items() if activation_format(candidate)]
     if needed and inputs is None:
         raise ValueError(f"the plan has activation formats on {len(needed)} layers ({', '.join(needed[:3])}...): give loss_fn and batches to calibrate their ranges")
     if inputs is None:
         return copied
     warn_unsimulable(inputs.skipped)
     copied_slots = {slot.name: slot for slot in planned_weights(copied)}
-    formats = {name: chosen[name].split("/", 1)[1] for name in needed if name in inputs.ranges}
+    formats = {name: activation_format(chosen[name]) for name in needed if name in inputs.ranges}
     round_inputs(copied_slots, formats, inputs.ranges)  # the hooks stay on the copy
     return copied
 
@@ -150,13 +149,8 @@ def weight_stats(model: nn.Module, layers: Optional[Iterable[str]] = None) -> Di
     the default quantizer scales each row), without rounding anything: with hessianTrace they
     score every format, including ones no quantizer here implements. Layers sharing a weight with
     an earlier one are left out."""
-    chosen = set(layers) if layers is not None else None
-    slots = planned_weights(model)
-    owner = owners(slots)
     stats: Dict[str, Dict[str, Any]] = {}
-    for slot in slots:
-        if owner[slot.name] != slot.name or (chosen is not None and slot.name not in chosen):
-            continue
+    for slot in owning_slots(model, layers):
         rows = slot.rows(slot.weight.detach()).to(torch.float64)
         count = rows.numel()
         stats[slot.name] = {"absMax": float(rows.abs().max()) if count else 0.0, "rms": float(rows.pow(2).mean().sqrt()) if count else 0.0, "count": count, "granularity": "per-channel", "channels": rows.shape[0]}
