@@ -39,6 +39,8 @@ import torch
 from sklearn.datasets import load_digits
 from torch import nn
 
+from predictions import prediction_lines  # beside this script
+
 FORMATS = ["int2", "int3", "int4", "int5", "int6", "int7", "int8"]
 BITS = {f: int(f[3:]) for f in FORMATS}
 
@@ -334,13 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             spread = statistics.stdev(accuracy) / math.sqrt(len(accuracy)) if len(accuracy) > 1 else float("nan")
             print(f"  {method:28s} BOPs {statistics.mean(row['bops'] for row in rows):.3e}   accuracy {100 * statistics.mean(accuracy):5.1f} +- {100 * spread:4.1f} %")
     print("calibration loss change of the random allocations, predicted by summing each layer's evidence (median |predicted - real| / real over seeds and allocations; correlation):")
-    for kind in ("loss deltas", "noise sensitivities"):
-        pairs = [p for result in results for p in result["prediction"].get(kind, [])]
-        if pairs:
-            errors = sorted(abs(p["predicted"] - p["real"]) / abs(p["real"]) for p in pairs if p["real"])
-            real, predicted = [p["real"] for p in pairs], [p["predicted"] for p in pairs]
-            correlation = statistics.correlation(real, predicted) if len(pairs) > 2 and len(set(real)) > 1 and len(set(predicted)) > 1 else float("nan")
-            print(f"  {kind:20s} median relative error {statistics.median(errors):.2f} over {len(pairs)} allocations; correlation {correlation:.2f}")
+    for line in prediction_lines(results, ("loss deltas", "noise sensitivities")):
+        print(line)
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"results": results, "summary": summary}, out, indent=1)

@@ -39,6 +39,8 @@ import bitplan.torch as bt
 import torch
 from torch import nn
 
+from predictions import prediction_lines  # beside this script
+
 FORMATS = ["int2", "int3", "int4", "int8"]
 BITS = {f: int(f[3:]) for f in FORMATS}
 VOCAB, LENGTH, WIDTH = 16, 8, 32
@@ -223,13 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{kind}: {statistics.mean(r['seconds'][kind] for r in results):.2f} s a seed (mean)")
     print(f"traces not at 5% relative standard error: {[r['unconvergedTraces'] for r in results]} of {results[0]['layers']} layers per seed")
     print("KL of the random allocations on the calibration batches, predicted by summing each layer's evidence:")
-    for kind in ("KL loss deltas", "KL noise sensitivities"):
-        pairs = [p for r in results for p in r["prediction"].get(kind, [])]
-        if pairs:
-            errors = sorted(abs(p["predicted"] - p["real"]) / abs(p["real"]) for p in pairs if p["real"])
-            real, predicted = [p["real"] for p in pairs], [p["predicted"] for p in pairs]
-            correlation = statistics.correlation(real, predicted) if len(pairs) > 2 and len(set(real)) > 1 and len(set(predicted)) > 1 else float("nan")
-            print(f"  {kind:24s} median relative error {statistics.median(errors):.2f} over {len(pairs)} allocations; correlation {correlation:.2f}")
+    for line in prediction_lines(results, ("KL loss deltas", "KL noise sensitivities")):
+        print(line)
     return 0
 
 
