@@ -16,7 +16,9 @@ outliers, as TensorRT's and ModelOpt's percentile calibrators do). Grids:
 
 fp16, bf16 and fp32 activations are left as they are. Embeddings (whose input is token ids) and
 weights that are not a module's own `weight` applied to its first input (nn.MultiheadAttention's
-packed projections, recurrent weights) cannot be simulated this way: they are named in a warning.
+packed projections, recurrent weights), or whose module never runs during calibration
+(MultiheadAttention's out_proj, whose weight its fused kernel takes), cannot be simulated this
+way: they are named in a warning.
 """
 
 from __future__ import annotations
@@ -99,7 +101,9 @@ def fake_quantize(values: torch.Tensor, format: str, value_range: Optional[float
 def calibrate_ranges(model: nn.Module, run: Callable[[nn.Module, Any], Any], batches: Sequence[Any], slots: Sequence[WeightSlot], percentile: Optional[float] = None) -> Dict[str, float]:
     """The input range of each slot's module over `batches`, each batch run by `run(model, batch)`
     (a loss_fn does): the largest |x|, or the `percentile` (0-100) of |x| over every value seen
-    (sampled to PERCENTILE_SAMPLE a call)."""
+    (sampled to PERCENTILE_SAMPLE a call). A slot whose module never ran is left out: its weight
+    is used some other way (nn.MultiheadAttention hands out_proj.weight to its fused kernel
+    without calling out_proj), so its input cannot be rounded on the way in."""
     if percentile is not None and not 0 < percentile <= 100:
         raise ValueError("percentile is in (0, 100]")
     seen: Dict[str, list] = {slot.name: [] for slot in slots}
@@ -123,8 +127,8 @@ def calibrate_ranges(model: nn.Module, run: Callable[[nn.Module, Any], Any], bat
     ranges: Dict[str, float] = {}
     for name, parts in seen.items():
         if not parts:
-            ranges[name] = 0.0
-        elif percentile is None:
+            continue
+        if percentile is None:
             ranges[name] = max(parts)
         else:
             values = torch.cat(parts)
@@ -157,7 +161,7 @@ def quantized_inputs(slots: Mapping[str, WeightSlot], formats: Mapping[str, str]
 def warn_unsimulable(names: Sequence[str]) -> None:
     if names:
         shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
-        warnings.warn(f"activation formats are not simulated on {len(names)} layers whose weight is not applied to their module's first input (embeddings, packed attention projections, recurrent weights): {shown}", stacklevel=3)
+        warnings.warn(f"activation formats are not simulated on {len(names)} layers whose weight is not applied to their module's first input, or whose module never ran (embeddings, packed attention projections and out_proj, recurrent weights): {shown}", stacklevel=3)
 
 
 class InputQuantizer:
@@ -170,6 +174,7 @@ class InputQuantizer:
         simulated = [slot for slot in slots if needed and simulable(slot)]
         self.skipped = [slot.name for slot in slots if needed and not simulable(slot)]
         self.ranges = calibrate_ranges(model, run, batches, simulated, percentile) if simulated else {}
+        self.skipped += [slot.name for slot in simulated if slot.name not in self.ranges]
 
     def applied(self, assignment: Mapping[str, str]):
         formats = {}
