@@ -7,7 +7,8 @@
  * the rest. A node is that core with some options removed (`alive`); its bound is the Lagrangian
  * dual over what is alive (= its LP relaxation), warm-started from the parent's multipliers.
  * Options whose reduced cost alone lifts the bound to the ceiling (incumbent - allowance) are
- * removed for the node's subtree, and an item left with one option is decided: a node carries
+ * removed for the node's subtree, as are options that break a budget row whatever the other
+ * items take (rowPropagation.ts), and an item left with one option is decided: a node carries
  * the items still undecided and the summed cost and weights of the decided ones, so its
  * evaluations cost what its undecided items cost (a few dozen of hundreds, deep in the tree).
  * The node's Lagrangian minimizer, when it meets every row, is a plan; otherwise the undecided
@@ -17,6 +18,7 @@
  */
 import { compact, expandCore, type CompactInstance } from './compact.js';
 import type { FlatInstance } from './flat.js';
+import { propagateRows } from './rowPropagation.js';
 import { enterNode } from './trail.js';
 import { solveDual, type LagrangianPoint } from './lagrangian.js';
 import type { MckpOptions } from './options.js';
@@ -144,6 +146,11 @@ export function branchAndBound(
     enterNode(alive, trail, entry.mark, entry.remove);
     nodes++;
     const { undecided, decidedCost, decidedWeight } = entry;
+    if (m > 0) {
+      const propagation = propagateRows(core, undecided, decidedWeight, alive, trail);
+      work += propagation.work;
+      if (propagation.infeasible) continue;
+    }
     const evaluateAt = (mu: Float64Array): LagrangianPoint => {
       for (let k = 0; k < m; k++) price[k] = mu[k]! / rowScale[k]!;
       const choice = new Int32Array(items);
