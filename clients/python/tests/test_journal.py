@@ -53,6 +53,27 @@ class ResumeTest(unittest.TestCase):
         self.assertEqual(bt.noise_sensitivities(self.model, self.loss, self.batches, ["int4", "int8"], progress=False, resume=self.path), first)
         self.assertEqual(len(self.calls), len(self.batches))
 
+    def test_pair_deltas_resume_single_layers_and_pairs(self):
+        formats = ["int2", "int4"]
+        first = bt.pair_deltas(self.model, self.loss, self.batches, formats, progress=False, resume=self.path)
+        batches = len(self.batches)
+        # The base, 2 layers x 2 formats alone, 1 pair x 4 combinations.
+        self.assertEqual(len(self.calls), batches * (1 + 4 + 4))
+        self.calls.clear()
+        self.assertEqual(bt.pair_deltas(self.model, self.loss, self.batches, formats, progress=False, resume=self.path), first)
+        self.assertEqual(len(self.calls), batches)
+        # Stopped after the single layers: the next run measures the pair only.
+        with open(self.path) as file:
+            lines = file.readlines()
+        self.assertEqual(len(lines), 1 + 4 + 1)
+        with open(self.path, "w") as file:
+            file.writelines(lines[:5])
+        self.calls.clear()
+        self.assertEqual(bt.pair_deltas(self.model, self.loss, self.batches, formats, progress=False, resume=self.path), first)
+        self.assertEqual(len(self.calls), batches * (1 + 4))
+        with self.assertRaisesRegex(ValueError, "journals another measurement"):
+            bt.pair_deltas(self.model, self.loss, self.batches, ["int3"], progress=False, resume=self.path)
+
 
 if __name__ == "__main__":
     unittest.main()

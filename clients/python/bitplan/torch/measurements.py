@@ -177,6 +177,7 @@ def pair_deltas(
     layers: Optional[Iterable[str]] = None,
     progress: Progress = True,
     percentile: Optional[float] = None,
+    resume: Optional[str] = None,
 ) -> List[Dict[str, Any]]:
     """Measured pairwise interaction terms ("Augmenting Hessians with Inter-Layer Dependencies";
     CLADO), ready for the descriptor's `interactions`: for layers a, b and formats x, y,
@@ -201,6 +202,9 @@ def pair_deltas(
     stdErr left out with one batch; pairs in order of their score, best first. Layers sharing a
     tied weight are measured once, on the weight's first layer. Under torch.distributed the
     single layers and then the pairs are shared among the ranks, and every rank returns the whole.
+    With `resume=PATH` each single-layer result and each pair is written there as it is measured,
+    and a run given the same path measures only what is missing (journal.py); `top` and `screen`
+    may change between runs, as a pair's terms do not depend on them.
     """
     if top is not None and top < 1:
         raise ValueError("top must be at least 1")
@@ -228,19 +232,25 @@ def pair_deltas(
     was_training = model.training
     model.eval()
     measured: List[Dict[str, Any]] = []
-    cells = share([(layer, f) for layer in involved for f in formats])
+    journal = Journal(resume, {"measure": "pair_deltas", "formats": list(formats), "batches": len(batches), "percentile": percentile, "layers": [[layer, list(modules[layer].weight.shape)] for layer in involved]})
+    mine: Dict[Tuple[str, str], List[float]] = {}
+    for layer, f in share([(layer, f) for layer in involved for f in formats]):
+        kept = journal.get(f"single|{layer}|{f}")
+        if kept is not None:
+            mine[layer, f] = kept
+    cells = [(layer, f) for layer, f in share([(layer, f) for layer in involved for f in formats]) if (layer, f) not in mine]
     meter = Meter(len(cells), "pair_deltas: single layers", progress)
     try:
         with torch.no_grad():
             base = _batch_losses(model, loss_fn, batches)
             inputs = InputQuantizer(model, loss_fn, batches, [modules[layer] for layer in involved], formats, percentile)
             warn_unsimulable(inputs.skipped)
-            mine: Dict[Tuple[str, str], List[float]] = {}
             for layer, f in cells:
                 modules[layer].weight.copy_(quantized[layer, f])
                 with inputs.applied({layer: f}):
                     mine[layer, f] = _batch_losses(model, loss_fn, batches)
                 modules[layer].weight.copy_(originals[layer])
+                journal.put(f"single|{layer}|{f}", mine[layer, f])
                 meter.update()
             meter.close()
             single = gathered(mine)
@@ -256,9 +266,15 @@ def pair_deltas(
                 scored = [pair for pair in scored if score(pair) >= screen * best]
             if top is not None:
                 scored = scored[:top]
-            assigned = share(scored)
-            meter = Meter(len(assigned) * len(formats) ** 2, "pair_deltas: pairs", progress)
             by_pair: Dict[Tuple[str, str], Dict[str, Any]] = {}
+            assigned = []
+            for a, b in share(scored):
+                kept = journal.get(f"pair|{a}|{b}")
+                if kept is not None:
+                    by_pair[a, b] = kept
+                else:
+                    assigned.append((a, b))
+            meter = Meter(len(assigned) * len(formats) ** 2, "pair_deltas: pairs", progress)
             for a, b in assigned:
                 delta: Dict[str, float] = {}
                 stderr: Dict[str, float] = {}
@@ -277,10 +293,12 @@ def pair_deltas(
                     modules[b].weight.copy_(originals[b])
                 modules[a].weight.copy_(originals[a])
                 by_pair[a, b] = {"layers": [a, b], "delta": delta, **({"stdErr": stderr} if stderr else {})}
+                journal.put(f"pair|{a}|{b}", by_pair[a, b])
             every = gathered(by_pair)
             measured = [every[pair] for pair in scored]
     finally:
         meter.close()
+        journal.close()
         for layer in involved:
             modules[layer].weight.data.copy_(originals[layer])
         model.train(was_training)
