@@ -162,6 +162,10 @@ def run_seed(seed: int, args: argparse.Namespace, client: bitplan.Client) -> Dic
         _warnings.simplefilter("ignore")  # convergence is reported below, per seed
         evidence["plan, Hessian"] = bt.evidence(descriptor, traces=traces, errors=errors)
     unconverged = sum(1 for t in traces.values() if not t["converged"])
+    # Weight statistics alone (no loss side): the service minimizes the summed relative weight error.
+    timer = time.perf_counter()
+    evidence["plan, weightStats alone"] = bt.evidence(descriptor, stats=bt.weight_stats(model))
+    seconds["weight statistics alone"] = time.perf_counter() - timer
 
     rows: List[Dict[str, Any]] = [{"method": "fp32", "budget": 32.0, "bits": 32.0, **evaluate(model, test)}]
     for width in ("int3", "int4"):

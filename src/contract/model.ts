@@ -71,7 +71,7 @@ export const LayerSensitivity = describes<core.LayerSensitivity>()(component(
     ),
     weightStats: WeightStats.optional(),
   }),
-  'Evidence about how much quantizing this layer hurts. Used in the order lossDelta, then hessianTrace (else hessianEigenvalue) x perturbation (+ the activation term); a perturbation not given is extrapolated (integer formats, uniform-noise law) or estimated from weightStats, and the plan says so.',
+  'Evidence about how much quantizing this layer hurts. Used in the order lossDelta, then hessianTrace (else hessianEigenvalue) x perturbation (+ the activation term); a perturbation not given is extrapolated (integer formats, uniform-noise law) or estimated from weightStats, and the plan says so. When no layer has a loss-side measurement (lossDelta, hessianTrace, hessianEigenvalue, activationTrace) and the model has no interactions, weightStats alone score each candidate by its relative weight error ||Q(W)-W||^2/||W||^2, every layer taken as equally sensitive (the linearity theorem with one alpha, https://arxiv.org/abs/2411.17525), with a warning: a data-free plan that ranks formats but predicts no loss change.',
   { hessianTrace: 0.0686, perturbation: { int4: 6.743, int8: 0.0235 } },
 ));
 

@@ -164,6 +164,33 @@ describe('bitplan describe CHECKPOINT (issue #29.4)', () => {
     expect(byName(JSON.parse(fromGguf.out).layers).get('blk.0.attn_q')!.sensitivity!.weightStats).toEqual(expected);
   });
 
+  it('plans a checkpoint from its weight statistics alone, the heavy-tailed weight kept wider', async () => {
+    // q_proj: one outlier among small values (absMax 16 x rms); k_proj: +-1 everywhere (absMax = rms).
+    const outlier = Array.from({ length: 32 }, (_, i) => (i === 0 ? 8 : i % 2 ? 0.125 : -0.125));
+    const flat = Array.from({ length: 32 }, (_, i) => (i % 2 ? 1 : -1));
+    const path = join(dir, 'stats-alone.safetensors');
+    writeSafetensors(path, [
+      { name: 'model.layers.0.self_attn.q_proj.weight', shape: [4, 8], values: outlier },
+      { name: 'model.layers.0.self_attn.k_proj.weight', shape: [4, 8], values: flat },
+    ], 'F32');
+    const described = await cli('describe', path, '--weight-stats');
+    expect(described.code, described.err).toBe(EXIT_PLAN);
+    const descriptor = join(dir, 'stats-alone.json');
+    writeFileSync(descriptor, described.out);
+    const planPath = join(dir, 'stats-alone-plan.json');
+    // An average of 6 bits: one of the two at int8.
+    const { code, err } = await cli('plan', '--model', descriptor, '--candidates', 'int4/fp16,int8/fp16', '--budget', 'avgBits<=6', '--out', planPath, '--quiet');
+    expect(code, err).toBe(EXIT_PLAN);
+    const plan = JSON.parse(readFileSync(planPath, 'utf8')) as { status: string; warnings: string[]; layers: { name: string; candidate: string; sensitivitySource: string }[] };
+    expect(plan.status).toBe('optimal');
+    expect(Object.fromEntries(plan.layers.map((layer) => [layer.name, layer.candidate]))).toEqual({
+      'model.layers.0.self_attn.q_proj': 'int8/fp16',
+      'model.layers.0.self_attn.k_proj': 'int4/fp16',
+    });
+    expect(plan.layers.every((layer) => layer.sensitivitySource === 'relative weight error (weightStats alone)')).toBe(true);
+    expect(plan.warnings.join('\n')).toMatch(/no layer carries a loss-side measurement .* the plan minimizes the summed relative weight error/);
+  });
+
   it('says what is wrong with a path that holds no checkpoint it can read', async () => {
     const notOne = join(dir, 'not-one.safetensors');
     writeFileSync(notOne, 'hello, not a checkpoint');

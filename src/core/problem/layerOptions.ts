@@ -7,7 +7,7 @@ import type { FieldIssue } from '../errors.js';
 import { namedLayers } from '../namedLayers.js';
 import { type Candidate, parseCandidate } from '../formats/candidate.js';
 import { soundEvidence, type EvidencePolicy } from '../sensitivity/evidence.js';
-import { scoreCandidate, type Score } from '../sensitivity/score.js';
+import { restsOnWeightStatsAlone, scoreCandidate, type Score } from '../sensitivity/score.js';
 import type { TargetAdmission } from '../targets/admission.js';
 
 /** One candidate a layer may take, with its score and costs. */
@@ -137,6 +137,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const indistinguishable: string[] = [];
   const irregular: string[] = [];
   const kinds = { lossDelta: 0, hessian: 0 };
+  const weightStatsAlone = restsOnWeightStatsAlone(model);
   const parse = (id: string) => parseCandidate(id, context.precision);
   // What a layer's own list allows, what of it the request leaves out, and the allowed candidates
   // parsed: worked out once for each list, as layers that repeat a list share it (the service
@@ -182,7 +183,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
         issues.push({ path: `${layerPath(index)}.pin`, message: refused });
         return { layer, pinned: true, options: [] };
       }
-      const scored = scoreCandidate(layer, candidate);
+      const scored = scoreCandidate(layer, candidate, weightStatsAlone);
       const score: Score = typeof scored === 'string' ? { value: 0, source: 'none (pinned)' } : scored;
       if (typeof scored !== 'string') noteEstimates(layer.name, scored.estimates);
       const pinned = option(layer, index, candidate, score);
@@ -218,7 +219,7 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
     const shared = sharedCostsOf(layer);
     for (let j = 0; j < runnable.length; j++) {
       const candidate = runnable[j]!;
-      const scored: Score | string = !layer.sensitivity && tiedToEvidence.has(layer.name) ? { value: 0, source: 'none (tied)' } : scoreCandidate(layer, candidate);
+      const scored: Score | string = !layer.sensitivity && tiedToEvidence.has(layer.name) ? { value: 0, source: 'none (tied)' } : scoreCandidate(layer, candidate, weightStatsAlone);
       if (typeof scored === 'string') {
         issues.push({ path: `${layerPath(index)}.sensitivity`, message: `layer "${layer.name}" ${scored} (candidate ${candidate.id})` });
         continue;
@@ -236,6 +237,13 @@ export function layerOptions(model: ModelDescriptor, context: OptionContext, iss
   const named = (names: string[]) => `${names.length} layer${names.length === 1 ? '' : 's'} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`;
   if (irregular.length > 0) {
     warnings.push(`measured loss changes grow with precision or lie below 0 on ${named(irregular)}, kept raw as evidence.lossDelta asks: the plan takes them at face value and may choose a format on noise`);
+  }
+  if (weightStatsAlone) {
+    const activations = new Set(layers.flatMap((planned) => planned.options.map((made) => made.candidate.activation.id)));
+    const unscored = activations.size > 1 ? `; activation formats (${[...activations].join(', ')}) change no score, so the budgets alone choose them` : '';
+    warnings.push(
+      `no layer carries a loss-side measurement (lossDelta, hessianTrace or hessianEigenvalue): the plan minimizes the summed relative weight error ||Q(W)-W||^2/||W||^2 estimated from weightStats, every layer counted as equally sensitive to it (the linearity theorem, https://arxiv.org/abs/2411.17525, with one alpha for all layers), so its sensitivity ranks plans but predicts no loss change${unscored}; measure noise sensitivities or loss deltas (bitplan.torch) for a plan that knows which layers matter`,
+    );
   }
   if (kinds.lossDelta > 0 && kinds.hessian > 0) {
     warnings.push(`evidence of two kinds is summed: ${kinds.lossDelta} layers are scored by measured loss changes (lossDelta), ${kinds.hessian} by Hessian x perturbation; their units differ, so give every layer the same kind`);

@@ -61,12 +61,27 @@ export function perturbationFor(
  * The sensitivity of one layer at one candidate, by design.md's order of preference:
  * lossDelta[c]; else curvature x perturbation[w] (+ activationTrace x activationPerturbation[a]),
  * the curvature being the mean Hessian trace (HAWQ-V2/V3) or, without it, the top Hessian
- * eigenvalue (HAWQ-V1). Returns a message instead of a score when the evidence cannot score
- * this candidate.
+ * eigenvalue (HAWQ-V1). With `weightStatsAlone` (no layer of the model carries a loss-side
+ * measurement) the relative weight error ||Q(W) - W||^2 / ||W||^2 instead, ||W||^2 = count x rms^2:
+ * by the linearity theorem (Malinovskii et al. 2024, https://arxiv.org/abs/2411.17525) a layer's
+ * loss change is alpha_l times it, and without a measurement of alpha_l every layer counts as
+ * equally sensitive, so the sum ranks plans but predicts no loss change. Returns a message
+ * instead of a score when the evidence cannot score this candidate.
  */
-export function scoreCandidate(layer: Layer, candidate: Candidate): Score | string {
+export function scoreCandidate(layer: Layer, candidate: Candidate, weightStatsAlone = false): Score | string {
   const sensitivity = layer.sensitivity;
   if (!sensitivity) return 'has no sensitivity; give lossDelta, or hessianTrace (or hessianEigenvalue) with perturbation or weightStats, pin the layer, or tie it (model.groups) to a layer that has evidence';
+  const given = sensitivity.weightStats;
+  const stats = given && { absMax: given.absMax, rms: given.rms, count: given.count ?? layer.params, ...(given.granularity === 'per-channel' && given.channels ? { channels: given.channels } : {}) };
+  if (weightStatsAlone) {
+    if (!stats) return 'has no weightStats, which every layer needs when no layer carries lossDelta or a Hessian (the plan then rests on weight statistics alone); give weightStats, or measure lossDelta or hessianTrace for every layer';
+    // A measured perturbation, where one is given, beats the estimate.
+    const weight = perturbationFor(sensitivity.perturbation, candidate.weight, stats)!;
+    const norm = stats.count * stats.rms * stats.rms;
+    const value = norm > 0 ? weight.value / norm : 0;
+    const estimates = weight.note ? [`weight perturbation for ${candidate.weight.id} ${weight.note}`] : undefined;
+    return { value, source: 'relative weight error (weightStats alone)', ...(estimates ? { estimates } : {}) };
+  }
   const measuredLoss = sensitivity.lossDelta?.[candidate.id];
   if (measuredLoss !== undefined) return { value: measuredLoss, source: 'lossDelta' };
   const curvature = sensitivity.hessianTrace ?? sensitivity.hessianEigenvalue;
@@ -74,8 +89,6 @@ export function scoreCandidate(layer: Layer, candidate: Candidate): Score | stri
   if (curvature === undefined) {
     return `has no lossDelta for ${candidate.id} and no hessianTrace or hessianEigenvalue to score it with`;
   }
-  const given = sensitivity.weightStats;
-  const stats = given && { absMax: given.absMax, rms: given.rms, count: given.count ?? layer.params, ...(given.granularity === 'per-channel' && given.channels ? { channels: given.channels } : {}) };
   const weight = perturbationFor(sensitivity.perturbation, candidate.weight, stats);
   if (!weight) {
     return `has no perturbation for weight format ${candidate.weight.id}, none to extrapolate it from and no weightStats to estimate it (give perturbation.${candidate.weight.id}, weightStats or lossDelta["${candidate.id}"])`;
@@ -95,4 +108,21 @@ export function scoreCandidate(layer: Layer, candidate: Candidate): Score | stri
   }
   const source = (how === 'measured' ? `${curvatureName} x perturbation` : `${curvatureName} x ${how} perturbation`) as SensitivitySource;
   return estimates.length > 0 ? { value, source, estimates } : { value, source };
+}
+
+/**
+ * True when the model's evidence is weight statistics alone: some layer has weightStats, none
+ * has a loss-side measurement (a loss change, a Hessian trace or eigenvalue, an activation
+ * trace) and there are no pair terms. Such a plan is scored by relative weight error.
+ */
+export function restsOnWeightStatsAlone(model: { layers: readonly Layer[]; interactions?: readonly unknown[] }): boolean {
+  if (model.interactions?.length) return false;
+  let stats = false;
+  for (const layer of model.layers) {
+    const s = layer.sensitivity;
+    if (!s) continue;
+    if (s.lossDelta || s.hessianTrace !== undefined || s.hessianTraceSum !== undefined || s.hessianEigenvalue !== undefined || s.activationTrace !== undefined) return false;
+    if (s.weightStats) stats = true;
+  }
+  return stats;
 }

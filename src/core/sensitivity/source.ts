@@ -7,6 +7,7 @@ export const SENSITIVITY_SOURCES = [
   'hessianEigenvalue x perturbation',
   'hessianEigenvalue x extrapolated perturbation',
   'hessianEigenvalue x estimated perturbation',
+  'relative weight error (weightStats alone)',
   'none (pinned)',
   'none (tied)',
 ] as const;

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Layer } from '../../../src/contract/model.js';
 import { findFormat } from '../../../src/core/formats/registry.js';
-import { parseCandidate } from '../../../src/core/index.js';
+import { CoreError, makePlan, parseCandidate, type PlanInput } from '../../../src/core/index.js';
 import { estimatePerturbation } from '../../../src/core/sensitivity/estimate.js';
-import { perturbationFor, scoreCandidate } from '../../../src/core/sensitivity/score.js';
+import { perturbationFor, restsOnWeightStatsAlone, scoreCandidate } from '../../../src/core/sensitivity/score.js';
 
 const candidate = (id: string) => parseCandidate(id)!;
 const layer = (sensitivity: Layer['sensitivity'], params = 1000): Layer => ({ name: 'conv', params, macs: 1, sensitivity });
@@ -91,5 +91,63 @@ describe('perturbation estimates from weight statistics', () => {
     for (const ratio of ratios) expect(Math.abs(ratio / estimated - 1)).toBeLessThan(0.2);
     const median = [...ratios].sort((a, b) => a - b)[ratios.length >> 1]!;
     expect(Math.abs(median / estimated - 1)).toBeLessThan(0.03);
+  });
+
+  describe('a plan from weight statistics alone (issue #29.4)', () => {
+    const stats = (absMax: number, rms: number) => ({ weightStats: { absMax, rms } });
+    const input = (layers: Layer[]): PlanInput => ({
+      model: { layers },
+      modelPath: 'model',
+      batchSize: 1,
+      budgets: [{ metric: 'avgBits', max: 6 }],
+      objective: { minimize: 'sensitivity' },
+      solver: { backend: 'mckp', timeLimitMs: 10_000, relativeGap: 0 },
+    });
+    const twoLayers = (second: Layer['sensitivity']): Layer[] => [
+      { name: 'outlier', params: 4096, macs: 4096, candidates: ['int4', 'int8'], sensitivity: stats(1, 0.05) },
+      { name: 'flat', params: 4096, macs: 4096, candidates: ['int4', 'int8'], sensitivity: second },
+    ];
+    const clock = { now: () => 0 };
+
+    it('scores the relative weight error ||Q(W)-W||^2 / ||W||^2 when no layer has a loss-side measurement', () => {
+      const scored = scoreCandidate(layer(stats(0.5, 0.05), 4096), candidate('int4'), true);
+      const expected = estimatePerturbation(format('int4'), { absMax: 0.5, rms: 0.05, count: 4096 }) / (4096 * 0.05 ** 2);
+      expect(scored).toMatchObject({ source: 'relative weight error (weightStats alone)' });
+      expect((scored as { value: number }).value).toBeCloseTo(expected, 15);
+      // A measured perturbation beats the estimate.
+      expect(scoreCandidate(layer({ ...stats(0.5, 0.05), perturbation: { int4: 2 } }, 4096), candidate('int4'), true)).toMatchObject({ value: 2 / (4096 * 0.05 ** 2) });
+      const plan = makePlan(input(twoLayers(stats(0.1, 0.05))), clock);
+      expect(plan.status).toBe('optimal');
+      // absMax 20 x rms against 2 x rms: the heavy-tailed layer keeps int8.
+      expect(plan.layers.map((planned) => planned.candidate.id)).toEqual(['int8', 'int4']);
+      expect(plan.warnings.some((warning) => warning.includes('the plan minimizes the summed relative weight error'))).toBe(true);
+    });
+
+    it('does not apply beside a loss-side measurement, or with pair terms', () => {
+      expect(restsOnWeightStatsAlone({ layers: twoLayers(stats(0.1, 0.05)) })).toBe(true);
+      expect(restsOnWeightStatsAlone({ layers: twoLayers({ ...stats(0.1, 0.05), hessianTrace: 1 }) })).toBe(false);
+      expect(restsOnWeightStatsAlone({ layers: twoLayers({ lossDelta: { int4: 1, int8: 0 } }) })).toBe(false);
+      expect(restsOnWeightStatsAlone({ layers: twoLayers(stats(0.1, 0.05)), interactions: [{}] })).toBe(false);
+      expect(restsOnWeightStatsAlone({ layers: twoLayers(undefined) })).toBe(true);
+      // A model that mixes the two is refused at the layer without a loss side, as before.
+      let error: unknown;
+      try {
+        makePlan(input(twoLayers({ ...stats(0.1, 0.05), hessianTrace: 1 })), clock);
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as CoreError).issues[0]).toMatchObject({ path: 'model.layers[0].sensitivity', message: expect.stringContaining('no hessianTrace or hessianEigenvalue') });
+    });
+
+    it('names the layer without weightStats when the plan rests on them alone', () => {
+      let error: unknown;
+      try {
+        makePlan(input(twoLayers({ perturbation: { int4: 1, int8: 0.01 } })), clock);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(CoreError);
+      expect((error as CoreError).issues[0]).toMatchObject({ path: 'model.layers[1].sensitivity', message: expect.stringContaining('has no weightStats, which every layer needs') });
+    });
   });
 });
