@@ -96,7 +96,7 @@ describe('perturbation estimates from weight statistics', () => {
   describe('a plan from weight statistics alone (issue #29.4)', () => {
     const stats = (absMax: number, rms: number) => ({ weightStats: { absMax, rms } });
     const input = (layers: Layer[]): PlanInput => ({
-      model: { layers },
+      model: { name: 'stats-alone', layers },
       modelPath: 'model',
       batchSize: 1,
       budgets: [{ metric: 'avgBits', max: 6 }],

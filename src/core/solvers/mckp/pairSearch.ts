@@ -29,6 +29,7 @@ import type { ChoiceInstance, SolveLimits, SolveOutcome } from '../instance.js';
 import { capacityCeiling } from '../instance.js';
 import { flatChoice, searchFeasible, type Solve } from './feasibility.js';
 import { flatten, type FlatInstance } from './flat.js';
+import { propagateRows } from './rowPropagation.js';
 import { enterNode } from './trail.js';
 import { solveDual } from './lagrangian.js';
 import { evaluateForest, forestScratch, spanningForest, type FlatPair, type PairForest } from './pairForest.js';
@@ -186,31 +187,14 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
    * options meet, with k best plans asked, would otherwise be searched option by option).
    */
   const propagate = (): boolean => {
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (let k = 0; k < m; k++) {
-        let lightest = 0;
-        for (let i = 0; i < items; i++) lightestUse[i] = Infinity;
-        for (let i = 0; i < items; i++) {
-          for (let o = start[i]!; o < start[i + 1]!; o++) if (alive[o] && weight[o * m + k]! < lightestUse[i]!) lightestUse[i] = weight[o * m + k]!;
-          lightest += lightestUse[i]!;
-        }
-        const slack = capacityCeiling(inst.capacity[k]!) - lightest;
-        if (!(slack >= 0)) return false;
-        for (let i = 0; i < items; i++) {
-          for (let o = start[i]!; o < start[i + 1]!; o++) {
-            if (alive[o] && weight[o * m + k]! - lightestUse[i]! > slack) {
-              alive[o] = 0;
-              trail.push(o);
-              changed = true;
-            }
-          }
-        }
-      }
+    for (;;) {
+      const { infeasible, removed } = propagateRows(inst, everyItem, noneDecided, alive, trail);
+      if (infeasible) return false;
+      if (removed === 0) return true;
     }
-    return true;
   };
-  const lightestUse = new Float64Array(items);
+  const everyItem = Int32Array.from({ length: items }, (_, i) => i);
+  const noneDecided = new Float64Array(m);
 
   /** Moves one item at a time to the option that lowers the true cost most within the rows, until none does. */
   const localSearch = (start0: Int32Array) => {
