@@ -146,9 +146,10 @@ export function branchAndBound(
     enterNode(alive, trail, entry.mark, entry.remove);
     nodes++;
     const { undecided, decidedCost, decidedWeight } = entry;
-    if (m > 0) {
+    if (m > 0 && options.rowPropagation) {
       const propagation = propagateRows(core, undecided, decidedWeight, alive, trail);
-      work += propagation.work;
+      // Counted as one evaluation of the node's options, as a dual step is (its m passes are each lighter).
+      work += propagation.work / m;
       if (propagation.infeasible) continue;
     }
     const evaluateAt = (mu: Float64Array): LagrangianPoint => {

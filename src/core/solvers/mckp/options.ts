@@ -46,6 +46,10 @@ export interface MckpOptions {
   splitRatio: number;
   /** Cutting-plane steps of a branch-and-bound node's dual (warm-started from its parent's multipliers). */
   nodeDualSteps: number;
+  /** Branch and bound removes at every node the options that break a row whatever the other items take (rowPropagation.ts). */
+  rowPropagation: boolean;
+  /** MPLP sweeps at the root of a dense pair graph before its messages move into the problem (pairMessages.ts); 0: none. */
+  rootMessageSweeps: number;
   /** Branch and bound repairs a node's minimizer into a plan at every this many nodes. */
   nodeRepairEvery: number;
   /** Nodes one branch-and-bound round may visit before the solve stops (stoppedBy node-limit). */
@@ -95,6 +99,8 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   firstThresholdFraction: 1 / 256,
   splitRatio: 1.25,
   nodeDualSteps: 16,
+  rowPropagation: true,
+  rootMessageSweeps: 200,
   nodeRepairEvery: 16,
   maxBranchNodes: 50_000_000,
   prover: 'core',

@@ -32,6 +32,7 @@ import { flatten, type FlatInstance } from './flat.js';
 import { propagateRows } from './rowPropagation.js';
 import { enterNode } from './trail.js';
 import { solveDual } from './lagrangian.js';
+import { PairMessages } from './pairMessages.js';
 import { evaluateForest, forestScratch, spanningForest, type FlatPair, type PairForest } from './pairForest.js';
 import { mckpOptions, type MckpOptions } from './options.js';
 import { costAtPlan } from './costAtPlan.js';
@@ -50,6 +51,9 @@ interface Entry {
   mu: Float64Array;
   bound: number;
 }
+
+/** MPLP at the root of a dense pair graph takes at most this share of the time limit (and options.rootMessageSweeps sweeps). */
+const MESSAGE_TIME_SHARE = 0.05;
 
 /** Floating-point tolerance of the proof, relative to the objective (as in solve.ts). */
 const PROOF_TOLERANCE = 1e-12;
@@ -128,7 +132,7 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
    * (its option j carries min over b's live options of t(j, k), a lower bound on whatever b takes)
    * and marks both items `loose`.
    */
-  const fold = (): { constant: number; forest: PairForest } => {
+  const fold = (): { constant: number; forest: PairForest; dense: boolean; open: number[] } => {
     nodeCost.set(cost);
     loose.fill(0);
     let constant = 0;
@@ -154,7 +158,8 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
     // A dense graph (more pairs left out of its forest than in it) folds them all, as a graph
     // of no forest: there the exact trees gain little and each node costs more.
     let { forest, left } = spanningForest(items, pairs, open);
-    if (left.length > forest.pairs.length) ({ forest, left } = spanningForest(items, pairs, []));
+    const dense = left.length > forest.pairs.length;
+    if (dense) ({ forest, left } = spanningForest(items, pairs, []));
     if (forest.pairs.length === 0) left = open;
     for (const p of left) {
       const { a, b, table, width } = pairs[p]!;
@@ -166,7 +171,7 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
         nodeCost[o] = nodeCost[o]! + least;
       }
     }
-    return { constant, forest };
+    return { constant, forest, dense, open };
   };
   const loose = new Uint8Array(items);
   const scratch = forestScratch(inst);
@@ -231,9 +236,19 @@ export function searchPlans(instance: ChoiceInstance, limits: SolveLimits, overr
   };
 
   // The root: its dual, a repaired and improved plan, and a local search on the true costs.
-  const rootFold = fold();
+  let rootFold = fold();
+  const rootDualDeadline = begin + limits.timeLimitMs * options.dualTimeShare;
+  let root = nodeDual(rootFold.forest, rootDualDeadline, {});
+  if (rootFold.dense && rootFold.open.length > 0 && options.rootMessageSweeps > 0) {
+    // A dense graph: messages climbed at the root's multipliers and moved into the problem
+    // (pairMessages.ts), so that every node's fold starts from the tighter split of its terms.
+    const messages = new PairMessages(inst, pairs);
+    messages.climb(cost, alive, rootFold.open, root.best.mu, options.rootMessageSweeps, begin + limits.timeLimitMs * MESSAGE_TIME_SHARE, limits.now);
+    messages.reparametrize(cost);
+    rootFold = fold();
+    root = nodeDual(rootFold.forest, rootDualDeadline, { mu: root.best.mu });
+  }
   const rootConstant = rootFold.constant;
-  const root = nodeDual(rootFold.forest, begin + limits.timeLimitMs * options.dualTimeShare, {});
   const rootBound = root.best.value + rootConstant;
   const repaired = repair(nodeInstance, root.best.choice, options);
   if (repaired) offer(localSearch(improve(nodeInstance, repaired, root.best.mu, options).choice));
