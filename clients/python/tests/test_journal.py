@@ -74,6 +74,22 @@ class ResumeTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "journals another measurement"):
             bt.pair_deltas(self.model, self.loss, self.batches, ["int3"], progress=False, resume=self.path)
 
+    def test_hutchinson_traces_resume_replays_samples_and_goes_on_with_more(self):
+        # Ten samples a layer at most, then the same run again, then one allowed twenty.
+        first = bt.hutchinson_traces(self.model, self.loss, self.batches, rel_stderr=1e-9, max_samples=10, progress=False, resume=self.path)
+        self.assertEqual(len(self.calls), 10)
+        self.calls.clear()
+        self.assertEqual(bt.hutchinson_traces(self.model, self.loss, self.batches, rel_stderr=1e-9, max_samples=10, progress=False, resume=self.path), first)
+        self.assertEqual(len(self.calls), 0)
+        longer = bt.hutchinson_traces(self.model, self.loss, self.batches, rel_stderr=1e-9, max_samples=20, progress=False, resume=self.path)
+        self.assertEqual(len(self.calls), 10)
+        # Identical to twenty samples measured in one run: the generator was kept in step.
+        self.calls.clear()
+        whole = bt.hutchinson_traces(self.model, self.loss, self.batches, rel_stderr=1e-9, max_samples=20, progress=False)
+        self.assertEqual(longer, whole)
+        with self.assertRaisesRegex(ValueError, "journals another measurement"):
+            bt.hutchinson_traces(self.model, self.loss, self.batches, rel_stderr=0.1, max_samples=20, progress=False, resume=self.path)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -35,6 +35,7 @@ def hutchinson_traces(
     seed: int = 0,
     layers: Optional[Iterable[str]] = None,
     progress: Progress = True,
+    resume: Optional[str] = None,
 ) -> Dict[str, Dict[str, Any]]:
     """Per layer, the mean Hessian trace Tr(H)/n of the loss with respect to the layer's weight
     (n its elements; HAWQ-V2/V3's sensitivity), by Hutchinson's estimator: Tr(H) = E[v^T H v]
@@ -50,9 +51,12 @@ def hutchinson_traces(
     whether the relative standard error reached rel_stderr}}; `evidence` warns of the layers that
     did not. Far from a minimum a trace can be negative beyond its noise (the Hessian is
     indefinite there): measure loss changes instead. A progress bar goes to stderr unless
-    `progress=False`.
+    `progress=False`. With `resume=PATH` each sample's products are written there as they are
+    measured, and a run given the same path replays them and samples only the rest (journal.py),
+    so a run stopped early, or one given a larger `max_samples`, goes on where it left off.
     """
     weights = {slot.name: slot.weight for slot in owning_slots(model, layers)}
+    journal = Journal(resume, {"measure": "hutchinson_traces", "seed": seed, "batches": len(batches), "rel_stderr": rel_stderr, "min_samples": min_samples, "layers": [[name, list(w.shape)] for name, w in weights.items()]})
     sums = {layer: [0.0, 0.0, 0] for layer in weights}
     generator = torch.Generator().manual_seed(seed)
     active = list(weights)
@@ -65,12 +69,20 @@ def hutchinson_traces(
                 break
             meter.update(1, f"{len(active)} layers still sampling")
             params = [weights[layer] for layer in active]
-            loss = loss_fn(model, batches[k % len(batches)])
-            gradients = torch.autograd.grad(loss, params, create_graph=True)
-            vectors = [(torch.randint(0, 2, p.shape, generator=generator) * 2 - 1).to(device=p.device, dtype=p.dtype) for p in params]
-            products = torch.autograd.grad(sum((g * v).sum() for g, v in zip(gradients, vectors)), params)
-            for layer, v, hv in zip(active, vectors, products):
-                z = float((v * hv).sum())
+            kept = journal.get(f"sample|{k}")
+            if kept is not None:
+                # The vectors are drawn again, unused, so that the generator stands where the measured run left it.
+                for p in params:
+                    torch.randint(0, 2, p.shape, generator=generator)
+                measured = [kept[layer] for layer in active]
+            else:
+                loss = loss_fn(model, batches[k % len(batches)])
+                gradients = torch.autograd.grad(loss, params, create_graph=True)
+                vectors = [(torch.randint(0, 2, p.shape, generator=generator) * 2 - 1).to(device=p.device, dtype=p.dtype) for p in params]
+                products = torch.autograd.grad(sum((g * v).sum() for g, v in zip(gradients, vectors)), params)
+                measured = [float((v * hv).sum()) for v, hv in zip(vectors, products)]
+                journal.put(f"sample|{k}", dict(zip(active, measured)))
+            for layer, z in zip(active, measured):
                 sums[layer][0] += z
                 sums[layer][1] += z * z
                 sums[layer][2] += 1
@@ -82,6 +94,7 @@ def hutchinson_traces(
             active = still
     finally:
         meter.close()
+        journal.close()
         model.train(was_training)
     result: Dict[str, Dict[str, Any]] = {}
     for layer, weight in weights.items():
