@@ -14,12 +14,14 @@
  *   npm run bench -- --case 2     one case (index in BENCH_CASES); --case -1 the frontier only
  *   npm run bench -- --family     the family only
  *   npm run bench -- --interactions   plans with pair terms and the k best plans (bench/interactions.ts)
+ *   npm run bench -- --broad      families the solver was not tuned on (bench/broad.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { makeFrontier, makePlan } from '../src/core/index.js';
 import { STRICT_SHRINK, strictPlanOptimum } from '../test/support/highs.js';
 import { BENCH_CASES, llama2_70bShaped } from '../test/support/instances.js';
+import { benchBroad } from './broad.js';
 import { benchFamily } from './family.js';
 import { benchInteractions } from './interactions.js';
 import { median } from './median.js';
@@ -187,6 +189,8 @@ if (args[0] === '--frontier-child') {
   await benchFamily();
 } else if (args[0] === '--interactions') {
   await benchInteractions();
+} else if (args[0] === '--broad') {
+  await benchBroad();
 } else {
   const only = args.indexOf('--case') >= 0 ? Number(args[args.indexOf('--case') + 1]) : undefined;
   console.log(`bitplan solver benchmark, node ${process.version}, ${new Date().toISOString()}`);
@@ -225,5 +229,7 @@ if (args[0] === '--frontier-child') {
     process.stdout.write(family.stdout);
     const interactions = spawnSync(process.execPath, ['--import', 'tsx', self, '--interactions'], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 1 << 24 });
     process.stdout.write(interactions.stdout);
+    const broad = spawnSync(process.execPath, ['--import', 'tsx', self, '--broad'], { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 1 << 24 });
+    process.stdout.write(broad.stdout);
   }
 }
