@@ -19,10 +19,10 @@ export async function benchBroad(): Promise<void> {
   console.log(`\n[broad] families the solver was not tuned on, ${layers} layers, ${seeds} seeds a cell; mckp (default limits, 10 s) against strict HiGHS, same run`);
   console.log('  case                                              | proven | mckp median / worst ms | HiGHS median / worst ms | ratio median, worst instance');
   const cells: [string, (layers: number, seed: number) => PlanInput][] = [
-    ['12-20 candidates (fp8, fp6, fp4, MX, NVFP4), 5 budgets', manyCandidatesInput],
-    ['FPGA: 8-12 int and minifloat, 4 budgets with macLuts', fpgaInput],
-    ['heavy ties: 12 shapes repeated, ties and pins, 3 budgets', heavyTiesInput],
-    ['degenerate: traces over 12 decades, edge budgets', degenerateInput],
+    ['12-20 candidates incl. fp4/MX/NVFP4, 5 budgets', manyCandidatesInput],
+    ['FPGA: 8-12 int/minifloat, 4 budgets incl. macLuts', fpgaInput],
+    ['heavy ties: 12 shapes, ties and pins, 3 budgets', heavyTiesInput],
+    ['degenerate: 12 decades, zeros, edge budgets', degenerateInput],
     ['sensitivity-bounded: min sizeBytes, 1 budget', sensitivityBoundedInput],
   ];
   for (const [label, input] of cells) await benchCellAgainstHighs(label, 49, (seed) => input(layers, seed), seeds);

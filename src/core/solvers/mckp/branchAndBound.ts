@@ -8,7 +8,8 @@
  * dual over what is alive (= its LP relaxation), warm-started from the parent's multipliers.
  * Options whose reduced cost alone lifts the bound to the ceiling (incumbent - allowance) are
  * removed for the node's subtree, as are options that break a budget row whatever the other
- * items take (rowPropagation.ts), and an item left with one option is decided: a node carries
+ * items take (rowPropagation.ts) or that would put identical items out of order (symmetry.ts),
+ * and an item left with one option is decided: a node carries
  * the items still undecided and the summed cost and weights of the decided ones, so its
  * evaluations cost what its undecided items cost (a few dozen of hundreds, deep in the tree).
  * The node's Lagrangian minimizer, when it meets every row, is a plan; otherwise the undecided
@@ -19,6 +20,7 @@
 import { compact, expandCore, type CompactInstance } from './compact.js';
 import type { FlatInstance } from './flat.js';
 import { propagateRows } from './rowPropagation.js';
+import { identicalItemClasses, keepClassesOrdered } from './symmetry.js';
 import { enterNode } from './trail.js';
 import { solveDual, type LagrangianPoint } from './lagrangian.js';
 import type { MckpOptions } from './options.js';
@@ -64,6 +66,8 @@ interface Entry {
 export interface BranchSetup {
   compacted: CompactInstance;
   cap: number;
+  /** Classes of identical items of the core, kept in order (symmetry.ts); found by the search when absent. */
+  classes?: Int32Array[];
 }
 
 /**
@@ -78,12 +82,14 @@ export function setUpBranch(
   root: { reduced: Float64Array; value: number; incumbent: Assignment | undefined },
   allowance: (cost: number) => number,
   cap: number,
+  options: Pick<MckpOptions, 'symmetryBreaking'>,
 ): BranchSetup {
   const ceiling = root.incumbent ? Math.min(cap, root.incumbent.cost - allowance(root.incumbent.cost)) : cap;
   // The options whose reduced cost is below the room left (each item's cheapest always).
   const room = ceiling - root.value;
   const live = Uint8Array.from(root.reduced, (value) => (value < room ? 1 : 0));
-  return { compacted: compact(inst, live), cap };
+  const compacted = compact(inst, live);
+  return { compacted, cap, classes: options.symmetryBreaking ? identicalItemClasses(compacted.core) : [] };
 }
 
 export function branchAndBound(
@@ -98,6 +104,7 @@ export function branchAndBound(
   let incumbent = root.incumbent;
   // Every node whose bound reaches the cap is pruned too: the search then sees only plans below it (a proof round's L(mu) + threshold).
   const { cap, compacted } = setup;
+  const classes = options.symmetryBreaking ? (setup.classes ?? identicalItemClasses(compacted.core)) : [];
   const ceiling = () => (incumbent ? Math.min(cap, incumbent.cost - limits.allowance(incumbent.cost)) : cap);
   const { core, fixedCost } = compacted;
   const { items, rows: m, start, cost, weight, capacity, rowScale } = core;
@@ -154,6 +161,7 @@ export function branchAndBound(
       const propagation = propagateRows(core, undecided, decidedWeight, alive, trail);
       if (propagation.infeasible) continue;
     }
+    if (classes.length > 0 && !keepClassesOrdered(core, classes, alive, trail)) continue;
     const evaluateAt = (mu: Float64Array): LagrangianPoint => {
       for (let k = 0; k < m; k++) price[k] = mu[k]! / rowScale[k]!;
       const choice = new Int32Array(items);

@@ -48,6 +48,8 @@ export interface MckpOptions {
   nodeDualSteps: number;
   /** Branch and bound removes at every node the options that break a row whatever the other items take (rowPropagation.ts). */
   rowPropagation: boolean;
+  /** Branch and bound keeps identical items in order of their options, searching one of each set of permuted plans (symmetry.ts). */
+  symmetryBreaking: boolean;
   /** MPLP sweeps at the root of a dense pair graph before its messages move into the problem (pairMessages.ts); 0: none. */
   rootMessageSweeps: number;
   /** Branch and bound repairs a node's minimizer into a plan at every this many nodes. */
@@ -100,6 +102,7 @@ export const MCKP_DEFAULTS: Readonly<MckpOptions> = Object.freeze({
   splitRatio: 1.25,
   nodeDualSteps: 16,
   rowPropagation: true,
+  symmetryBreaking: true,
   rootMessageSweeps: 200,
   nodeRepairEvery: 16,
   maxBranchNodes: 50_000_000,

@@ -175,7 +175,7 @@ export function solveWithMckp(instance: ChoiceInstance, limits: SolveLimits, ove
   /** Branch and bound on one round within `work` (in states): complete, or why it stopped. */
   const branchAttempt = (threshold: number, work: number) => {
     const round = setupsFor(threshold);
-    round.branch ??= setUpBranch(inst, { reduced: atMu().reduced, value: lowerBound, incumbent }, allowanceOf, lowerBound + threshold);
+    round.branch ??= setUpBranch(inst, { reduced: atMu().reduced, value: lowerBound, incumbent }, allowanceOf, lowerBound + threshold, options);
     const result = branchAndBound(inst, round.branch, { mu, bound: lowerBound, incumbent }, { now: limits.now, deadline, allowance: allowanceOf }, options, work * options.optionsPerState);
     nodes += result.nodes;
     incumbent = result.incumbent;

@@ -5,9 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makePlan } from '../../../../src/core/index.js';
+import { CoreError, makePlan } from '../../../../src/core/index.js';
 import { BUDGET_RELATIVE_TOLERANCE } from '../../../../src/core/solvers/instance.js';
 import { strictPlanOptimum } from '../../../support/highs.js';
+import { degenerateInput, fpgaInput, heavyTiesInput, manyCandidatesInput, sensitivityBoundedInput } from '../../../support/broadFamily.js';
 import { interactionPlanInput } from '../../../support/interactionFamily.js';
 import { randomPlanInput } from '../../../support/randomFamily.js';
 
@@ -53,4 +54,33 @@ describe('mckp equals strict HiGHS', () => {
       { seed: 1515, numRuns: 12 },
     );
   });
+
+  it('on the broad families the bench was not tuned on: fp4/MX/NVFP4 under five budgets, FPGA minifloats with macLuts, heavy ties, degenerate data, the sensitivity-bounded form', async () => {
+    const families = { manyCandidatesInput, fpgaInput, heavyTiesInput, degenerateInput, sensitivityBoundedInput };
+    let infeasible = 0;
+    for (const [name, family] of Object.entries(families)) {
+      for (const seed of [7, 8]) {
+        const input = family(120, seed, 60_000);
+        let plan: ReturnType<typeof makePlan>;
+        try {
+          plan = makePlan(input, { now: () => performance.now() });
+        } catch (error) {
+          // Budgets at the edges of their range may exclude each other (degenerate seed 8): HiGHS must agree.
+          expect((error as CoreError).code, `${name} seed ${seed}`).toBe('BITPLAN_ERR_INFEASIBLE');
+          expect((await strictPlanOptimum(input)).reference.status).toBe('infeasible');
+          infeasible++;
+          continue;
+        }
+        expect(plan.status, `${name} seed ${seed}`).toBe('optimal');
+        for (const budget of plan.budgets) expect(budget.used).toBeLessThanOrEqual(budget.limit * (1 + BUDGET_RELATIVE_TOLERANCE));
+        expect(plan.bound).toBeLessThanOrEqual(plan.objective.value);
+        // Strict HiGHS shrinks every budget by 2e-9 relative: its optimum is a plan within the
+        // budgets, so a proven optimum is never above it (up to its tolerance).
+        const { reference, optimum } = await strictPlanOptimum(input);
+        expect(reference.status, `${name} seed ${seed}`).toBe('optimal');
+        expect(plan.objective.value, `${name} seed ${seed}`).toBeLessThanOrEqual(optimum + 1e-9 * Math.abs(optimum));
+      }
+    }
+    expect(infeasible).toBeLessThanOrEqual(1);
+  }, 120_000);
 });
