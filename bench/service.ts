@@ -1,6 +1,6 @@
 /**
  * The service started for a benchmark: `npm start`'s entry on a free loopback port, with the
- * given environment, waited for until /healthz answers. Traffic stays on 127.0.0.1.
+ * given environment, waited for until /readyz answers (the solver threads warm). Traffic stays on 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,16 +39,13 @@ export async function startService(env: Record<string, string> = {}): Promise<St
     child.kill('SIGTERM');
     await once(child, 'exit');
   };
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      if (i > 200) {
-        await stop();
-        throw new Error('the service did not start');
-      }
-    }
+  // Ready: /readyz answers 200 once the solver threads have made their start-up plans, so that
+  // no measurement shares the machine with them.
+  for (let i = 0; i < 1200; i++) {
+    const ready = await fetch(`${url}/readyz`).then((response) => response.ok, () => false);
+    if (ready) return { url, port, process: child, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, port, process: child, stop };
+  await stop();
+  throw new Error('the service was not ready within 2 minutes');
 }

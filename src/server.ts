@@ -13,6 +13,14 @@ try {
 const runner = SolverPool.fromConfig(config);
 const app = await build({ runner, seeds: loadSeedStore(), logger: { level: config.LOG_LEVEL }, config });
 await app.listen({ port: config.PORT, host: config.HOST });
+if (config.SOLVER_WARM_UP) {
+  const started = performance.now();
+  void runner.whenReady().then(() => {
+    const failed = runner.warmUps.filter((warmUp) => warmUp.error);
+    if (failed.length > 0) app.log.warn({ error: failed[0]!.error, threads: failed.length }, 'solver threads started cold: their start-up plans failed (SOLVER_WARM_UP)');
+    app.log.info({ ms: Math.round(performance.now() - started), threads: runner.warmUps.length }, 'solver threads warm: GET /readyz answers 200');
+  });
+}
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { httpProblem, type HttpProblem } from './problems.js';
 
 /** Paths anyone may read: liveness, the documentation and the problem pages carry no data. */
-const PUBLIC = /^\/(healthz|openapi\.json|docs|problems)(\/|$|\?)/;
+const PUBLIC = /^\/(healthz|readyz|openapi\.json|docs|problems)(\/|$|\?)/;
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -68,7 +68,7 @@ export async function registerAccess(app: FastifyInstance, config: Config, acces
         const token = access.verified(request);
         return token ? `token:${token.toString('hex')}` : `address:${request.ip}`;
       },
-      allowList: (request) => request.url === '/healthz',
+      allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
       errorResponseBuilder: (_request, context) => httpProblem('BITPLAN_ERR_RATE_LIMITED', [context.max, Math.ceil(context.ttl / 1000)]),
     });
     app.addHook('onRequest', app.rateLimit());

@@ -59,6 +59,7 @@ export const PROBLEM_OF_CODE: Record<CoreErrorCode | ServiceErrorCode, ProblemKi
   BITPLAN_ERR_UNKNOWN_HARDWARE: 'not-found',
   BITPLAN_ERR_OVERLOADED: 'overloaded',
   BITPLAN_ERR_SHUTTING_DOWN: 'overloaded',
+  BITPLAN_ERR_WARMING_UP: 'overloaded',
   BITPLAN_ERR_OVERRUN: 'overloaded',
   BITPLAN_ERR_OUT_OF_MEMORY: 'too-large-to-solve',
 };

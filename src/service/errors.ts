@@ -15,6 +15,8 @@ export const SERVICE_ERRORS = {
   /** Every solver thread is busy and the queue is full. */
   BITPLAN_ERR_OVERLOADED: 'all %s solver threads are busy and %s requests are waiting (MAX_QUEUE); retry after the Retry-After seconds',
   BITPLAN_ERR_SHUTTING_DOWN: 'the service is shutting down; retry on another instance',
+  /** GET /readyz while the solver threads make their start-up plans (SOLVER_WARM_UP). */
+  BITPLAN_ERR_WARMING_UP: 'the solver threads are still making their start-up plans (SOLVER_WARM_UP, a few seconds); requests are answered meanwhile, the first large ones slower',
   /** A solve outlived its time limit by the grace period; its thread was replaced. */
   BITPLAN_ERR_OVERRUN: 'the solve outlived its time limit by more than %s ms and was stopped; retry with a smaller model or a looser relativeGap',
   /** A solve needed more memory than a solver thread may use. */

@@ -13,6 +13,8 @@ export interface TaskRunner {
   run(task: SolveTask, timeLimitMs: number, heavy: boolean, signal?: AbortSignal): Promise<SolveResult>;
   /** Tasks running and waiting. */
   load(): { running: number; waiting: number };
+  /** False while the threads started with a warm-up are still making it (GET /readyz answers 503 meanwhile). */
+  ready(): boolean;
   /** Refuses new tasks, lets running and queued ones finish, then stops. */
   close(): Promise<void>;
   /**

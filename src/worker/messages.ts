@@ -16,6 +16,16 @@ export type WireError =
 
 export type ResultMessage = { id: number; ok: true; result: SolveResult } | { id: number; ok: false; error: WireError };
 
+/** Posted once by a thread started with a warm-up, when it is done (warmUp.ts). */
+export interface WarmedMessage {
+  warmed: true;
+  /** When it began and ended, in ms since the epoch (performance.timeOrigin-based). */
+  startMs: number;
+  endMs: number;
+  /** Why the warm-up plans failed (the thread then starts cold). */
+  error?: string;
+}
+
 /** Posted when a thread begins a task: its time limit runs from here, not from a thread still starting. */
 export interface StartedMessage {
   id: number;

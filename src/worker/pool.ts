@@ -2,7 +2,7 @@ import { Worker, type ResourceLimits, type Transferable } from 'node:worker_thre
 import type { Config } from '../config.js';
 import { serviceError } from '../service/errors.js';
 import type { TaskRunner } from '../service/runner.js';
-import { fromWire, type ResultMessage, type StartedMessage, type TaskMessage } from './messages.js';
+import { fromWire, type ResultMessage, type StartedMessage, type TaskMessage, type WarmedMessage } from './messages.js';
 import type { SolveResult, SolveTask } from '../service/task.js';
 
 export interface PoolOptions {
@@ -16,6 +16,8 @@ export interface PoolOptions {
   threadMemoryMb: number;
   /** Nice value of each solver thread (Linux; see priority.ts); 0 leaves them at the process's. */
   threadNice?: number;
+  /** Each thread first makes a few large plans, one thread at a time, before it takes tasks (warmUp.ts); tests may name a smaller seed. */
+  warmUp?: boolean | { seed: string; plans: number };
 }
 
 /** Milliseconds a solve may run past its own time limit (describing and rendering a large plan after the solver stops) before its thread is replaced and the request answered 503. */
@@ -46,6 +48,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy?: Pending & { timer?: NodeJS.Timeout };
+  /** Still making its warm-up plans (its place in their turns): no task goes to it meanwhile. */
+  warming?: number;
 }
 
 
@@ -57,30 +61,62 @@ interface Slot {
  */
 export class SolverPool implements TaskRunner {
   /** The pool the configuration asks for (SOLVER_THREADS, MAX_QUEUE, SOLVER_THREAD_MEMORY_MB). */
-  static fromConfig(config: Pick<Config, 'SOLVER_THREADS' | 'MAX_QUEUE' | 'SOLVER_THREAD_MEMORY_MB' | 'SOLVER_THREAD_NICE'>): SolverPool {
-    return new SolverPool({ workers: config.SOLVER_THREADS, maxQueue: config.MAX_QUEUE, graceMs: OVERRUN_GRACE_MS, threadMemoryMb: config.SOLVER_THREAD_MEMORY_MB, threadNice: config.SOLVER_THREAD_NICE });
+  static fromConfig(config: Pick<Config, 'SOLVER_THREADS' | 'MAX_QUEUE' | 'SOLVER_THREAD_MEMORY_MB' | 'SOLVER_THREAD_NICE'> & Partial<Pick<Config, 'SOLVER_WARM_UP'>>): SolverPool {
+    return new SolverPool({ workers: config.SOLVER_THREADS, maxQueue: config.MAX_QUEUE, graceMs: OVERRUN_GRACE_MS, threadMemoryMb: config.SOLVER_THREAD_MEMORY_MB, threadNice: config.SOLVER_THREAD_NICE, warmUp: config.SOLVER_WARM_UP ?? false });
   }
 
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closing = false;
+  /** Whose warm-up turn it is, shared with the threads (warmUp.ts). */
+  private readonly warmUpTurn = new Int32Array(new SharedArrayBuffer(4));
+  /** Each thread's warm-up, as they finish: when it began and ended (ms since the epoch). */
+  readonly warmUps: { startMs: number; endMs: number; error?: string }[] = [];
+  private readyWaiters: (() => void)[] = [];
 
   constructor(private readonly options: PoolOptions) {
-    for (let i = 0; i < options.workers; i++) this.slots.push({ worker: this.spawn() });
+    for (let i = 0; i < options.workers; i++) this.slots.push({ worker: this.spawn(options.warmUp ? i : undefined), ...(options.warmUp ? { warming: i } : {}) });
   }
 
-  private spawn(): Worker {
+  /** A new thread; with `warmUpIndex`, one that warms up in that turn first (threads that replace others start cold). */
+  private spawn(warmUpIndex?: number): Worker {
     // From TypeScript sources (development, tests) a bootstrap registers tsx; a build runs worker.js.
     const fromSource = import.meta.url.endsWith('.ts');
     const resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: this.options.threadMemoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
-    const nice = this.options.threadNice ?? 0;
+    const given = this.options.warmUp;
+    const warmUp = warmUpIndex === undefined ? undefined : { turn: this.warmUpTurn, index: warmUpIndex, ...(typeof given === 'object' ? given : {}) };
+    const data = { nice: this.options.threadNice ?? 0, ...(warmUp ? { warmUp } : {}) };
     const worker = fromSource
-      ? new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href, nice }, resourceLimits })
-      : new Worker(new URL('./worker.js', import.meta.url), { workerData: { nice }, resourceLimits });
-    worker.on('message', (message: ResultMessage | StartedMessage) => ('started' in message ? this.started(worker, message) : this.settle(worker, message)));
+      ? new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href, ...data }, resourceLimits })
+      : new Worker(new URL('./worker.js', import.meta.url), { workerData: data, resourceLimits });
+    worker.on('message', (message: ResultMessage | StartedMessage | WarmedMessage) =>
+      'warmed' in message ? this.warmed(worker, message) : 'started' in message ? this.started(worker, message) : this.settle(worker, message),
+    );
     worker.on('error', (error) => this.fail(worker, error));
     return worker;
+  }
+
+  ready(): boolean {
+    return this.slots.every((slot) => slot.warming === undefined);
+  }
+
+  /** Resolves once every thread started with a warm-up has made it (at once without one). */
+  whenReady(): Promise<void> {
+    return this.ready() ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  private warmed(worker: Worker, message: WarmedMessage): void {
+    const slot = this.slots.find((s) => s.worker === worker);
+    if (!slot) return;
+    slot.warming = undefined;
+    this.warmUps.push({ startMs: message.startMs, endMs: message.endMs, ...(message.error ? { error: message.error } : {}) });
+    this.dispatch();
+    this.settleReady();
+  }
+
+  private settleReady(): void {
+    if (this.ready()) for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
 
   /**
@@ -131,7 +167,7 @@ export class SolverPool implements TaskRunner {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.busy) continue;
+      if (slot.busy || slot.warming !== undefined) continue;
       const pending = this.next();
       if (!pending) return;
       slot.busy = { ...pending };
@@ -188,6 +224,13 @@ export class SolverPool implements TaskRunner {
       slot.busy = undefined;
     }
     void slot.worker.terminate();
+    if (slot.warming !== undefined) {
+      // A thread that failed in its warm-up may not have passed its turn on: the next ones go on.
+      Atomics.store(this.warmUpTurn, 0, Math.max(Atomics.load(this.warmUpTurn, 0), slot.warming + 1));
+      Atomics.notify(this.warmUpTurn, 0);
+      slot.warming = undefined;
+      this.settleReady();
+    }
     if (!this.closing) slot.worker = this.spawn();
     busy?.reject(error);
     this.dispatch();

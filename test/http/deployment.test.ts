@@ -37,7 +37,7 @@ describe('the Docker and Kubernetes files agree with the configuration (issue #2
     expect(DEFAULT_CONFIG.SHUTDOWN_TIMEOUT_MS + SHUTDOWN_ANSWER_MS).toBeLessThan(30_000);
   });
 
-  it('serves and probes the port the image listens on, at /healthz', () => {
+  it('serves and probes the port the image listens on, at /healthz and /readyz', () => {
     const exposed = Number(/^EXPOSE (\d+)$/m.exec(dockerfile)![1]);
     expect(Number(/^ENV .*PORT=(\d+)/m.exec(dockerfile)![1])).toBe(exposed);
     expect(exposed).toBe(DEFAULT_CONFIG.PORT);
@@ -45,7 +45,9 @@ describe('the Docker and Kubernetes files agree with the configuration (issue #2
     expect(compose.services.bitplan.ports.map((port) => composeDefault(port))).toEqual([`${exposed}:${exposed}`]);
     const http = container.ports.find((port: { name: string }) => port.name === 'http');
     expect(http.containerPort).toBe(exposed);
-    for (const probe of [container.readinessProbe, container.livenessProbe]) expect(probe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    // Ready once the solver threads are warm (SOLVER_WARM_UP), 503 before.
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(service.spec.ports[0].targetPort).toBe('http');
     expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
   });

@@ -9,7 +9,7 @@ describe('graceful shutdown', () => {
   it('on SIGTERM stops accepting, lets the in-flight solve finish, then exits 0', async () => {
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SOLVER_WARM_UP: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -59,7 +59,7 @@ describe('graceful shutdown', () => {
   it('answers a solve still running at the end of SHUTDOWN_TIMEOUT_MS with 503, then exits (issue #27.4)', async () => {
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '200' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '200', SOLVER_WARM_UP: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

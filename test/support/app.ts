@@ -12,8 +12,9 @@ export interface TestAppOptions {
 
 /** The service as src/server.ts composes it (solver pool, seeds), not listening; close it in afterAll. */
 export function buildApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
-  // Suites fire thousands of requests from one address: no rate limit unless a test asks for one.
-  const config = { ...DEFAULT_CONFIG, RATE_LIMIT_PER_MINUTE: 0, ...options.config };
+  // Suites fire thousands of requests from one address: no rate limit unless a test asks for one;
+  // no start-up plans either (seconds of CPU for each app a suite builds) unless a test asks.
+  const config = { ...DEFAULT_CONFIG, RATE_LIMIT_PER_MINUTE: 0, SOLVER_WARM_UP: false, ...options.config };
   return build({ runner: SolverPool.fromConfig(config), seeds: loadSeedStore(), config, logger: options.logger });
 }
 

@@ -7,7 +7,7 @@ import { resultMessage } from '../../src/worker/messages.js';
 import { nextIndex, SolverPool } from '../../src/worker/pool.js';
 
 describe('the solver pool, when a client goes away', () => {
-  const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_THREADS: 1 });
+  const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_WARM_UP: false, SOLVER_THREADS: 1 });
   afterAll(() => pool.close());
   const seeds = loadSeedStore();
   const small = planTask({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }, 'json', DEFAULT_CONFIG, seeds);
@@ -31,6 +31,38 @@ describe('the solver pool, when a client goes away', () => {
   });
 });
 
+describe('warming the solver threads at start-up (issue #26.6)', () => {
+  it('warms one thread at a time, holds tasks until a thread is warm, and says when every thread is', async () => {
+    // A small seed stands in for DeepSeek-V3 (the service's own warm-up), so that the test is quick.
+    const pool = new SolverPool({ workers: 2, maxQueue: 8, graceMs: 3_000, threadMemoryMb: 2048, warmUp: { seed: 'llama-2-7b', plans: 3 } });
+    try {
+      expect(pool.ready()).toBe(false);
+      const small = planTask({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }, 'json', DEFAULT_CONFIG, loadSeedStore());
+      const early = pool.run(small.task, small.timeLimitMs);
+      await pool.whenReady();
+      expect(pool.ready()).toBe(true);
+      expect((await early).body).toContain('"status":"optimal"');
+      expect(pool.warmUps).toHaveLength(2);
+      expect(pool.warmUps.map((warmUp) => warmUp.error)).toEqual([undefined, undefined]);
+      // Turns: the second thread began after the first had ended.
+      const [first, second] = [...pool.warmUps].sort((a, b) => a.startMs - b.startMs);
+      expect(second!.startMs).toBeGreaterThanOrEqual(first!.endMs - 1);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('is ready at once without a warm-up', async () => {
+    const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_WARM_UP: false, SOLVER_THREADS: 1 });
+    try {
+      expect(pool.ready()).toBe(true);
+      await pool.whenReady();
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('answers crossing from a solver thread', () => {
   it('moves a large answer as UTF-8 bytes and leaves a small one as text', () => {
     const text = `{"name":"${'ü'.repeat(70_000)}"}`;
@@ -45,7 +77,7 @@ describe('answers crossing from a solver thread', () => {
   });
 
   it('answers a plan of hundreds of layers through the pool as bytes of the same JSON', async () => {
-    const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_THREADS: 1 });
+    const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_WARM_UP: false, SOLVER_THREADS: 1 });
     try {
       const task = planTask({ seed: 'llama-2-70b', candidates: ['int4-g128/fp16', 'int8/int8'], budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }, 'json', DEFAULT_CONFIG, loadSeedStore());
       const { body } = await pool.run(task.task, task.timeLimitMs);
@@ -96,7 +128,7 @@ describe('solver threads yield the cores to the event loop', () => {
     });
 
   it.runIf(process.platform === 'linux')('runs each solver thread at SOLVER_THREAD_NICE, the event loop at the process priority', async () => {
-    const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_THREADS: 2, SOLVER_THREAD_NICE: 7 });
+    const pool = SolverPool.fromConfig({ ...DEFAULT_CONFIG, SOLVER_WARM_UP: false, SOLVER_THREADS: 2, SOLVER_THREAD_NICE: 7 });
     try {
       const seeds = loadSeedStore();
       const small = planTask({ seed: 'resnet18-hawq-v3', budgets: [{ metric: 'sizeBytes', fraction: 0.5 }] }, 'json', DEFAULT_CONFIG, seeds);

@@ -1,6 +1,7 @@
 import { Health, ProblemType } from '../../contract/catalog.js';
 import { ProblemSlugParams } from '../../contract/parameters.js';
 import { httpProblem, PROBLEM_KINDS, type ProblemKind } from '../problems.js';
+import { serviceError } from '../../service/errors.js';
 import { SERVICE_VERSION } from '../version.js';
 import { parseParameters, type RouteSpec } from './route.js';
 
@@ -14,6 +15,20 @@ export const serviceRoutes: RouteSpec[] = [
     ok: { description: 'The service is up.', content: { 'application/json': { schema: Health } } },
     problems: [],
     handler: ({ runner }) => async () => ({ status: 'ok', version: SERVICE_VERSION, solves: runner.load() }),
+  },
+  {
+    method: 'GET',
+    url: '/readyz',
+    operationId: 'readiness',
+    tag: 'service',
+    summary: 'Readiness',
+    description: 'Ready once every solver thread has made its start-up plans (SOLVER_WARM_UP), so that the first large request is as fast as the rest; 503 until then. For an orchestrator\'s readiness probe; /healthz is liveness.',
+    ok: { description: 'The solver threads are warm.', content: { 'application/json': { schema: Health } } },
+    problems: ['overloaded'],
+    handler: ({ runner }) => async () => {
+      if (!runner.ready()) throw serviceError('BITPLAN_ERR_WARMING_UP');
+      return { status: 'ok', version: SERVICE_VERSION, solves: runner.load() };
+    },
   },
   {
     method: 'GET',
