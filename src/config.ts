@@ -26,8 +26,9 @@ export const Config = z.object({
   // (/healthz p95 6.0 ms against 8.8 ms, worst 35 against 24 ms, one run each), since Linux
   // already favours a thread that wakes up, and a nice solver also yields to other processes.
   SOLVER_THREAD_NICE: integer(0, 19, 0),
-  // Each solver thread makes a few large plans at start-up, one thread at a time, so that the
-  // first large request is as fast as the rest; GET /readyz answers 503 until they are done.
+  // Each solver thread makes a large plan at start-up (src/worker/warmUp.ts), one thread at a
+  // time, so that the first large request is as fast as the rest; GET /readyz answers 503 until
+  // every thread is done.
   SOLVER_WARM_UP: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   // Connection limits against slow or idle clients (README, Configuration).
   REQUEST_TIMEOUT_MS: integer(0, 3_600_000, 30_000),

@@ -16,7 +16,7 @@ export interface PoolOptions {
   threadMemoryMb: number;
   /** Nice value of each solver thread (Linux; see priority.ts); 0 leaves them at the process's. */
   threadNice?: number;
-  /** Each thread first makes a few large plans, one thread at a time, before it takes tasks (warmUp.ts); tests may name a smaller seed. */
+  /** Each thread first makes a large plan, one thread at a time, before it takes tasks (warmUp.ts); tests may name a smaller seed and a count. */
   warmUp?: boolean | { seed: string; plans: number };
 }
 

@@ -1,10 +1,11 @@
 /**
  * Warming a solver thread before it takes requests (issue #26.6): a thread's first large plans
- * run slower while V8 compiles their code paths (a 45,000-layer plan: 1.6-2.0 s for the first
- * request to a fresh service, about 0.8 s once a thread has made a few). At start-up each thread
- * makes the plans a large request makes: the built-in DeepSeek-V3 seed (45,032 layers) posted
- * whole as JSON bytes, parsed, validated, planned under two budgets and written (WARM_UP_PLANS
- * times). Threads take turns (a shared counter), so that two such plans never hold memory at once.
+ * run slower while V8 compiles their code paths (a 45,032-layer descriptor posted whole: 2.1-2.4 s
+ * end to end as the first request to a fresh service, 0.9-1.4 s for the next ones, on 2 cores).
+ * At start-up each thread does what such a request does: the DeepSeek-V3 architecture (45,032
+ * layers) posted as JSON bytes, parsed, validated, planned under two budgets and written
+ * (WARM_UP_PLANS times), then a full collection. Threads take turns (a shared counter), so that
+ * two such plans never hold memory at once.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -40,7 +41,7 @@ export function warmUp(seeds: SeedStore, { turn, index, seed: seedName = WARM_UP
   let endMs = startMs;
   let error: string | undefined;
   try {
-    // Built here rather than found in the seed store, which would keep it (hundreds of MB) in every thread.
+    // Built here rather than found in the seed store, which would keep it in every thread (about 40 MB each).
     const definition = ARCHITECTURE_SEEDS.find((candidate) => candidate.name === seedName);
     const seed = definition ? architectureSeed(definition, definition.build()) : seeds.find(seedName);
     if (!seed) throw new Error(`no seed ${seedName} to warm up with`);
