@@ -24,8 +24,6 @@ export interface Propagation {
   infeasible: boolean;
   /** Options removed (pushed on the trail, so leaving the node restores them). */
   removed: number;
-  /** Options scanned (the work done). */
-  work: number;
 }
 
 /**
@@ -44,7 +42,6 @@ export function propagateRows(
   if (lightestScratch.length < undecided.length) lightestScratch = new Float64Array(2 * undecided.length);
   const lightest = lightestScratch;
   let removed = 0;
-  let work = 0;
   for (let k = 0; k < m; k++) {
     let total = decidedWeight[k]!;
     let magnitude = Math.abs(decidedWeight[k]!);
@@ -55,10 +52,9 @@ export function propagateRows(
       lightest[n] = least;
       total += least;
       magnitude += Math.abs(least);
-      work += start[i + 1]! - start[i]!;
     }
     const ceiling = capacityCeiling(capacity[k]!) + SUM_MARGIN * Math.max(magnitude, Math.abs(capacity[k]!));
-    if (total > ceiling) return { infeasible: true, removed, work };
+    if (total > ceiling) return { infeasible: true, removed };
     const room = ceiling - total;
     for (let n = 0; n < undecided.length; n++) {
       const i = undecided[n]!;
@@ -73,5 +69,5 @@ export function propagateRows(
       }
     }
   }
-  return { infeasible: false, removed, work };
+  return { infeasible: false, removed };
 }
