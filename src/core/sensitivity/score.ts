@@ -71,9 +71,8 @@ export function perturbationFor(
 export function scoreCandidate(layer: Layer, candidate: Candidate, weightStatsAlone = false): Score | string {
   const sensitivity = layer.sensitivity;
   if (!sensitivity) return 'has no sensitivity; give lossDelta, or hessianTrace (or hessianEigenvalue) with perturbation or weightStats, pin the layer, or tie it (model.groups) to a layer that has evidence';
-  const given = sensitivity.weightStats;
-  const stats = given && { absMax: given.absMax, rms: given.rms, count: given.count ?? layer.params, ...(given.granularity === 'per-channel' && given.channels ? { channels: given.channels } : {}) };
   if (weightStatsAlone) {
+    const stats = statisticsOf(layer);
     if (!stats) return 'has no weightStats, which every layer needs when no layer carries lossDelta or a Hessian (the plan then rests on weight statistics alone); give weightStats, or measure lossDelta or hessianTrace for every layer';
     // A measured perturbation, where one is given, beats the estimate.
     const weight = perturbationFor(sensitivity.perturbation, candidate.weight, stats)!;
@@ -89,7 +88,7 @@ export function scoreCandidate(layer: Layer, candidate: Candidate, weightStatsAl
   if (curvature === undefined) {
     return `has no lossDelta for ${candidate.id} and no hessianTrace or hessianEigenvalue to score it with`;
   }
-  const weight = perturbationFor(sensitivity.perturbation, candidate.weight, stats);
+  const weight = perturbationFor(sensitivity.perturbation, candidate.weight, statisticsOf(layer));
   if (!weight) {
     return `has no perturbation for weight format ${candidate.weight.id}, none to extrapolate it from and no weightStats to estimate it (give perturbation.${candidate.weight.id}, weightStats or lossDelta["${candidate.id}"])`;
   }
@@ -108,6 +107,12 @@ export function scoreCandidate(layer: Layer, candidate: Candidate, weightStatsAl
   }
   const source = (how === 'measured' ? `${curvatureName} x perturbation` : `${curvatureName} x ${how} perturbation`) as SensitivitySource;
   return estimates.length > 0 ? { value, source, estimates } : { value, source };
+}
+
+/** The layer's weightStats as the estimate reads them (count defaults to params), or undefined. Made only where a score needs them: a layer scored by lossDelta never does. */
+function statisticsOf(layer: Layer): { absMax: number; rms: number; count: number; channels?: number } | undefined {
+  const given = layer.sensitivity?.weightStats;
+  return given && { absMax: given.absMax, rms: given.rms, count: given.count ?? layer.params, ...(given.granularity === 'per-channel' && given.channels ? { channels: given.channels } : {}) };
 }
 
 /**
