@@ -247,11 +247,13 @@ def pair_deltas(
     measured: List[Dict[str, Any]] = []
     journal = Journal(resume, {"measure": "pair_deltas", "formats": list(formats), "batches": len(batches), "percentile": percentile, "layers": [[layer, list(modules[layer].weight.shape)] for layer in involved]})
     mine: Dict[Tuple[str, str], List[float]] = {}
+    cells = []
     for layer, f in share([(layer, f) for layer in involved for f in formats]):
         kept = journal.get(f"single|{layer}|{f}")
         if kept is not None:
             mine[layer, f] = kept
-    cells = [(layer, f) for layer, f in share([(layer, f) for layer in involved for f in formats]) if (layer, f) not in mine]
+        else:
+            cells.append((layer, f))
     meter = Meter(len(cells), "pair_deltas: single layers", progress)
     try:
         with torch.no_grad():
