@@ -18,8 +18,9 @@
  * (its least over the partner's options) ignores that agreement, and on dense graphs left the
  * bound far below the optimum (gaps of 140-330% at the time limit on 30-60 layers).
  *
- * Messages persist between evaluations and nodes (any messages are valid), so each evaluation
- * warm-starts from where the last one left off; the first ones are the fold.
+ * The search climbs them once, at the root, and moves them into the problem (reparametrize), so
+ * that every node's fold starts from the tighter split; between evaluations they persist (any
+ * messages are valid), so each warm-starts from the last, and the first ones are the fold.
  */
 import type { LagrangianPoint } from './lagrangian.js';
 import type { FlatInstance } from './flat.js';
